@@ -1,0 +1,116 @@
+#pragma once
+// Negative sampling as the reference trainer does it (poincare-embeddings, hype/graph_dataset.pyx):
+// for a training pair (u, v), draw `count` distinct nodes n with n != u and (u, n) not a training
+// edge, either uniformly over all nodes or, during burn-in, in proportion to a node's weight
+// (its number of appearances as an edge's parent, raised to a dampening power: 0.75 by default,
+// 1.0 in the reference noun script). After 10 * count draws it stops; slots still empty are
+// filled by repeating negatives already drawn, and if none was found, u itself is used (its
+// distance to itself is 0, so it adds a constant to the loss) - both as the reference does.
+//
+// Deterministic: the result depends only on the inputs and the state of the caller's generator.
+// Thread-safe: sample() is const; give each thread (or each batch) its own Xoshiro256.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hyperbolic/graph/adjacency.hpp"
+#include "hyperbolic/graph/alias_table.hpp"
+#include "hyperbolic/graph/edge_list.hpp"
+#include "hyperbolic/graph/random.hpp"
+
+namespace hyperbolic::graph {
+
+enum class NegativeDistribution {
+  uniform,  // every node equally likely (main training)
+  degree,   // proportional to parent_degree_weights (burn-in)
+};
+
+// weight[n] = (number of edges u -> n)^power: how the reference weighs nodes for burn-in draws.
+inline std::vector<double> parent_degree_weights(std::size_t node_count,
+                                                 std::span<const Edge> edges, double power = 0.75) {
+  std::vector<double> weights(node_count, 0.0);
+  for (const Edge& e : edges) {
+    if (e.to >= node_count)
+      throw std::invalid_argument("parent_degree_weights: node " + std::to_string(e.to) +
+                                  " outside 0.." + std::to_string(node_count) + "-1");
+    weights[e.to] += 1.0;
+  }
+  for (double& w : weights)
+    w = std::pow(w, power);
+  return weights;
+}
+
+struct NegativeSamplerOptions {
+  std::size_t tries_per_negative = 10;  // the reference gives up after 10 * count draws
+};
+
+class NegativeSampler {
+ public:
+  // `forbidden`: for each u, the nodes that must not be negatives of u (the training edges in the
+  // orientation the trainer uses; the reference uses u -> v only). `degree_weights` may be empty
+  // when only uniform draws are needed.
+  NegativeSampler(const Adjacency& forbidden, std::span<const double> degree_weights = {},
+                  NegativeSamplerOptions options = {})
+      : forbidden_(&forbidden), options_(options) {
+    if (forbidden.node_count() == 0) throw std::invalid_argument("NegativeSampler: empty graph");
+    if (!degree_weights.empty()) {
+      if (degree_weights.size() != forbidden.node_count())
+        throw std::invalid_argument("NegativeSampler: " + std::to_string(degree_weights.size()) +
+                                    " degree weights for " +
+                                    std::to_string(forbidden.node_count()) + " nodes");
+      by_degree_ = AliasTable(degree_weights);
+    }
+  }
+
+  std::size_t node_count() const { return forbidden_->node_count(); }
+
+  // Fills all of `out` with negatives for u; returns how many distinct negatives were found
+  // (out.size() unless u has almost every node as a neighbour or the degree weights are narrow).
+  std::size_t sample(NodeId u, std::span<NodeId> out, NegativeDistribution distribution,
+                     Xoshiro256& rng) const {
+    if (out.empty()) return 0;
+    if (u >= node_count())
+      throw std::out_of_range("NegativeSampler: node " + std::to_string(u) + " outside 0.." +
+                              std::to_string(node_count()) + "-1");
+    if (distribution == NegativeDistribution::degree && by_degree_.size() == 0)
+      throw std::logic_error("NegativeSampler: degree draws need degree weights");
+
+    const std::size_t max_tries = options_.tries_per_negative * out.size();
+    std::size_t found = 0;
+    std::uint64_t seen_bits[4] = {0, 0, 0, 0};  // a 256-bit filter in front of the exact scan
+    for (std::size_t tries = 0; tries < max_tries && found < out.size(); ++tries) {
+      const NodeId n = distribution == NegativeDistribution::uniform
+                           ? static_cast<NodeId>(rng.uniform_index(node_count()))
+                           : by_degree_.sample(rng);
+      if (n == u || forbidden_->contains(u, n)) continue;
+      const std::uint32_t bit = (n * 0x9E3779B1u) >> 24;
+      std::uint64_t& word = seen_bits[bit >> 6];
+      const std::uint64_t mask = std::uint64_t{1} << (bit & 63);
+      if (word & mask) {
+        bool duplicate = false;
+        for (std::size_t i = 0; i < found && !duplicate; ++i)
+          duplicate = out[i] == n;
+        if (duplicate) continue;
+      }
+      word |= mask;
+      out[found++] = n;
+    }
+    const std::size_t distinct = found;
+    if (found == 0) out[found++] = u;
+    for (std::size_t i = found; i < out.size(); ++i)
+      out[i] = out[rng.uniform_index(found)];
+    return distinct;
+  }
+
+ private:
+  const Adjacency* forbidden_;
+  NegativeSamplerOptions options_;
+  AliasTable by_degree_;
+};
+
+}  // namespace hyperbolic::graph

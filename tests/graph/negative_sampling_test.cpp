@@ -1,0 +1,134 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "hyperbolic/graph/alias_table.hpp"
+#include "hyperbolic/graph/negative_sampling.hpp"
+#include "hyperbolic/graph/random.hpp"
+
+using namespace hyperbolic::graph;
+
+namespace {
+// A star of 5 leaves under node 0 plus a chain 6 -> 7 -> 8 (closed: 6 -> 8), 10 nodes (9 isolated).
+const std::vector<Edge> star_edges = {{1, 0}, {2, 0}, {3, 0}, {4, 0},
+                                      {5, 0}, {6, 7}, {7, 8}, {6, 8}};
+}  // namespace
+
+TEST_CASE("random: reproducible streams, bounded draws") {
+  Xoshiro256 a(42, 3), b(42, 3), c(42, 4), d(43, 3);
+  const auto first = a();
+  CHECK(first == b());
+  CHECK(first != c());
+  CHECK(first != d());
+  Xoshiro256 rng(1);
+  for (int i = 0; i < 10000; ++i) {
+    CHECK(rng.uniform_index(7) < 7);
+    const double x = rng.uniform_real();
+    CHECK((x >= 0 && x < 1));
+  }
+  CHECK(rng.uniform_index(1) == 0);
+}
+
+TEST_CASE("alias table: draws follow the weights, zero weights never drawn") {
+  const std::vector<double> weights = {1, 0, 3, 6};
+  const AliasTable table(weights);
+  Xoshiro256 rng(5);
+  std::vector<int> counts(4, 0);
+  const int draws = 200000;
+  for (int i = 0; i < draws; ++i)
+    ++counts[table.sample(rng)];
+  CHECK(counts[1] == 0);
+  CHECK(counts[0] / double(draws) == doctest::Approx(0.1).epsilon(0.05));
+  CHECK(counts[2] / double(draws) == doctest::Approx(0.3).epsilon(0.02));
+  CHECK(counts[3] / double(draws) == doctest::Approx(0.6).epsilon(0.02));
+  CHECK_THROWS_AS(AliasTable(std::vector<double>{0, 0}), std::invalid_argument);
+  CHECK_THROWS_AS(AliasTable(std::vector<double>{1, -1}), std::invalid_argument);
+}
+
+TEST_CASE("negative sampling: parent degree weights") {
+  const auto w = parent_degree_weights(10, star_edges, 1.0);
+  CHECK(w[0] == 5);
+  CHECK(w[8] == 2);
+  CHECK(w[7] == 1);
+  CHECK(w[1] == 0);
+  const auto damped = parent_degree_weights(10, star_edges, 0.75);
+  CHECK(damped[0] == doctest::Approx(std::pow(5.0, 0.75)));
+}
+
+TEST_CASE("negative sampling: never u or a neighbour of u, distinct, deterministic") {
+  const Adjacency adj(10, star_edges);
+  const auto weights = parent_degree_weights(10, star_edges);
+  const NegativeSampler sampler(adj, weights);
+  for (NegativeDistribution dist : {NegativeDistribution::uniform, NegativeDistribution::degree}) {
+    for (NodeId u = 0; u < 10; ++u) {
+      std::vector<NodeId> out(4), again(4);
+      Xoshiro256 rng(11, u), same(11, u);
+      const std::size_t found = sampler.sample(u, out, dist, rng);
+      sampler.sample(u, again, dist, same);
+      CHECK(out == again);
+      const std::set<NodeId> distinct(out.begin(), out.begin() + static_cast<long>(found));
+      CHECK(distinct.size() == found);
+      for (NodeId n : out) {
+        if (found == 0) break;
+        CHECK(n != u);
+        CHECK_FALSE(adj.contains(u, n));
+        if (dist == NegativeDistribution::degree) CHECK(weights[n] > 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("negative sampling: uniform draws reach every allowed node") {
+  const Adjacency adj(10, star_edges);
+  const NegativeSampler sampler(adj);
+  Xoshiro256 rng(3);
+  std::set<NodeId> seen;
+  std::vector<NodeId> out(3);
+  for (int i = 0; i < 200; ++i) {
+    CHECK(sampler.sample(6, out, NegativeDistribution::uniform, rng) == 3);
+    seen.insert(out.begin(), out.end());
+  }
+  CHECK(seen == std::set<NodeId>{0, 1, 2, 3, 4, 5, 9});  // all but 6 and its parents 7, 8
+  CHECK_THROWS_AS(sampler.sample(6, out, NegativeDistribution::degree, rng), std::logic_error);
+  CHECK_THROWS_AS(sampler.sample(10, out, NegativeDistribution::uniform, rng), std::out_of_range);
+}
+
+TEST_CASE("negative sampling: too few candidates repeat found ones; none found gives u") {
+  // Node 0 is the parent of 1..4; under degree weights only 0 and 8 and 7 can be drawn.
+  const Adjacency adj(10, star_edges);
+  const NegativeSampler sampler(adj, parent_degree_weights(10, star_edges));
+  Xoshiro256 rng(9);
+  std::vector<NodeId> out(50);
+  // For node 1, degree-drawn candidates are 7 and 8 (0 is its parent): 2 distinct, repeated.
+  CHECK(sampler.sample(1, out, NegativeDistribution::degree, rng) == 2);
+  for (NodeId n : out)
+    CHECK((n == 7 || n == 8));
+
+  // A node whose edges reach every other node has no negatives: u fills the slots.
+  std::vector<Edge> everything;
+  for (NodeId v = 1; v < 4; ++v)
+    everything.push_back({0, v});
+  const Adjacency full(4, everything);
+  const NegativeSampler none(full);
+  std::vector<NodeId> few(5);
+  CHECK(none.sample(0, few, NegativeDistribution::uniform, rng) == 0);
+  CHECK(few == std::vector<NodeId>(5, 0));
+}
+
+TEST_CASE("random: uniform_index covers small ranges evenly") {
+  Xoshiro256 rng(123);
+  std::vector<int> counts(6, 0);
+  for (int i = 0; i < 60000; ++i)
+    ++counts[rng.uniform_index(6)];
+  for (int c : counts)
+    CHECK(c == doctest::Approx(10000).epsilon(0.05));
+  // Large n: the high word of the product must be right (not only the low word).
+  std::uint64_t max_seen = 0;
+  for (int i = 0; i < 1000; ++i)
+    max_seen = std::max(max_seen, rng.uniform_index(1ull << 62));
+  CHECK(max_seen > (1ull << 61));
+}
