@@ -1,0 +1,101 @@
+#pragma once
+// The scalar step of every hyperboloid primitive (see poincare/coefficients.hpp
+// for the pattern). Points satisfy <x, x>_L = -1/c with the time coordinate
+// first; <a, b>_L = -a0 b0 + sum a_i b_i. Lorentzian squared norms of
+// differences (q = <y - x, y - x>_L) are formed from the differences, which is
+// what keeps close points accurate far from the origin; acosh(-c<x, y>_L) is
+// never used.
+
+#include "../../core/special_functions.hpp"
+#include "../poincare/coefficients.hpp"
+
+namespace hyperbolic::lorentz {
+
+using math::asinhc_sq;
+using math::cosh_sq;
+using math::sinhc_sq;
+
+template <class S>
+struct Pair {
+  S a, b;
+};
+
+// d(x, y) = (2/s) asinh(s sqrt(q) / 2), q = <x - y, x - y>_L >= 0.
+template <class S>
+HYP_HD_INLINE S dist(S c, S n_diff) {
+  return n_diff * asinhc_sq(c * n_diff * n_diff / S(4));
+}
+
+// d(o, x) = (1/s) asinh(s |x_space|).
+template <class S>
+HYP_HD_INLINE S dist0(S c, S n_space) {
+  return n_space * asinhc_sq(c * n_space * n_space);
+}
+
+// expmap(x, u) = cosh(s|u|_L) x + sinh(s|u|_L) / (s|u|_L) u, uu = <u, u>_L.
+template <class S>
+HYP_HD_INLINE Pair<S> expmap(S c, S uu) {
+  return {cosh_sq(c * uu), sinhc_sq(c * uu)};
+}
+
+// logmap(x, y) = [(y - x) - (c q / 2) x] / sinhc(s d(x, y)), q = <y - x, y - x>_L.
+// (s d)^2 = c q asinhc(s sqrt(q)/2)^2 needs no square root.
+template <class S>
+HYP_HD_INLINE Pair<S> logmap(S c, S q) {
+  const S A = asinhc_sq(c * q / S(4));
+  const S inv = S(1) / sinhc_sq(c * q * A * A);
+  return {inv, -c * q / S(2) * inv};
+}
+
+// logmap0(y): time 0, space asinh(s|y_s|) / (s|y_s|) y_s.
+template <class S>
+HYP_HD_INLINE S logmap0(S c, S ss) {
+  return asinhc_sq(c * ss);
+}
+
+// Signed distance to the hyperplane {z : <z, a>_L = 0} (a spacelike):
+// (1/s) asinh(s <x, a>_L / |a|_L).
+template <class S>
+HYP_HD_INLINE S dist2plane(S c, S xa, S aa) {
+  const S q = xa / math::sqrt(aa);
+  return q * asinhc_sq(c * q * q);
+}
+
+// Gyro-addition carried over from the ball (the isometry keeps c): with
+// p = x_s / (1 + s x0), q = y_s / (1 + s y0) and r = p (+) q,
+// out_0 = (1 + c|r|^2) / (s (1 - c|r|^2)), out_s = 2 r / (1 - c|r|^2)
+//       = a x_s + b y_s.
+template <class S>
+struct GyroSum {
+  S time, a, b;
+};
+template <class S>
+HYP_HD_INLINE GyroSum<S> mobius_add(S c, S x0, S y0, S xsxs, S ysys, S xsys) {
+  const S s = math::sqrt(c);
+  const S ax = S(1) / (S(1) + s * x0), ay = S(1) / (S(1) + s * y0);
+  const S pp = ax * ax * xsxs, qq = ay * ay * ysys, pq = ax * ay * xsys;
+  const auto m = poincare::mobius_add(c, pp, qq, pq);
+  const S rr = m.a * m.a * pp + S(2) * m.a * m.b * pq + m.b * m.b * qq;
+  const S den = S(1) - c * rr;
+  return {(S(1) + c * rr) / (s * den), S(2) * m.a * ax / den, S(2) * m.b * ay / den};
+}
+
+// expmap0 of a space vector w with |w|^2 = ww: time cosh(s|w|)/s, space
+// sinhc(s|w|) w.
+template <class S>
+struct Radial {
+  S time, space;
+};
+template <class S>
+HYP_HD_INLINE Radial<S> expmap0(S c, S ww) {
+  return {cosh_sq(c * ww) / math::sqrt(c), sinhc_sq(c * ww)};
+}
+
+struct Logmap0 {
+  template <class S>
+  HYP_HD S operator()(S c, S ss) const {
+    return logmap0(c, ss);
+  }
+};
+
+}  // namespace hyperbolic::lorentz

@@ -1,0 +1,400 @@
+#pragma once
+// The hyperboloid (Lorentz) model of curvature -c (c > 0):
+// { x in R^{n+1} : <x, x>_L = -1/c, x0 > 0 }, <a, b>_L = -a0 b0 + sum a_i b_i,
+// time coordinate first. Tangent vectors at x satisfy <x, u>_L = 0.
+//
+// Same reduce -> coefficients -> combine structure as the Poincare ball; the
+// time coordinate is only a sign in the reductions. Outputs may alias inputs
+// except where noted.
+
+#include "../../core/combine.hpp"
+#include "../check_result.hpp"
+#include "coefficients.hpp"
+
+namespace hyperbolic {
+
+// <a, b>_L
+template <class T>
+HYP_HD_INLINE T minkowski_dot(ConstRow<T> a, ConstRow<T> b) {
+  return dot(a.tail(), b.tail()) - a[0] * b[0];
+}
+// <a - b, a - b>_L from the differences.
+template <class T>
+HYP_HD_INLINE T minkowski_squared_distance(ConstRow<T> a, ConstRow<T> b) {
+  const T d0 = a[0] - b[0];
+  return squared_distance(a.tail(), b.tail()) - d0 * d0;
+}
+
+template <class T>
+class Lorentz {
+ public:
+  using scalar = T;
+  static constexpr const char* name = "Lorentz";
+
+  HYP_HD static constexpr index_t ambient_dim(index_t n) { return n + 1; }
+
+  HYP_HD explicit Lorentz(T c = T(1)) : c_(c) {}
+  HYP_HD T c() const { return c_; }
+
+  // Default relative tolerance of check_point / check_vector.
+  static constexpr T default_tolerance = T(1e4) * scalar_traits<T>::epsilon;
+
+  // ---- metric -------------------------------------------------------------
+  HYP_HD T inner(ConstRow<T>, ConstRow<T> u, ConstRow<T> v) const { return minkowski_dot(u, v); }
+  HYP_HD T norm(ConstRow<T>, ConstRow<T> u) const {
+    return math::sqrt(nonnegative(minkowski_dot(u, u)));
+  }
+
+  // ---- distances ----------------------------------------------------------
+  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const {
+    return lorentz::dist(c_, math::sqrt(nonnegative(minkowski_squared_distance(x, y))));
+  }
+  HYP_HD T dist0(ConstRow<T> x) const {
+    return lorentz::dist0(c_, math::sqrt(squared_norm(x.tail())));
+  }
+  // Signed distance to the hyperplane {z : <z, a>_L = 0}, a spacelike normal
+  // (<a, a>_L > 0); for a plane through p, take a in the tangent space at p.
+  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> a) const {
+    return lorentz::dist2plane(c_, minkowski_dot(x, a), minkowski_dot(a, a));
+  }
+
+  // ---- exponential and logarithmic maps ---------------------------------------
+  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+    const auto k = lorentz::expmap(c_, nonnegative(minkowski_dot(u, u)));
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = k.a * x[i] + k.b * u[i];
+  }
+  // expmap at the origin o = (1/sqrt(c), 0, ..., 0); u0 is ignored (T_o has u0 = 0).
+  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const {
+    const auto k = lorentz::expmap0(c_, squared_norm(u.tail()));
+    for (index_t i = 1; i < u.size(); ++i)
+      out[i] = k.space * u[i];
+    out[0] = k.time;
+  }
+  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+    const auto k = lorentz::logmap(c_, nonnegative(minkowski_squared_distance(x, y)));
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
+  }
+  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const {
+    const T a = lorentz::logmap0(c_, squared_norm(y.tail()));
+    for (index_t i = 1; i < y.size(); ++i)
+      out[i] = a * y[i];
+    out[0] = T(0);
+  }
+  // Retraction: x + u, lifted back onto the hyperboloid.
+  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = x[i] + u[i];
+    projx(out, out);
+  }
+  // out must not alias x.
+  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const {
+    logmap(x, y, out);
+    for (index_t i = 0; i < out.size(); ++i)
+      out[i] *= t;
+    expmap(x, out, out);
+  }
+
+  // ---- projections ----------------------------------------------------------
+  // Keeps the space coordinates and recomputes the time coordinate.
+  HYP_HD void projx(ConstRow<T> x, Row<T> out) const {
+    const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail()));
+    for (index_t i = 1; i < x.size(); ++i)
+      out[i] = x[i];
+    out[0] = t;
+  }
+  // u + c <x, u>_L x. out must not alias x.
+  HYP_HD void proju(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+    const T k = c_ * minkowski_dot(x, u);
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = u[i] + k * x[i];
+  }
+  // Riemannian gradient: flip the time sign (inverse metric), then project.
+  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const {
+    const T k = c_ * dot(x, g);  // <x, eta g>_L is the Euclidean <x, g>
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = (i == 0 ? -g[i] : g[i]) + k * x[i];
+  }
+
+  // ---- parallel transport -----------------------------------------------------
+  // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), with 1 - c<x, y>_L = 2 + c q / 2.
+  // out must not alias x or y.
+  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    const T q = nonnegative(minkowski_squared_distance(x, y));
+    const T k = c_ * minkowski_dot(y, v) / (T(2) + c_ * q / T(2));
+    for (index_t i = 0; i < v.size(); ++i)
+      out[i] = v[i] + k * (x[i] + y[i]);
+  }
+  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    const T s = math::sqrt(c_), yv = minkowski_dot(y, v), den = T(1) + s * y[0];
+    const T k = c_ * yv / den;
+    const T v0 = v[0];
+    for (index_t i = 1; i < v.size(); ++i)
+      out[i] = v[i] + k * y[i];
+    out[0] = v0 + k * y[0] + s * yv / den;  // k / s folded: no 1/s for small c
+  }
+  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    const T s = math::sqrt(c_), den = T(1) + s * y[0];
+    const T v0 = v[0], k = -s * v0 / den;  // c <o, v>_L / (1 + s y0)
+    for (index_t i = 1; i < v.size(); ++i)
+      out[i] = v[i] + k * y[i];
+    out[0] = v0 + k * y[0] - v0 / den;
+  }
+
+  // ---- gyrovector operations (through the isometry with the ball) -------------
+  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+    const auto k = lorentz::mobius_add(c_, x[0], y[0], squared_norm(x.tail()),
+                                       squared_norm(y.tail()), dot(x.tail(), y.tail()));
+    for (index_t i = 1; i < x.size(); ++i)
+      out[i] = k.a * x[i] + k.b * y[i];
+    out[0] = k.time;
+  }
+  // r (x) x = expmap0(r logmap0(x)).
+  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const {
+    const T ss = squared_norm(x.tail()), a = r * lorentz::logmap0(c_, ss);
+    const auto k = lorentz::expmap0(c_, a * a * ss);
+    for (index_t i = 1; i < x.size(); ++i)
+      out[i] = k.space * a * x[i];
+    out[0] = k.time;
+  }
+  // expmap0(M logmap0(x)) with M acting on space coordinates: M is m x n for a
+  // point with n space coordinates; out has m + 1 entries, must not alias x.
+  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const {
+    const T a = lorentz::logmap0(c_, squared_norm(x.tail()));
+    T ww = T(0);
+    for (index_t i = 0; i < M.rows(); ++i) {
+      const T wi = a * dot(M.row(i), x.tail());
+      out[i + 1] = wi;
+      ww += wi * wi;
+    }
+    const auto k = lorentz::expmap0(c_, ww);
+    for (index_t i = 1; i <= M.rows(); ++i)
+      out[i] *= k.space;
+    out[0] = k.time;
+  }
+  // Weighted Lorentzian centroid: A / (s sqrt(-<A, A>_L)), A = sum w_i x_i.
+  // weights may be null (all 1). out must not alias the points.
+  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const {
+    fill(out, T(0));
+    for (index_t p = 0; p < points.rows(); ++p) {
+      const T w = weights ? weights[p] : T(1);
+      const ConstRow<T> x = points.row(p);
+      for (index_t i = 0; i < out.size(); ++i)
+        out[i] += w * x[i];
+    }
+    const T kappa = math::sqrt(c_ * -minkowski_dot(ConstRow<T>(out), ConstRow<T>(out)));
+    for (index_t i = 0; i < out.size(); ++i)
+      out[i] /= kappa;
+  }
+
+  // ---- points -------------------------------------------------------------
+  HYP_HD void origin(Row<T> out) const {
+    fill(out, T(0));
+    out[0] = T(1) / math::sqrt(c_);
+  }
+  // On the hyperboloid up to a relative tolerance: |c<x, x>_L + 1| <= tol (1 + c|x|^2).
+  HYP_HD CheckResult<T> check_point(ConstRow<T> x, T tol = default_tolerance) const {
+    for (index_t i = 0; i < x.size(); ++i)
+      if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
+    if (!(x[0] > T(0))) return CheckResult<T>::fail("time coordinate x0 <= 0", x[0]);
+    const T violation = c_ * minkowski_dot(x, x) + T(1);
+    if (!(math::fabs(violation) <= tol * (T(1) + c_ * squared_norm(x))))
+      return CheckResult<T>::fail("off the hyperboloid: c<x,x>_L + 1 != 0", violation);
+    return CheckResult<T>::pass();
+  }
+  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u,
+                                     T tol = default_tolerance) const {
+    const auto p = check_point(x, tol);
+    if (!p) return p;
+    for (index_t i = 0; i < u.size(); ++i)
+      if (!math::isfinite(u[i])) return CheckResult<T>::fail("component is not finite", u[i]);
+    const T xu = minkowski_dot(x, u);
+    if (!(math::fabs(xu) <= tol * math::sqrt(squared_norm(x) * squared_norm(u))))
+      return CheckResult<T>::fail("not tangent: <x,u>_L != 0", xu);
+    return CheckResult<T>::pass();
+  }
+
+  // ---- backward passes: overwrite input gradients, return dL/dc ---------------
+
+  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const {
+    using D = Dual<T, 2>;
+    const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
+    const D f = lorentz::dist(D::variable(c_, 0), D::variable(n, 1));
+    const T k = per_norm(g * f.d[1], n);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T gi = k * (i == 0 ? -(x[i] - y[i]) : x[i] - y[i]);
+      gx[i] = gi;
+      gy[i] = -gi;
+    }
+    return g * f.d[0];
+  }
+
+  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const {
+    using D = Dual<T, 2>;
+    const T n = math::sqrt(squared_norm(x.tail()));
+    const D f = lorentz::dist0(D::variable(c_, 0), D::variable(n, 1));
+    const T k = per_norm(g * f.d[1], n);
+    for (index_t i = 1; i < x.size(); ++i)
+      gx[i] = k * x[i];
+    gx[0] = T(0);
+    return g * f.d[0];
+  }
+
+  HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> a, T g, Row<T> gx, Row<T> ga) const {
+    using D = Dual<T, 3>;
+    const D f = lorentz::dist2plane(D::variable(c_, 0), D::variable(minkowski_dot(x, a), 1),
+                                    D::variable(minkowski_dot(a, a), 2));
+    const T f_xa = g * f.d[1], f_aa = g * f.d[2];
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T sign = i == 0 ? T(-1) : T(1), xi = x[i], ai = a[i];
+      gx[i] = sign * f_xa * ai;
+      ga[i] = sign * (f_xa * xi + T(2) * f_aa * ai);
+    }
+    return g * f.d[0];
+  }
+
+  HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
+                           Row<T> gu) const {
+    using D = Dual<T, 2>;
+    const T uu = minkowski_dot(u, u);
+    const auto k = lorentz::expmap(D::variable(c_, 0), D::variable(nonnegative(uu), 1));
+    const D L = k.a * dot(g, x) + k.b * dot(g, u);
+    const T kuu = uu > T(0) ? T(2) * L.d[1] : T(0);  // flat where <u,u>_L was clamped
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T ui = u[i], gi = g[i];
+      gx[i] = k.a.v * gi;
+      gu[i] = k.b.v * gi + kuu * (i == 0 ? -ui : ui);
+    }
+    return L.d[0];
+  }
+
+  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const {
+    using D = Dual<T, 2>;
+    const auto k = lorentz::expmap0(D::variable(c_, 0), D::variable(squared_norm(u.tail()), 1));
+    const D L = k.time * g[0] + k.space * dot(g.tail(), u.tail());
+    for (index_t i = 1; i < u.size(); ++i)
+      gu[i] = k.space.v * g[i] + T(2) * L.d[1] * u[i];
+    gu[0] = T(0);
+    return L.d[0];
+  }
+
+  HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
+                           Row<T> gy) const {
+    using D = Dual<T, 2>;
+    const T q = minkowski_squared_distance(x, y);
+    T g_diff = T(0);
+    for (index_t i = 0; i < x.size(); ++i)
+      g_diff += g[i] * (y[i] - x[i]);
+    const auto k = lorentz::logmap(D::variable(c_, 0), D::variable(nonnegative(q), 1));
+    const D L = k.a * g_diff + k.b * dot(g, x);
+    const T kq = q > T(0) ? T(2) * L.d[1] : T(0);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T di = y[i] - x[i], gi = g[i];
+      const T through_diff = k.a.v * gi + kq * (i == 0 ? -di : di);
+      gx[i] = k.b.v * gi - through_diff;
+      gy[i] = through_diff;
+    }
+    return L.d[0];
+  }
+
+  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const {
+    using D = Dual<T, 2>;
+    const D a = lorentz::logmap0(D::variable(c_, 0), D::variable(squared_norm(y.tail()), 1));
+    const T gy_dot = dot(g.tail(), y.tail()), k = T(2) * a.d[1] * gy_dot;
+    for (index_t i = 1; i < y.size(); ++i)
+      gy[i] = a.v * g[i] + k * y[i];
+    gy[0] = T(0);
+    return a.d[0] * gy_dot;
+  }
+
+  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const {
+    const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail())), g0 = g[0];
+    for (index_t i = 1; i < x.size(); ++i)
+      gx[i] = g[i] + g0 * x[i] / t;
+    gx[0] = T(0);
+    return -g0 / (T(2) * c_ * c_ * t);
+  }
+
+  HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
+                               Row<T> gy) const {
+    using D = Dual<T, 6>;
+    const auto k = lorentz::mobius_add(D::variable(c_, 0), D::variable(x[0], 1),
+                                       D::variable(y[0], 2), D::variable(squared_norm(x.tail()), 3),
+                                       D::variable(squared_norm(y.tail()), 4),
+                                       D::variable(dot(x.tail(), y.tail()), 5));
+    const D L = k.time * g[0] + k.a * dot(g.tail(), x.tail()) + k.b * dot(g.tail(), y.tail());
+    for (index_t i = 1; i < x.size(); ++i) {
+      const T xi = x[i], yi = y[i], gi = g[i];
+      gx[i] = k.a.v * gi + T(2) * L.d[3] * xi + L.d[5] * yi;
+      gy[i] = k.b.v * gi + T(2) * L.d[4] * yi + L.d[5] * xi;
+    }
+    gx[0] = L.d[1];
+    gy[0] = L.d[2];
+    return L.d[0];
+  }
+
+  // gM is m x n like M; gx must not alias x or g.
+  HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
+                                  MatrixView<T> gM, Row<T> gx) const {
+    using D = Dual<T, 2>;
+    const ConstRow<T> xs = x.tail(), gs = g.tail();
+    const D a = lorentz::logmap0(D::variable(c_, 0), D::variable(squared_norm(xs), 1));
+    T ww = T(0), gw = T(0);
+    for (index_t i = 0; i < M.rows(); ++i) {
+      const T wi = a.v * dot(M.row(i), xs);
+      ww += wi * wi;
+      gw += gs[i] * wi;
+    }
+    const auto b = lorentz::expmap0(D::variable(c_, 0), D::variable(ww, 1));
+    const D L = b.time * g[0] + b.space * gw;  // as a function of (c, |w|^2)
+    const T k = T(2) * L.d[1];
+    const Row<T> gxs = gx.tail();
+    fill(gx, T(0));
+    for (index_t i = 0; i < M.rows(); ++i) {
+      const ConstRow<T> Mi = M.row(i);
+      const T gwi = b.space.v * gs[i] + k * a.v * dot(Mi, xs);
+      const Row<T> gMi = gM.row(i);
+      for (index_t j = 0; j < xs.size(); ++j) {
+        gMi[j] = gwi * a.v * xs[j];
+        gxs[j] += gwi * Mi[j];
+      }
+    }
+    const T gv_x = dot(ConstRow<T>(gxs), xs);
+    for (index_t j = 0; j < xs.size(); ++j)
+      gxs[j] = a.v * gxs[j] + T(2) * gv_x * a.d[1] * xs[j];
+    return L.d[0] + gv_x * a.d[0];
+  }
+
+  // Backward of midpoint given its forward result m. grad_weights may be null.
+  HYP_HD T midpoint_backward(ConstMatrixView<T> points, const T* weights, ConstRow<T> m,
+                             ConstRow<T> g, MatrixView<T> grad_points, T* grad_weights) const {
+    // m = A / kappa with kappa = -c <m, A>_L; dL/dA = (g + c<g,m> eta m) / kappa.
+    T kappa = T(0);
+    for (index_t p = 0; p < points.rows(); ++p)
+      kappa -= c_ * (weights ? weights[p] : T(1)) * minkowski_dot(m, points.row(p));
+    const T gm = dot(g, m);
+    for (index_t p = 0; p < points.rows(); ++p) {
+      const T w = weights ? weights[p] : T(1);
+      const ConstRow<T> x = points.row(p);
+      const Row<T> gx = grad_points.row(p);
+      T gw = T(0);
+      for (index_t i = 0; i < m.size(); ++i) {
+        const T gA = (g[i] + c_ * gm * (i == 0 ? -m[i] : m[i])) / kappa;
+        gw += gA * x[i];
+        gx[i] = w * gA;
+      }
+      if (grad_weights) grad_weights[p] = gw;
+    }
+    return -gm / (T(2) * c_);
+  }
+
+ private:
+  // Lorentzian squares of what should be spacelike or zero vectors are
+  // clamped at 0: negative values are rounding only. NaN is kept.
+  HYP_HD static T nonnegative(T v) { return v < T(0) ? T(0) : v; }
+
+  T c_;
+};
+
+}  // namespace hyperbolic

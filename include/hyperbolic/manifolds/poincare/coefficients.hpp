@@ -1,0 +1,133 @@
+#pragma once
+// The scalar step of every Poincare-ball primitive: given curvature c and the
+// row reductions, return the coefficients of the output combination (or the
+// scalar result). Templated on S so that the same code runs on T (forward)
+// and on Dual<T, N> (partial derivatives for the backward pass), and on host
+// and device. Written with the f(z)/z functions so that c = 0 is exact
+// (it gives the Euclidean limit with metric 4|dx|^2).
+//
+// Notation: x, y points; u a tangent vector; xx = |x|^2, uu = |u|^2;
+// dd = |y - x|^2 and n_diff = |y - x| from the differences; s = sqrt(c).
+// Squared norms are used wherever the result is smooth in them, so that
+// gradients need no division by a norm.
+
+#include "../../core/special_functions.hpp"
+
+namespace hyperbolic::poincare {
+
+using math::artanhc_sq;
+using math::asinhc_sq;
+using math::tanhc_sq;
+
+// Conformal factor lambda_x = 2 / (1 - c|x|^2).
+template <class S>
+HYP_HD_INLINE S lambda(S c, S xx) {
+  return S(2) / (S(1) - c * xx);
+}
+
+// d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))).
+template <class S>
+HYP_HD_INLINE S dist(S c, S xx, S yy, S n_diff) {
+  const S q = n_diff / math::sqrt((S(1) - c * xx) * (S(1) - c * yy));
+  return S(2) * q * asinhc_sq(c * q * q);
+}
+
+// d(0, x) = (2/s) artanh(s |x|).
+template <class S>
+HYP_HD_INLINE S dist0(S c, S n_x) {
+  return S(2) * n_x * artanhc_sq(c * n_x * n_x);
+}
+
+template <class S>
+struct Pair {
+  S a, b;
+};
+
+// x (+) y = a x + b y.
+template <class S>
+HYP_HD_INLINE Pair<S> mobius_add(S c, S xx, S yy, S xy) {
+  const S num_x = S(1) + S(2) * c * xy + c * yy;
+  const S num_y = S(1) - c * xx;
+  const S den = S(1) + S(2) * c * xy + c * c * xx * yy;
+  return {num_x / den, num_y / den};
+}
+
+// expmap(x, u) = x (+) (tanh(s lambda |u| / 2) u / (s |u|)) = a x + b u.
+template <class S>
+HYP_HD_INLINE Pair<S> expmap(S c, S xx, S uu, S xu) {
+  const S lam = lambda(c, xx);
+  const S t = lam / S(2) * tanhc_sq(c * lam * lam * uu / S(4));  // v = t u
+  const Pair<S> m = mobius_add(c, xx, t * t * uu, t * xu);
+  return {m.a, m.b * t};
+}
+
+// expmap0(u) = tanh(s|u|) u / (s|u|) = a u.
+template <class S>
+HYP_HD_INLINE S expmap0(S c, S uu) {
+  return tanhc_sq(c * uu);
+}
+
+// logmap(x, y) = a (y - x) + b x.
+// With w = (-x) (+) y written as [(1 - c|x|^2)(y - x) - c dd x] / den, where
+// den = c dd + (1 - c|x|^2)(1 - c|y|^2) > 0, the difference y - x enters
+// directly and |w|^2 = dd / den has no cancellation.
+template <class S>
+HYP_HD_INLINE Pair<S> logmap(S c, S xx, S yy, S dd) {
+  const S bx = S(1) - c * xx;
+  const S den = c * dd + bx * (S(1) - c * yy);
+  const S scale =
+      bx * artanhc_sq(c * dd / den) / den;  // (2 / (s lambda_x)) artanh(s|w|) / |w| / den
+  return {scale * bx, -scale * c * dd};
+}
+
+// logmap0(y) = artanh(s|y|) y / (s|y|) = a y.
+template <class S>
+HYP_HD_INLINE S logmap0(S c, S yy) {
+  return artanhc_sq(c * yy);
+}
+
+// Signed distance from x to the gyroplane through p with normal a:
+// (1/s) asinh(2 s <(-p)(+)x, a> / ((1 - c|(-p)(+)x|^2) |a|)), expanded in the
+// reductions pp = |p|^2, e = <x - p, a>, dd = |x - p|^2, pa = <p, a>.
+template <class S>
+HYP_HD_INLINE S dist2plane(S c, S xx, S pp, S e, S dd, S pa, S n_a) {
+  const S bp = S(1) - c * pp;
+  const S q = S(2) * (bp * e - c * dd * pa) / (bp * (S(1) - c * xx) * n_a);
+  return q * asinhc_sq(c * q * q);
+}
+
+// Mobius scalar multiplication r (x) x = tanh(r artanh(s|x|)) x / (s|x|) = a x.
+template <class S>
+HYP_HD_INLINE S mobius_scalar_mul(S c, S r, S xx) {
+  const S a = artanhc_sq(c * xx);  // artanh(s|x|) = s |x| a
+  return r * tanhc_sq(r * r * c * xx * a * a) * a;
+}
+
+// Klein -> Poincare: x = k / (1 + sqrt(1 - c|k|^2)) = a k.
+template <class S>
+HYP_HD_INLINE S klein_to_poincare(S c, S kk) {
+  return S(1) / (S(1) + math::sqrt(S(1) - c * kk));
+}
+
+// Poincare -> Klein: k = 2x / (1 + c|x|^2) = a x.
+template <class S>
+HYP_HD_INLINE S poincare_to_klein(S c, S xx) {
+  return S(2) / (S(1) + c * xx);
+}
+
+// Function objects for the radial maps, so that backward code can evaluate
+// them on dual numbers through one generic helper (device-safe, no lambdas).
+struct Expmap0 {
+  template <class S>
+  HYP_HD S operator()(S c, S uu) const {
+    return expmap0(c, uu);
+  }
+};
+struct Logmap0 {
+  template <class S>
+  HYP_HD S operator()(S c, S yy) const {
+    return logmap0(c, yy);
+  }
+};
+
+}  // namespace hyperbolic::poincare

@@ -1,0 +1,366 @@
+#pragma once
+// The Poincare ball of curvature -c (c > 0): the open ball |x| < 1/sqrt(c)
+// with metric lambda_x^2 |dx|^2, lambda_x = 2 / (1 - c|x|^2).
+//
+// Every primitive is reduce -> coefficients -> combine: a few inner products
+// of the input rows, the scalar formulas of coefficients.hpp, and a linear
+// combination of the rows. Backward passes evaluate the same coefficient code
+// on dual numbers (partials with respect to c and the reductions) and combine
+// the rows again: one extra reduction pass, no allocation.
+//
+// Outputs may alias inputs (each output element depends only on reductions
+// and on the same element of the inputs), except where noted.
+
+#include "../../core/combine.hpp"
+#include "../check_result.hpp"
+#include "coefficients.hpp"
+
+namespace hyperbolic {
+
+template <class T>
+class PoincareBall {
+ public:
+  using scalar = T;
+  static constexpr const char* name = "PoincareBall";
+
+  HYP_HD static constexpr index_t ambient_dim(index_t n) { return n; }
+
+  HYP_HD explicit PoincareBall(T c = T(1)) : c_(c) {}
+  HYP_HD T c() const { return c_; }
+
+  // projx keeps |x| <= (1 - 4 eps) / sqrt(c): the largest radius at which
+  // 1 - c|x|^2 is still reliably positive after rounding (distance from the
+  // origin about 36 in double, 16 in float).
+  HYP_HD T max_norm() const { return (T(1) - T(4) * scalar_traits<T>::epsilon) / math::sqrt(c_); }
+
+  // ---- metric ----------------------------------------------------------------
+  HYP_HD T lambda_x(ConstRow<T> x) const { return poincare::lambda(c_, squared_norm(x)); }
+  HYP_HD T inner(ConstRow<T> x, ConstRow<T> u, ConstRow<T> v) const {
+    const T lam = lambda_x(x);
+    return lam * lam * dot(u, v);
+  }
+  HYP_HD T norm(ConstRow<T> x, ConstRow<T> u) const {
+    return lambda_x(x) * math::sqrt(squared_norm(u));
+  }
+
+  // ---- distances --------------------------------------------------------------
+  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const {
+    return poincare::dist(c_, squared_norm(x), squared_norm(y), math::sqrt(squared_distance(x, y)));
+  }
+  HYP_HD T dist0(ConstRow<T> x) const { return poincare::dist0(c_, math::sqrt(squared_norm(x))); }
+  // Signed distance from x to the gyroplane {z : <(-p) (+) z, a> = 0}.
+  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const {
+    return poincare::dist2plane(c_, squared_norm(x), squared_norm(p), difference_dot(x, p, a),
+                                squared_distance(x, p), dot(p, a), math::sqrt(squared_norm(a)));
+  }
+
+  // ---- exponential and logarithmic maps -------------------------------------
+  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+    const auto k = poincare::expmap(c_, squared_norm(x), squared_norm(u), dot(x, u));
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = k.a * x[i] + k.b * u[i];
+  }
+  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const {
+    scale_into(poincare::expmap0(c_, squared_norm(u)), u, out);
+  }
+  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+    const auto k = poincare::logmap(c_, squared_norm(x), squared_norm(y), squared_distance(x, y));
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
+  }
+  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const {
+    scale_into(poincare::logmap0(c_, squared_norm(y)), y, out);
+  }
+  // First-order retraction x + u, projected back into the ball.
+  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = x[i] + u[i];
+    projx(out, out);
+  }
+  // Point at time t on the geodesic from x (t = 0) to y (t = 1). out must not
+  // alias x.
+  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const {
+    logmap(x, y, out);
+    for (index_t i = 0; i < out.size(); ++i)
+      out[i] *= t;
+    expmap(x, out, out);
+  }
+
+  // ---- projections ---------------------------------------------------------
+  HYP_HD void projx(ConstRow<T> x, Row<T> out) const {
+    const T n = math::sqrt(squared_norm(x)), m = max_norm();
+    const T a = n > m ? m / n : T(1);  // NaN compares false: NaN passes through
+    scale_into(a, x, out);
+  }
+  HYP_HD void proju(ConstRow<T>, ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
+  // Riemannian gradient: the Euclidean one divided by lambda_x^2.
+  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const {
+    const T b = (T(1) - c_ * squared_norm(x)) / T(2);
+    scale_into(b * b, g, out);
+  }
+
+  // ---- parallel transport --------------------------------------------------
+  // P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v. out must not alias x, y.
+  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    const T c = c_, xx = squared_norm(x), yy = squared_norm(y), xy = dot(x, y);
+    const T xv = dot(x, v), yv = dot(y, v);
+    const T A = -c * c * yv * xx - c * xv + T(2) * c * c * xy * xv;
+    const T B = c * c * xv * yy - c * yv;
+    const T D = T(1) - T(2) * c * xy + c * c * xx * yy;
+    const T scale = (T(1) - c * yy) / (T(1) - c * xx);
+    const T ay = T(2) * A / D, ax = -T(2) * B / D;
+    for (index_t i = 0; i < v.size(); ++i)
+      out[i] = scale * (v[i] + ay * y[i] + ax * x[i]);
+  }
+  // Transport from the origin to y, and from y back to the origin.
+  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    scale_into(T(1) - c_ * squared_norm(y), v, out);
+  }
+  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+    scale_into(T(1) / (T(1) - c_ * squared_norm(y)), v, out);
+  }
+
+  // ---- gyrovector operations -------------------------------------------------
+  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+    const auto k = poincare::mobius_add(c_, squared_norm(x), squared_norm(y), dot(x, y));
+    for (index_t i = 0; i < x.size(); ++i)
+      out[i] = k.a * x[i] + k.b * y[i];
+  }
+  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const {
+    scale_into(poincare::mobius_scalar_mul(c_, r, squared_norm(x)), x, out);
+  }
+  // M (x) x = expmap0(M logmap0(x)) for a rows x dim matrix M; out has M.rows()
+  // entries and must not alias x.
+  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const {
+    const T a = poincare::logmap0(c_, squared_norm(x));
+    for (index_t i = 0; i < M.rows(); ++i)
+      out[i] = a * dot(M.row(i), x);
+    expmap0(out, out);
+  }
+  // Weighted gyromidpoint (the Einstein midpoint in Klein coordinates):
+  // (1/2) (x) (sum w_i lambda_i x_i / sum w_i (lambda_i - 1)). weights may be
+  // null (all 1). out must not alias the points.
+  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const {
+    fill(out, T(0));
+    T den = T(0);
+    for (index_t p = 0; p < points.rows(); ++p) {
+      const ConstRow<T> x = points.row(p);
+      const T w = weights ? weights[p] : T(1);
+      const T lam = poincare::lambda(c_, squared_norm(x));
+      den += w * (lam - T(1));
+      for (index_t i = 0; i < out.size(); ++i)
+        out[i] += w * lam * x[i];
+    }
+    for (index_t i = 0; i < out.size(); ++i)
+      out[i] /= den;
+    scale_into(poincare::klein_to_poincare(c_, squared_norm(ConstRow<T>(out))), ConstRow<T>(out),
+               out);
+  }
+
+  // ---- points ----------------------------------------------------------------
+  HYP_HD void origin(Row<T> out) const { fill(out, T(0)); }
+  HYP_HD CheckResult<T> check_point(ConstRow<T> x) const {
+    for (index_t i = 0; i < x.size(); ++i)
+      if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
+    const T cxx = c_ * squared_norm(x);
+    if (!(cxx < T(1))) return CheckResult<T>::fail("outside the ball: c|x|^2 >= 1", cxx);
+    return CheckResult<T>::pass();
+  }
+  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const {
+    const auto p = check_point(x);
+    if (!p) return p;
+    for (index_t i = 0; i < u.size(); ++i)
+      if (!math::isfinite(u[i])) return CheckResult<T>::fail("component is not finite", u[i]);
+    return CheckResult<T>::pass();
+  }
+
+  // ---- backward passes (vector-Jacobian products) ----------------------------
+  // Each takes the upstream gradient of the output, overwrites the gradients
+  // of the inputs and returns dL/dc. Gradient outputs may alias inputs.
+
+  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const {
+    using D = Dual<T, 4>;
+    const T n = math::sqrt(squared_distance(x, y));
+    const D f = poincare::dist(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+                               D::variable(squared_norm(y), 2), D::variable(n, 3));
+    const T fx = T(2) * g * f.d[1], fy = T(2) * g * f.d[2], fn = per_norm(g * f.d[3], n);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T xi = x[i], yi = y[i], di = xi - yi;
+      gx[i] = fx * xi + fn * di;
+      gy[i] = fy * yi - fn * di;
+    }
+    return g * f.d[0];
+  }
+
+  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const {
+    using D = Dual<T, 2>;
+    const T n = math::sqrt(squared_norm(x));
+    const D f = poincare::dist0(D::variable(c_, 0), D::variable(n, 1));
+    scale_into(per_norm(g * f.d[1], n), x, gx);
+    return g * f.d[0];
+  }
+
+  HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a, T g, Row<T> gx,
+                               Row<T> gp, Row<T> ga) const {
+    using D = Dual<T, 7>;
+    const T na = math::sqrt(squared_norm(a));
+    const D f = poincare::dist2plane(
+        D::variable(c_, 0), D::variable(squared_norm(x), 1), D::variable(squared_norm(p), 2),
+        D::variable(difference_dot(x, p, a), 3), D::variable(squared_distance(x, p), 4),
+        D::variable(dot(p, a), 5), D::variable(na, 6));
+    const T f_xx = g * f.d[1], f_pp = g * f.d[2], f_e = g * f.d[3], f_dd = g * f.d[4],
+            f_pa = g * f.d[5], f_na = per_norm(g * f.d[6], na);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T xi = x[i], pi = p[i], ai = a[i], di = xi - pi;
+      const T g_diff = f_e * ai + T(2) * f_dd * di;  // through x - p
+      gx[i] = T(2) * f_xx * xi + g_diff;
+      gp[i] = T(2) * f_pp * pi + f_pa * ai - g_diff;
+      ga[i] = f_e * di + f_pa * pi + f_na * ai;
+    }
+    return g * f.d[0];
+  }
+
+  HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
+                           Row<T> gu) const {
+    using D = Dual<T, 4>;
+    const auto k = poincare::expmap(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+                                    D::variable(squared_norm(u), 2), D::variable(dot(x, u), 3));
+    const D L = k.a * dot(g, x) + k.b * dot(g, u);  // <g, out> as a function of the reductions
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T xi = x[i], ui = u[i], gi = g[i];
+      gx[i] = k.a.v * gi + T(2) * L.d[1] * xi + L.d[3] * ui;
+      gu[i] = k.b.v * gi + T(2) * L.d[2] * ui + L.d[3] * xi;
+    }
+    return L.d[0];
+  }
+
+  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const {
+    return radial_backward(poincare::Expmap0{}, c_, u, g, gu);
+  }
+  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const {
+    return radial_backward(poincare::Logmap0{}, c_, y, g, gy);
+  }
+
+  HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
+                           Row<T> gy) const {
+    using D = Dual<T, 4>;
+    T g_diff = T(0);
+    for (index_t i = 0; i < x.size(); ++i)
+      g_diff += g[i] * (y[i] - x[i]);
+    const auto k =
+        poincare::logmap(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+                         D::variable(squared_norm(y), 2), D::variable(squared_distance(x, y), 3));
+    const D L = k.a * g_diff + k.b * dot(g, x);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T xi = x[i], yi = y[i], gi = g[i], di = yi - xi;
+      const T through_diff = k.a.v * gi + T(2) * L.d[3] * di;  // dL/d(y - x)
+      gx[i] = k.b.v * gi + T(2) * L.d[1] * xi - through_diff;
+      gy[i] = T(2) * L.d[2] * yi + through_diff;
+    }
+    return L.d[0];
+  }
+
+  HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
+                               Row<T> gy) const {
+    using D = Dual<T, 4>;
+    const auto k = poincare::mobius_add(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+                                        D::variable(squared_norm(y), 2), D::variable(dot(x, y), 3));
+    const D L = k.a * dot(g, x) + k.b * dot(g, y);
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T xi = x[i], yi = y[i], gi = g[i];
+      gx[i] = k.a.v * gi + T(2) * L.d[1] * xi + L.d[3] * yi;
+      gy[i] = k.b.v * gi + T(2) * L.d[2] * yi + L.d[3] * xi;
+    }
+    return L.d[0];
+  }
+
+  // projx is the identity inside max_norm and a radial rescaling outside.
+  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const {
+    const T n = math::sqrt(squared_norm(x)), m = max_norm();
+    if (!(n > m)) {
+      scale_into(T(1), g, gx);
+      return T(0);
+    }
+    const T a = m / n, gxn = dot(g, x) / (n * n);
+    for (index_t i = 0; i < x.size(); ++i)
+      gx[i] = a * (g[i] - gxn * x[i]);
+    return -a * dot(g, x) / (T(2) * c_);  // d(m/sqrt(c))/dc = -m/(2 c^1.5)
+  }
+
+  // Backward of mobius_matvec: gradients for M (rows x dim) and x. Two passes
+  // over M, no workspace; gx must not alias x or g.
+  HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
+                                  MatrixView<T> gM, Row<T> gx) const {
+    using D = Dual<T, 2>;
+    // Forward quantities: v = a x, w = M v, out = b w.
+    const D a = poincare::logmap0(D::variable(c_, 0), D::variable(squared_norm(x), 1));
+    T ww = T(0), gw = T(0);
+    for (index_t i = 0; i < M.rows(); ++i) {
+      const T wi = a.v * dot(M.row(i), x);
+      ww += wi * wi;
+      gw += g[i] * wi;
+    }
+    const D b = poincare::expmap0(D::variable(c_, 0), D::variable(ww, 1));
+    // dL/dw = b g + 2 (db/dww) <g, w> w; then dL/dM = dL/dw v^T, dL/dv = M^T dL/dw.
+    const T k = T(2) * b.d[1] * gw;
+    fill(gx, T(0));
+    for (index_t i = 0; i < M.rows(); ++i) {
+      const ConstRow<T> Mi = M.row(i);
+      const T gwi = b.v * g[i] + k * a.v * dot(Mi, x);
+      const Row<T> gMi = gM.row(i);
+      for (index_t j = 0; j < x.size(); ++j) {
+        gMi[j] = gwi * a.v * x[j];
+        gx[j] += gwi * Mi[j];
+      }
+    }
+    // gx holds dL/dv; v = a(c, |x|^2) x.
+    const T gv_x = dot(ConstRow<T>(gx), x);
+    for (index_t j = 0; j < x.size(); ++j)
+      gx[j] = a.v * gx[j] + T(2) * gv_x * a.d[1] * x[j];
+    return b.d[0] * gw + gv_x * a.d[0];
+  }
+
+  // Backward of midpoint, given its forward result m. grad_weights may be null.
+  HYP_HD T midpoint_backward(ConstMatrixView<T> points, const T* weights, ConstRow<T> m,
+                             ConstRow<T> g, MatrixView<T> grad_points, T* grad_weights) const {
+    using D = Dual<T, 2>;
+    // Forward: v = S / W (Klein point), m = beta(c, |v|^2) v. Recover v from m.
+    const T mm = squared_norm(m), to_klein = poincare::poincare_to_klein(c_, mm);
+    const T vv = to_klein * to_klein * mm;
+    const D beta = poincare::klein_to_poincare(D::variable(c_, 0), D::variable(vv, 1));
+    T W = T(0);
+    for (index_t p = 0; p < points.rows(); ++p)
+      W += (weights ? weights[p] : T(1)) *
+           (poincare::lambda(c_, squared_norm(points.row(p))) - T(1));
+    // dL/dv = beta g + 2 dbeta/dvv <g, v> v, with v = to_klein m.
+    const T gv = to_klein * dot(g, m);
+    const T k = T(2) * beta.d[1] * gv;
+    // dL/dS = dL/dv / W; dL/dW = -<dL/dv, v> / W.
+    const T gS_dot_v = beta.v * gv + k * vv;
+    const T grad_W = -gS_dot_v / W;
+    T gc = beta.d[0] * gv;
+    for (index_t p = 0; p < points.rows(); ++p) {
+      const ConstRow<T> x = points.row(p);
+      const T w = weights ? weights[p] : T(1);
+      const T xx = squared_norm(x), one_minus = T(1) - c_ * xx;
+      const T lam = T(2) / one_minus;
+      T gS_x = T(0);  // <dL/dS, x>
+      for (index_t i = 0; i < x.size(); ++i)
+        gS_x += (beta.v * g[i] + k * to_klein * m[i]) / W * x[i];
+      const T dl_dlam = w * gS_x + w * grad_W;
+      const T dlam_dxx = c_ * lam * lam / T(2), dlam_dc = xx * lam * lam / T(2);
+      const Row<T> gx = grad_points.row(p);
+      for (index_t i = 0; i < x.size(); ++i)
+        gx[i] =
+            w * lam * (beta.v * g[i] + k * to_klein * m[i]) / W + T(2) * dl_dlam * dlam_dxx * x[i];
+      if (grad_weights) grad_weights[p] = lam * gS_x + grad_W * (lam - T(1));
+      gc += dl_dlam * dlam_dc;
+    }
+    return gc;
+  }
+
+ private:
+  T c_;
+};
+
+}  // namespace hyperbolic
