@@ -32,9 +32,9 @@ inline void add_path(const std::filesystem::path& p, const InputFileOptions& opt
                      std::vector<std::filesystem::path>& files) {
   namespace fs = std::filesystem;
   if (fs::is_directory(p)) {
-    for (const auto& entry : fs::recursive_directory_iterator(
-             p, fs::directory_options::follow_directory_symlink |
-                    fs::directory_options::skip_permission_denied)) {
+    for (const auto& entry :
+         fs::recursive_directory_iterator(p, fs::directory_options::follow_directory_symlink |
+                                                 fs::directory_options::skip_permission_denied)) {
       if (entry.is_regular_file() && wanted_extension(entry.path(), options))
         files.push_back(entry.path());
     }

@@ -30,8 +30,8 @@
 namespace hyperbolic::text {
 
 struct CountingOptions {
-  unsigned threads = 0;                   // 0: hardware concurrency
-  std::size_t chunk_bytes = 1 << 22;      // read size per chunk
+  unsigned threads = 0;               // 0: hardware concurrency
+  std::size_t chunk_bytes = 1 << 22;  // read size per chunk
   // Called from the reader thread after each chunk: (bytes read, total bytes).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
@@ -97,7 +97,8 @@ inline void merge_into(PieceCounts& into, PieceCounts&& from) {
     into = std::move(from);
     return;
   }
-  for (auto& [k, v] : from) into[k] += v;
+  for (auto& [k, v] : from)
+    into[k] += v;
 }
 
 }  // namespace detail
@@ -106,7 +107,8 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
                                 const Tokenizer& tokenizer, const CountingOptions& options = {}) {
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t total_bytes = 0;
-  for (const auto& f : files) total_bytes += std::filesystem::file_size(f);
+  for (const auto& f : files)
+    total_bytes += std::filesystem::file_size(f);
   const unsigned threads =
       std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
 
@@ -118,7 +120,8 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
   auto worker = [&](unsigned t) {
     try {
       while (auto chunk = queue.pop()) {
-        tokenizer.split(*chunk, [&](std::string_view piece) { ++piece_counts[t][std::string(piece)]; });
+        tokenizer.split(*chunk,
+                        [&](std::string_view piece) { ++piece_counts[t][std::string(piece)]; });
       }
     } catch (...) {
       std::lock_guard lock(error_mutex);
@@ -128,7 +131,8 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back(worker, t);
 
   std::uint64_t bytes_read = 0;
   try {
@@ -160,15 +164,18 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
     }
   } catch (...) {
     queue.close();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+      t.join();
     throw;
   }
   queue.close();
-  for (auto& t : pool) t.join();
+  for (auto& t : pool)
+    t.join();
   if (worker_error) std::rethrow_exception(worker_error);
 
   detail::PieceCounts pieces;
-  for (auto& pc : piece_counts) detail::merge_into(pieces, std::move(pc));
+  for (auto& pc : piece_counts)
+    detail::merge_into(pieces, std::move(pc));
 
   // Stage 2: encode each distinct piece once, in parallel.
   std::vector<std::pair<std::string, std::uint64_t>> distinct(pieces.begin(), pieces.end());
@@ -196,8 +203,10 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
     }
   };
   pool.clear();
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(encoder, t);
-  for (auto& t : pool) t.join();
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back(encoder, t);
+  for (auto& t : pool)
+    t.join();
   if (worker_error) std::rethrow_exception(worker_error);
 
   TokenCounts result;
@@ -226,7 +235,8 @@ inline TokenCounts count_tokens_in_text(std::string_view text, const Tokenizer& 
 inline std::vector<std::int64_t> frequencies(const TokenCounts& counts) {
   std::vector<std::int64_t> out;
   out.reserve(counts.counts.size());
-  for (const auto& [token, count] : counts.counts) out.push_back(static_cast<std::int64_t>(count));
+  for (const auto& [token, count] : counts.counts)
+    out.push_back(static_cast<std::int64_t>(count));
   return out;
 }
 
