@@ -1,0 +1,339 @@
+// Every backward pass against central finite differences in double.
+//
+// For a primitive out = F(inputs, c) and a random upstream gradient g, the
+// backward must return dL/dz for L = <g, F> and every input coordinate z
+// (and c). Central differences with step h have truncation error O(h^2) and
+// rounding error O(eps/h); h = 1e-6 balances them at about 1e-10 relative,
+// so the comparison uses a relative tolerance of 1e-6 on the gradient scale.
+
+#include <doctest/doctest.h>
+
+#include <functional>
+
+#include "manifold_fixtures.hpp"
+
+using namespace hyperbolic;
+using hyperbolic::testing::Fixture;
+
+namespace {
+
+using Vec = std::vector<double>;
+// L as a function of all inputs concatenated, and of c.
+using Objective = std::function<double(const std::vector<Vec>&, double)>;
+
+struct Gradient {
+  std::vector<Vec> inputs;
+  double c;
+};
+
+void check_gradient(const Objective& L, const std::vector<Vec>& inputs, double c,
+                    const Gradient& analytic, bool check_c = true) {
+  const double h = 1e-6;
+  double scale = 1e-3;
+  for (const auto& g : analytic.inputs)
+    for (double v : g)
+      scale = std::max(scale, std::abs(v));
+  scale = std::max(scale, std::abs(analytic.c));
+  for (std::size_t k = 0; k < inputs.size(); ++k)
+    for (std::size_t i = 0; i < inputs[k].size(); ++i) {
+      auto plus = inputs, minus = inputs;
+      plus[k][i] += h;
+      minus[k][i] -= h;
+      const double fd = (L(plus, c) - L(minus, c)) / (2 * h);
+      INFO("input " << k << " coordinate " << i);
+      CHECK(analytic.inputs[k][i] == doctest::Approx(fd).epsilon(1e-6).scale(scale));
+    }
+  if (check_c) {
+    const double fd = (L(inputs, c + h) - L(inputs, c - h)) / (2 * h);
+    INFO("curvature");
+    CHECK(analytic.c == doctest::Approx(fd).epsilon(1e-6).scale(scale));
+  }
+}
+
+Vec random_vec(std::mt19937_64& rng, std::size_t n, double s = 1) {
+  std::normal_distribution<double> normal;
+  Vec v(n);
+  for (auto& x : v)
+    x = s * normal(rng);
+  return v;
+}
+
+double dotv(const Vec& a, const Vec& b) {
+  double s = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    s += a[i] * b[i];
+  return s;
+}
+
+// Checks a vector-valued binary primitive and its backward.
+template <class M, class Fwd, class Bwd>
+void check_binary(const std::vector<Vec>& in, double c, Fwd fwd, Bwd bwd, std::size_t out_size,
+                  std::mt19937_64& rng, bool check_c = true) {
+  const Vec g = random_vec(rng, out_size);
+  const Objective L = [&](const std::vector<Vec>& z, double cc) {
+    Vec out(out_size);
+    fwd(M(cc), z, out);
+    return dotv(g, out);
+  };
+  Gradient an{{}, 0};
+  for (const auto& v : in)
+    an.inputs.emplace_back(v.size());
+  an.c = bwd(M(c), in, g, an.inputs);
+  check_gradient(L, in, c, an, check_c);
+}
+
+}  // namespace
+
+TEST_CASE("Poincare ball backward passes match finite differences") {
+  std::mt19937_64 rng(11);
+  for (double c : {1.0, 0.35, 2.2}) {
+    using M = PoincareBall<double>;
+    Fixture<M> f(M(c), 4, 3);
+    for (int trial = 0; trial < 4; ++trial) {
+      const Vec x = f.point(0.3 + trial), y = f.point(1.1), u = f.tangent(x, 0.8);
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist(z[0], z[1]); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.dist_backward(z[0], z[1], g[0], gr[0], gr[1]);
+          },
+          1, rng);
+      check_binary<M>(
+          {x}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist0(z[0]); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.dist0_backward(z[0], g[0], gr[0]); },
+          1, rng);
+      check_binary<M>(
+          {x, u}, c, [](M m, auto& z, Vec& o) { m.expmap(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.expmap_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      check_binary<M>(
+          {u}, c, [](M m, auto& z, Vec& o) { m.expmap0(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.expmap0_backward(z[0], g, gr[0]); },
+          4, rng);
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { m.logmap(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.logmap_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      check_binary<M>(
+          {y}, c, [](M m, auto& z, Vec& o) { m.logmap0(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.logmap0_backward(z[0], g, gr[0]); },
+          4, rng);
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { m.mobius_add(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.mobius_add_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      const Vec a = random_vec(rng, 4);
+      check_binary<M>(
+          {x, y, a}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist2plane(z[0], z[1], z[2]); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.dist2plane_backward(z[0], z[1], z[2], g[0], gr[0], gr[1], gr[2]);
+          },
+          1, rng);
+      // mobius_matvec: a 3 x 4 matrix flattened as the first input.
+      const Vec Mflat = random_vec(rng, 12, 0.5);
+      check_binary<M>(
+          {Mflat, x}, c,
+          [](M m, auto& z, Vec& o) {
+            m.mobius_matvec(ConstMatrixView<double>(z[0].data(), 3, 4), z[1], o);
+          },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.mobius_matvec_backward(ConstMatrixView<double>(z[0].data(), 3, 4), z[1], g,
+                                            MatrixView<double>(gr[0].data(), 3, 4), gr[1]);
+          },
+          3, rng);
+      // midpoint of three weighted points (points flattened, then weights).
+      Vec pts;
+      for (int p = 0; p < 3; ++p) {
+        const Vec q = f.point(0.5 + p);
+        pts.insert(pts.end(), q.begin(), q.end());
+      }
+      const Vec w{0.5, 1.5, 1.0};
+      check_binary<M>(
+          {pts, w}, c,
+          [](M m, auto& z, Vec& o) {
+            m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), o);
+          },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            Vec mid(4);
+            m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), mid);
+            return m.midpoint_backward(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), mid,
+                                       g, MatrixView<double>(gr[0].data(), 3, 4), gr[1].data());
+          },
+          4, rng);
+      // projx outside the ball: a point pushed beyond the boundary.
+      Vec far = x;
+      const double n = std::sqrt(dotv(x, x)), target = 1.3 / std::sqrt(c);
+      for (auto& v : far)
+        v *= target / n;
+      check_binary<M>(
+          {far}, c, [](M m, auto& z, Vec& o) { m.projx(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.projx_backward(z[0], g, gr[0]); }, 4,
+          rng);
+    }
+  }
+}
+
+TEST_CASE("Lorentz backward passes match finite differences") {
+  std::mt19937_64 rng(12);
+  for (double c : {1.0, 0.35, 2.2}) {
+    using M = Lorentz<double>;
+    Fixture<M> f(M(c), 3, 5);
+    for (int trial = 0; trial < 4; ++trial) {
+      const Vec x = f.point(0.3 + trial), y = f.point(1.1), u = f.tangent(x, 0.8);
+      // Ambient finite differences leave the hyperboloid; the backward passes
+      // are gradients of the same closed-form extensions, so they still agree.
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist(z[0], z[1]); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.dist_backward(z[0], z[1], g[0], gr[0], gr[1]);
+          },
+          1, rng);
+      check_binary<M>(
+          {x}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist0(z[0]); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.dist0_backward(z[0], g[0], gr[0]); },
+          1, rng);
+      check_binary<M>(
+          {x, u}, c, [](M m, auto& z, Vec& o) { m.expmap(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.expmap_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      Vec u0 = u;
+      u0[0] = 0;
+      check_binary<M>(
+          {u0}, c, [](M m, auto& z, Vec& o) { m.expmap0(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.expmap0_backward(z[0], g, gr[0]); },
+          4, rng);
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { m.logmap(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.logmap_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      check_binary<M>(
+          {y}, c, [](M m, auto& z, Vec& o) { m.logmap0(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.logmap0_backward(z[0], g, gr[0]); },
+          4, rng);
+      check_binary<M>(
+          {x, y}, c, [](M m, auto& z, Vec& o) { m.mobius_add(z[0], z[1], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.mobius_add_backward(z[0], z[1], g, gr[0], gr[1]);
+          },
+          4, rng);
+      const Vec a = f.tangent(y, 1.0);
+      check_binary<M>(
+          {x, a}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist2plane(z[0], z[1]); },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.dist2plane_backward(z[0], z[1], g[0], gr[0], gr[1]);
+          },
+          1, rng);
+      check_binary<M>(
+          {x}, c, [](M m, auto& z, Vec& o) { m.projx(z[0], o); },
+          [](M m, auto& z, const Vec& g, auto& gr) { return m.projx_backward(z[0], g, gr[0]); }, 4,
+          rng);
+      const Vec Mflat = random_vec(rng, 6, 0.5);  // 2 x 3 on the space coordinates
+      check_binary<M>(
+          {Mflat, x}, c,
+          [](M m, auto& z, Vec& o) {
+            m.mobius_matvec(ConstMatrixView<double>(z[0].data(), 2, 3), z[1], o);
+          },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            return m.mobius_matvec_backward(ConstMatrixView<double>(z[0].data(), 2, 3), z[1], g,
+                                            MatrixView<double>(gr[0].data(), 2, 3), gr[1]);
+          },
+          3, rng);
+      Vec pts;
+      for (int p = 0; p < 3; ++p) {
+        const Vec q = f.point(0.5 + p);
+        pts.insert(pts.end(), q.begin(), q.end());
+      }
+      const Vec w{0.5, 1.5, 1.0};
+      check_binary<M>(
+          {pts, w}, c,
+          [](M m, auto& z, Vec& o) {
+            m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), o);
+          },
+          [](M m, auto& z, const Vec& g, auto& gr) {
+            Vec mid(4);
+            m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), mid);
+            return m.midpoint_backward(ConstMatrixView<double>(z[0].data(), 3, 4), z[1].data(), mid,
+                                       g, MatrixView<double>(gr[0].data(), 3, 4), gr[1].data());
+          },
+          4, rng);
+    }
+  }
+}
+
+TEST_CASE("conversion backward passes match finite differences") {
+  std::mt19937_64 rng(13);
+  for (double c : {1.0, 0.5, 3.0}) {
+    Fixture<PoincareBall<double>> f(PoincareBall<double>(c), 3, 9);
+    const Vec x = f.point(1.2);
+    Vec y(4), k(3);
+    poincare_to_lorentz(c, x, y);
+    poincare_to_klein(c, x, k);
+    using P = PoincareBall<double>;  // only carries c through check_binary
+    check_binary<P>(
+        {x}, c, [](P m, auto& z, Vec& o) { poincare_to_lorentz(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return poincare_to_lorentz_backward(m.c(), z[0], g, gr[0]);
+        },
+        4, rng);
+    check_binary<P>(
+        {y}, c, [](P m, auto& z, Vec& o) { lorentz_to_poincare(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return lorentz_to_poincare_backward(m.c(), z[0], g, gr[0]);
+        },
+        3, rng);
+    check_binary<P>(
+        {x}, c, [](P m, auto& z, Vec& o) { poincare_to_klein(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return poincare_to_klein_backward(m.c(), z[0], g, gr[0]);
+        },
+        3, rng);
+    check_binary<P>(
+        {k}, c, [](P m, auto& z, Vec& o) { klein_to_poincare(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return klein_to_poincare_backward(m.c(), z[0], g, gr[0]);
+        },
+        3, rng);
+    check_binary<P>(
+        {k}, c, [](P m, auto& z, Vec& o) { klein_to_lorentz(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return klein_to_lorentz_backward(m.c(), z[0], g, gr[0]);
+        },
+        4, rng);
+    check_binary<P>(
+        {y}, c, [](P m, auto& z, Vec& o) { lorentz_to_klein(m.c(), z[0], o); },
+        [](P m, auto& z, const Vec& g, auto& gr) {
+          return lorentz_to_klein_backward(m.c(), z[0], g, gr[0]);
+        },
+        3, rng);
+  }
+}
+
+TEST_CASE("gradients are finite at the origin, at zero vectors and at coincident points") {
+  // The f(z)/z functions are smooth in z^2: no 0/0 anywhere.
+  const PoincareBall<double> B(1.0);
+  const Lorentz<double> L(1.0);
+  const Vec zero(3, 0.0), g{0.3, -0.2, 0.1};
+  Vec gx(3), gy(3);
+  CHECK(std::isfinite(B.expmap_backward(zero, zero, g, gx, gy)));
+  for (double v : gy)
+    CHECK(std::isfinite(v));
+  CHECK(std::isfinite(B.logmap_backward(zero, zero, g, gx, gy)));
+  CHECK(B.dist_backward(g, g, 1.0, gx, gy) == doctest::Approx(0.0));
+  for (double v : gx)
+    CHECK(v == doctest::Approx(0.0));  // subgradient 0 at x = y
+  const Vec o{1, 0, 0}, lg{0.1, 0.2, -0.3};
+  Vec lx(3), ly(3);
+  CHECK(std::isfinite(L.logmap_backward(o, o, lg, lx, ly)));
+  for (double v : lx)
+    CHECK(std::isfinite(v));
+  CHECK(std::isfinite(L.expmap0_backward(Vec{0, 0, 0}, lg, lx)));
+}
