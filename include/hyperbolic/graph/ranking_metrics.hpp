@@ -17,6 +17,8 @@
 // Distances come through a callable `void(std::size_t u, std::span<double> out)` that fills
 // out[w] = d(u, w) for every node w (any value at out[u]); it is called from several threads at
 // once, for different u and different `out`. Results do not depend on the number of threads.
+// Only the order of distances matters, so the callable may return any strictly increasing function
+// of the distance (e.g. the argument of acosh of the Poincare distance, which skips the acosh).
 
 #include <algorithm>
 #include <atomic>
@@ -90,10 +92,15 @@ class RowRanker {
       for (std::size_t w = 0; w < role_.size(); ++w) {
         const double d = finite_or_infinity(distances[w]);
         if (d > farthest || w == u || role_[w] != Role::other) continue;
+        // One binary search; the strict bound differs only when d ties a neighbour (rare).
         const auto first = positive_distances_.begin();
-        const auto last = positive_distances_.end();
-        ++closer_[static_cast<std::size_t>(std::upper_bound(first, last, d) - first)];
-        ++not_farther_[static_cast<std::size_t>(std::lower_bound(first, last, d) - first)];
+        const auto lower =
+            static_cast<std::size_t>(std::lower_bound(first, positive_distances_.end(), d) - first);
+        std::size_t upper = lower;
+        while (upper < k && positive_distances_[upper] == d)
+          ++upper;
+        ++closer_[upper];
+        ++not_farther_[lower];
       }
       std::uint64_t closer = 0, not_farther = 0;
       double precision_sum = 0;
