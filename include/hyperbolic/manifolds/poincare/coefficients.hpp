@@ -29,6 +29,9 @@ HYP_HD_INLINE S lambda(S c, S xx) {
 template <class S>
 HYP_HD_INLINE S dist(S c, S xx, S yy, S n_diff) {
   const S q = n_diff / math::sqrt((S(1) - c * xx) * (S(1) - c * yy));
+  // Distinct points on the (rounded) boundary are infinitely far apart; the
+  // product q * asinhc(..) would be inf * 0 there.
+  if (q > S(0) && !math::isfinite(math::value(q))) return q;
   return S(2) * q * asinhc_sq(c * q * q);
 }
 

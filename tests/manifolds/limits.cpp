@@ -1,0 +1,103 @@
+// Behaviour at and beyond the representable radius, at zero vectors and at
+// coincident points: defined values, never a crash.
+
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "manifold_fixtures.hpp"
+
+using namespace hyperbolic;
+
+namespace {
+// Largest distance from the origin the ball represents in T: 1 - |x| can be
+// no smaller than eps/2, so d_max = log((1 + |x|)/(1 - |x|)) ~ log(4/eps).
+template <class T>
+double ball_limit() {
+  return std::log(4.0 / double(std::numeric_limits<T>::epsilon()));
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("Poincare ball at and beyond the representable radius", T, float, double) {
+  for (double c : {1.0, 0.2}) {
+    const PoincareBall<T> B{T(c)};
+    const double s = std::sqrt(c), limit = ball_limit<T>();
+    std::vector<T> u{T(3), T(4)}, x(2), p(2), y(2);
+    // A tangent vector reaching three times beyond the limit (expmap0(u) is at
+    // distance 2|u|: lambda_0 = 2). tanh rounds to 1 and the point lands on the
+    // rounded boundary: outside the open ball or at the very edge.
+    const T scale = T(1.5 * limit / (5 * s));
+    for (auto& v : u)
+      v *= scale;
+    B.expmap0(u, x);
+    CHECK((!B.check_point(x) || double(B.dist0(x)) * s > limit - 3.5));
+    // projx brings it inside, to a finite distance just short of the limit.
+    B.projx(x, p);
+    CHECK(B.check_point(p));
+    const double d = double(B.dist0(p)) * s;  // in units of the curvature radius
+    CHECK(std::isfinite(d));
+    CHECK(d > limit - 3.5);
+    CHECK(d < limit + 1);
+    // A point exactly on the boundary is rejected, and is infinitely far from
+    // every other point.
+    const std::vector<T> edge{T(1 / s), T(0)}, inner{T(0.1), T(0.2)};
+    CHECK_FALSE(B.check_point(edge));
+    CHECK(std::string(B.check_point(edge).reason).find("outside the ball") != std::string::npos);
+    // (With c != 1, 1/sqrt(c) may round to just outside: NaN, never a number.)
+    const T de = B.dist(edge, inner);
+    CHECK((std::isnan(de) || de == std::numeric_limits<T>::infinity()));
+    if (c == 1.0) {
+      CHECK(de == std::numeric_limits<T>::infinity());
+      CHECK(B.dist0(edge) == std::numeric_limits<T>::infinity());
+    }
+    // Below the limit the round trip through logmap0 still recovers the length.
+    std::vector<T> v{T(0.6), T(0.8)}, back(2);
+    const double inside = 0.3 * limit / s;  // distance 0.6 * limit
+    for (auto& e : v)
+      e *= T(inside);
+    B.expmap0(v, x);
+    B.logmap0(x, back);
+    CHECK(double(back[0]) == doctest::Approx(double(v[0])).epsilon(0.05));
+  }
+}
+
+TEST_CASE_TEMPLATE("hyperboloid beyond its range overflows to a detected state", T, float, double) {
+  const Lorentz<T> L{T(1)};
+  std::vector<T> u{T(0), T(1000), T(0)}, x(3), y(3);
+  L.expmap0(u, x);  // cosh(1000) overflows in both types
+  CHECK_FALSE(L.check_point(x));
+  CHECK(std::string(L.check_point(x).reason) == "coordinate is not finite");
+  // A far but representable point: dist0 is exact from the space coordinates
+  // (asinh), even where the constraint <x,x>_L = -1/c is lost to rounding.
+  const T r = std::is_same_v<T, float> ? T(30) : T(200);
+  u = {T(0), r, T(0)};
+  L.expmap0(u, x);
+  CHECK(L.dist0(x) == doctest::Approx(double(r)).epsilon(1e-6));
+  // projx restores the time coordinate from the space part.
+  x[0] *= T(1.5);
+  L.projx(x, y);
+  CHECK(L.check_point(y));
+}
+
+TEST_CASE_TEMPLATE("zero vectors and coincident points", T, float, double) {
+  const PoincareBall<T> B{T(1)};
+  const Lorentz<T> L{T(1)};
+  const std::vector<T> zero(3, T(0)), x{T(0.1), T(-0.2), T(0.3)};
+  std::vector<T> out(3), lx(4), lout(4), lzero{T(0), T(0), T(0), T(0)};
+  B.expmap(x, zero, out);
+  CHECK(out == x);
+  B.logmap(x, x, out);
+  CHECK(out == zero);
+  CHECK(B.dist(x, x) == T(0));
+  B.expmap0(zero, out);
+  CHECK(out == zero);
+  B.logmap0(zero, out);
+  CHECK(out == zero);
+  poincare_to_lorentz(T(1), x, lx);
+  L.logmap(lx, lx, lout);
+  for (T v : lout)
+    CHECK(v == T(0));
+  CHECK(L.dist(lx, lx) == T(0));
+  L.expmap(lx, lzero, lout);
+  CHECK(lout == lx);
+}
