@@ -1,0 +1,150 @@
+// LoRA and HypLoRA adapters: gradients against finite differences (double),
+// the zero-B start, the small-input limit HypLoRA -> LoRA, float vs double.
+#include <doctest/doctest.h>
+
+#include <hyperbolic/nn/hyplora.hpp>
+#include <hyperbolic/nn/lora.hpp>
+#include <random>
+
+#include "finite_difference.hpp"
+
+using hyperbolic::nn::HypLoraAdapter;
+using hyperbolic::nn::LoraAdapter;
+using hyperbolic::nn::Matrix;
+using hyperbolic::testing::max_fd_error;
+
+namespace {
+
+// Loss sum(R .* (X W^T + adapter(X))) for a fixed random R; returns dL/dX too.
+template <class Adapter>
+struct AdapterProblem {
+  Adapter adapter;
+  Matrix<double> X, W, R;
+
+  double loss() {
+    Matrix<double> Y = X * W.transpose();
+    adapter.forward(X, Y);
+    return (Y.array() * R.array()).sum();
+  }
+  Matrix<double> backward() {
+    adapter.zero_grad();
+    loss();
+    Matrix<double> dX = R * W;  // through W x
+    adapter.backward_any(X, R, dX);
+    return dX;
+  }
+};
+
+struct LoraAny : LoraAdapter<double> {
+  using LoraAdapter<double>::LoraAdapter;
+  void backward_any(const Matrix<double>& X, const Matrix<double>& dY, Matrix<double>& dX) {
+    backward(X, dY, dX);
+  }
+};
+struct HypLoraAny : HypLoraAdapter<double> {
+  using HypLoraAdapter<double>::HypLoraAdapter;
+  void backward_any(const Matrix<double>&, const Matrix<double>& dY, Matrix<double>& dX) {
+    backward(dY, dX);
+  }
+};
+
+template <class Adapter>
+void check_gradients(AdapterProblem<Adapter>& p, bool with_curvature) {
+  const Matrix<double> dX = p.backward();
+  const auto loss = [&] { return p.loss(); };
+  CHECK(max_fd_error(p.X.data(), p.X.size(), dX.data(), loss) < 1e-6);
+  const Matrix<double> gA = p.adapter.grad_A, gB = p.adapter.grad_B;
+  CHECK(max_fd_error(p.adapter.A.data(), p.adapter.A.size(), gA.data(), loss) < 1e-6);
+  CHECK(max_fd_error(p.adapter.B.data(), p.adapter.B.size(), gB.data(), loss) < 1e-6);
+  if constexpr (std::is_same_v<Adapter, HypLoraAny>) {
+    if (with_curvature) {
+      const double g_rho = p.adapter.curvature.grad_rho;
+      CHECK(g_rho != 0.0);
+      CHECK(max_fd_error(&p.adapter.curvature.rho, 1, &g_rho, loss) < 1e-6);
+    }
+  }
+}
+
+Matrix<double> random_matrix(long r, long c, double s, std::mt19937_64& rng) {
+  Matrix<double> m(r, c);
+  hyperbolic::nn::fill_normal(m, s, rng);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("LoRA adapter: gradients match finite differences") {
+  std::mt19937_64 rng(1);
+  AdapterProblem<LoraAny> p{LoraAny(5, 4, 2, 3.0, rng), random_matrix(6, 5, 1.0, rng),
+                            random_matrix(4, 5, 0.5, rng), random_matrix(6, 4, 1.0, rng)};
+  p.adapter.B = random_matrix(4, 2, 0.5, rng);  // B = 0 would hide dL/dA and dL/dX terms
+  check_gradients(p, false);
+}
+
+TEST_CASE("HypLoRA adapter: gradients (incl. learned curvature) match finite differences") {
+  std::mt19937_64 rng(2);
+  for (const double c : {0.3, 1.0, 2.5}) {
+    CAPTURE(c);
+    AdapterProblem<HypLoraAny> p{HypLoraAny(5, 4, 3, 6.0, c, true, rng),
+                                 random_matrix(7, 5, 0.6, rng), random_matrix(4, 5, 0.5, rng),
+                                 random_matrix(7, 4, 1.0, rng)};
+    p.adapter.B = random_matrix(4, 3, 0.7, rng);
+    p.X.row(2).setZero();  // the origin: series branches of sinhc/asinhc
+    check_gradients(p, true);
+  }
+}
+
+TEST_CASE("HypLoRA adapter: fixed curvature gets no gradient") {
+  std::mt19937_64 rng(3);
+  HypLoraAdapter<double> a(4, 3, 2, 2.0, 1.5, false, rng);
+  a.B = random_matrix(3, 2, 1.0, rng);
+  const Matrix<double> X = random_matrix(5, 4, 1.0, rng);
+  Matrix<double> Y = Matrix<double>::Zero(5, 3), dX = Matrix<double>::Zero(5, 4);
+  a.forward(X, Y);
+  a.backward(Matrix<double>::Ones(5, 3), dX);
+  CHECK(a.curvature.grad_rho == 0.0);
+  CHECK(a.parameter_count() == 4 * 2 + 3 * 2);
+  CHECK(a.c() == doctest::Approx(1.5).epsilon(1e-14));
+}
+
+TEST_CASE("HypLoRA adapter: B = 0 leaves the layer unchanged; small inputs give LoRA") {
+  std::mt19937_64 rng(4);
+  HypLoraAdapter<double> h(6, 5, 2, 4.0, 1.0, true, rng);
+  const Matrix<double> X = random_matrix(3, 6, 1.0, rng);
+  Matrix<double> Y = Matrix<double>::Zero(3, 5);
+  h.forward(X, Y);
+  CHECK(Y.norm() == 0.0);
+
+  // expmap0 and logmap0 are the identity to first order at the origin, so for
+  // |x| = eps the two adapters differ by O(eps^3) (relative O(eps^2)).
+  LoraAdapter<double> l;
+  l.A = h.A;
+  h.B = random_matrix(5, 2, 1.0, rng);
+  l.B = h.B;
+  l.scale = h.scale;
+  const Matrix<double> small = 1e-3 * X;
+  Matrix<double> Yh = Matrix<double>::Zero(3, 5), Yl = Matrix<double>::Zero(3, 5);
+  h.forward(small, Yh);
+  l.forward(small, Yl);
+  CHECK((Yh - Yl).norm() <= 1e-5 * Yl.norm());
+  CHECK((Yh - Yl).norm() > 0.0);  // but it is not LoRA: curvature acts
+}
+
+TEST_CASE_TEMPLATE("HypLoRA adapter: float agrees with double", T, float, double) {
+  std::mt19937_64 rng(5);
+  HypLoraAdapter<double> hd(8, 6, 3, 8.0, 0.7, true, rng);
+  hd.B = random_matrix(6, 3, 0.5, rng);
+  const Matrix<double> X = random_matrix(4, 8, 1.0, rng);
+  HypLoraAdapter<T> ht;
+  ht.A = hd.A.cast<T>();
+  ht.B = hd.B.cast<T>();
+  ht.scale = T(hd.scale);
+  ht.curvature.set_c(T(0.7));
+  Matrix<double> Yd = Matrix<double>::Zero(4, 6);
+  Matrix<T> Yt = Matrix<T>::Zero(4, 6);
+  hd.forward(X, Yd);
+  ht.forward(X.cast<T>(), Yt);
+  // A few dozen roundings of relative size eps each (|x| ~ 3, sinh grows ~e^3).
+  const double tol = 200 * std::numeric_limits<T>::epsilon();
+  CHECK((Yt.template cast<double>() - Yd).norm() <= tol * Yd.norm());
+}
