@@ -21,49 +21,49 @@ class Euclidean {
   HYP_HD T norm(ConstRow<T>, ConstRow<T> u) const { return math::sqrt(squared_norm(u)); }
   HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const { return math::sqrt(squared_distance(x, y)); }
   HYP_HD T dist0(ConstRow<T> x) const { return math::sqrt(squared_norm(x)); }
-  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const {
+  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const noexcept {
     return difference_dot(x, p, a) / math::sqrt(squared_norm(a));
   }
 
-  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = x[i] + u[i];
   }
   HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
-  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = y[i] - x[i];
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const { scale_into(T(1), y, out); }
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const { expmap(x, u, out); }
-  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const {
+  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = x[i] + t * (y[i] - x[i]);
   }
   HYP_HD void projx(ConstRow<T> x, Row<T> out) const { scale_into(T(1), x, out); }
   HYP_HD void proju(ConstRow<T>, ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
-  HYP_HD void egrad2rgrad(ConstRow<T>, ConstRow<T> g, Row<T> out) const {
+  HYP_HD void egrad2rgrad(ConstRow<T>, ConstRow<T> g, Row<T> out) const noexcept {
     scale_into(T(1), g, out);
   }
-  HYP_HD void transp(ConstRow<T>, ConstRow<T>, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp(ConstRow<T>, ConstRow<T>, ConstRow<T> v, Row<T> out) const noexcept {
     scale_into(T(1), v, out);
   }
   HYP_HD void transp0(ConstRow<T>, ConstRow<T> v, Row<T> out) const { scale_into(T(1), v, out); }
-  HYP_HD void transp0back(ConstRow<T>, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp0back(ConstRow<T>, ConstRow<T> v, Row<T> out) const noexcept {
     scale_into(T(1), v, out);
   }
 
   // The gyrovector operations of zero curvature are the vector-space ones.
-  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = x[i] + y[i];
   }
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const { scale_into(r, x, out); }
-  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const {
+  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
     for (index_t i = 0; i < M.rows(); ++i)
       out[i] = dot(M.row(i), x);
   }
-  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const {
+  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const noexcept {
     fill(out, T(0));
     T total = T(0);
     for (index_t p = 0; p < points.rows(); ++p) {
@@ -77,19 +77,19 @@ class Euclidean {
   }
 
   HYP_HD void origin(Row<T> out) const { fill(out, T(0)); }
-  HYP_HD CheckResult<T> check_point(ConstRow<T> x) const {
+  HYP_HD CheckResult<T> check_point(ConstRow<T> x) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
     return CheckResult<T>::pass();
   }
-  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const {
+  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const noexcept {
     const auto p = check_point(x);
     if (!p) return p;
     return check_point(u);
   }
 
   // ---- backward passes (dL/dc is 0) ------------------------------------------
-  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const {
+  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     const T k = per_norm(g, dist(x, y));
     for (index_t i = 0; i < x.size(); ++i) {
       const T di = x[i] - y[i];
@@ -98,20 +98,22 @@ class Euclidean {
     }
     return T(0);
   }
-  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const {
+  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     scale_into(per_norm(g, dist0(x)), x, gx);
     return T(0);
   }
-  HYP_HD T expmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx, Row<T> gu) const {
+  HYP_HD T expmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
+                           Row<T> gu) const noexcept {
     for (index_t i = 0; i < g.size(); ++i)
       gx[i] = gu[i] = g[i];
     return T(0);
   }
-  HYP_HD T expmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gu) const {
+  HYP_HD T expmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gu) const noexcept {
     scale_into(T(1), g, gu);
     return T(0);
   }
-  HYP_HD T logmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx, Row<T> gy) const {
+  HYP_HD T logmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
+                           Row<T> gy) const noexcept {
     for (index_t i = 0; i < g.size(); ++i) {
       const T gi = g[i];
       gx[i] = -gi;
@@ -119,16 +121,16 @@ class Euclidean {
     }
     return T(0);
   }
-  HYP_HD T logmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gy) const {
+  HYP_HD T logmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gy) const noexcept {
     scale_into(T(1), g, gy);
     return T(0);
   }
-  HYP_HD T projx_backward(ConstRow<T>, ConstRow<T> g, Row<T> gx) const {
+  HYP_HD T projx_backward(ConstRow<T>, ConstRow<T> g, Row<T> gx) const noexcept {
     scale_into(T(1), g, gx);
     return T(0);
   }
   HYP_HD T mobius_add_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
-                               Row<T> gy) const {
+                               Row<T> gy) const noexcept {
     for (index_t i = 0; i < g.size(); ++i)
       gx[i] = gy[i] = g[i];
     return T(0);

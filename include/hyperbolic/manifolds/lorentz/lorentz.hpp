@@ -41,55 +41,55 @@ class Lorentz {
 
   // ---- metric -------------------------------------------------------------
   HYP_HD T inner(ConstRow<T>, ConstRow<T> u, ConstRow<T> v) const { return minkowski_dot(u, v); }
-  HYP_HD T norm(ConstRow<T>, ConstRow<T> u) const {
+  HYP_HD T norm(ConstRow<T>, ConstRow<T> u) const noexcept {
     return math::sqrt(nonnegative(minkowski_dot(u, u)));
   }
 
   // ---- distances ----------------------------------------------------------
-  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const {
+  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
     return lorentz::dist(c_, math::sqrt(nonnegative(minkowski_squared_distance(x, y))));
   }
-  HYP_HD T dist0(ConstRow<T> x) const {
+  HYP_HD T dist0(ConstRow<T> x) const noexcept {
     return lorentz::dist0(c_, math::sqrt(squared_norm(x.tail())));
   }
   // Signed distance to the hyperplane {z : <z, a>_L = 0}, a spacelike normal
   // (<a, a>_L > 0); for a plane through p, take a in the tangent space at p.
-  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> a) const {
+  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> a) const noexcept {
     return lorentz::dist2plane(c_, minkowski_dot(x, a), minkowski_dot(a, a));
   }
 
   // ---- exponential and logarithmic maps ---------------------------------------
-  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     const auto k = lorentz::expmap(c_, nonnegative(minkowski_dot(u, u)));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * u[i];
   }
   // expmap at the origin o = (1/sqrt(c), 0, ..., 0); u0 is ignored (T_o has u0 = 0).
-  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const {
+  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const noexcept {
     const auto k = lorentz::expmap0(c_, squared_norm(u.tail()));
     for (index_t i = 1; i < u.size(); ++i)
       out[i] = k.space * u[i];
     out[0] = k.time;
   }
-  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     const auto k = lorentz::logmap(c_, nonnegative(minkowski_squared_distance(x, y)));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
   }
-  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const {
+  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
     const T a = lorentz::logmap0(c_, squared_norm(y.tail()));
     for (index_t i = 1; i < y.size(); ++i)
       out[i] = a * y[i];
     out[0] = T(0);
   }
   // Retraction: x + u, lifted back onto the hyperboloid.
-  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = x[i] + u[i];
     projx(out, out);
   }
   // out must not alias x.
-  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const {
+  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const noexcept {
     logmap(x, y, out);
     for (index_t i = 0; i < out.size(); ++i)
       out[i] *= t;
@@ -98,20 +98,20 @@ class Lorentz {
 
   // ---- projections ----------------------------------------------------------
   // Keeps the space coordinates and recomputes the time coordinate.
-  HYP_HD void projx(ConstRow<T> x, Row<T> out) const {
+  HYP_HD void projx(ConstRow<T> x, Row<T> out) const noexcept {
     const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail()));
     for (index_t i = 1; i < x.size(); ++i)
       out[i] = x[i];
     out[0] = t;
   }
   // u + c <x, u>_L x. out must not alias x.
-  HYP_HD void proju(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void proju(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     const T k = c_ * minkowski_dot(x, u);
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = u[i] + k * x[i];
   }
   // Riemannian gradient: flip the time sign (inverse metric), then project.
-  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const {
+  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const noexcept {
     const T k = c_ * dot(x, g);  // <x, eta g>_L is the Euclidean <x, g>
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = (i == 0 ? -g[i] : g[i]) + k * x[i];
@@ -120,13 +120,13 @@ class Lorentz {
   // ---- parallel transport -----------------------------------------------------
   // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), with 1 - c<x, y>_L = 2 + c q / 2.
   // out must not alias x or y.
-  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     const T q = nonnegative(minkowski_squared_distance(x, y));
     const T k = c_ * minkowski_dot(y, v) / (T(2) + c_ * q / T(2));
     for (index_t i = 0; i < v.size(); ++i)
       out[i] = v[i] + k * (x[i] + y[i]);
   }
-  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     const T s = math::sqrt(c_), yv = minkowski_dot(y, v), den = T(1) + s * y[0];
     const T k = c_ * yv / den;
     const T v0 = v[0];
@@ -134,7 +134,7 @@ class Lorentz {
       out[i] = v[i] + k * y[i];
     out[0] = v0 + k * y[0] + s * yv / den;  // k / s folded: no 1/s for small c
   }
-  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     const T s = math::sqrt(c_), den = T(1) + s * y[0];
     const T v0 = v[0], k = -s * v0 / den;  // c <o, v>_L / (1 + s y0)
     for (index_t i = 1; i < v.size(); ++i)
@@ -143,7 +143,7 @@ class Lorentz {
   }
 
   // ---- gyrovector operations (through the isometry with the ball) -------------
-  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     const auto k = lorentz::mobius_add(c_, x[0], y[0], squared_norm(x.tail()),
                                        squared_norm(y.tail()), dot(x.tail(), y.tail()));
     for (index_t i = 1; i < x.size(); ++i)
@@ -151,7 +151,7 @@ class Lorentz {
     out[0] = k.time;
   }
   // r (x) x = expmap0(r logmap0(x)).
-  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const {
+  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
     const T ss = squared_norm(x.tail()), a = r * lorentz::logmap0(c_, ss);
     const auto k = lorentz::expmap0(c_, a * a * ss);
     for (index_t i = 1; i < x.size(); ++i)
@@ -160,7 +160,7 @@ class Lorentz {
   }
   // expmap0(M logmap0(x)) with M acting on space coordinates: M is m x n for a
   // point with n space coordinates; out has m + 1 entries, must not alias x.
-  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const {
+  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
     const T a = lorentz::logmap0(c_, squared_norm(x.tail()));
     T ww = T(0);
     for (index_t i = 0; i < M.rows(); ++i) {
@@ -175,7 +175,7 @@ class Lorentz {
   }
   // Weighted Lorentzian centroid: A / (s sqrt(-<A, A>_L)), A = sum w_i x_i.
   // weights may be null (all 1). out must not alias the points.
-  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const {
+  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const noexcept {
     fill(out, T(0));
     for (index_t p = 0; p < points.rows(); ++p) {
       const T w = weights ? weights[p] : T(1);
@@ -189,12 +189,12 @@ class Lorentz {
   }
 
   // ---- points -------------------------------------------------------------
-  HYP_HD void origin(Row<T> out) const {
+  HYP_HD void origin(Row<T> out) const noexcept {
     fill(out, T(0));
     out[0] = T(1) / math::sqrt(c_);
   }
   // On the hyperboloid up to a relative tolerance: |c<x, x>_L + 1| <= tol (1 + c|x|^2).
-  HYP_HD CheckResult<T> check_point(ConstRow<T> x, T tol = default_tolerance) const {
+  HYP_HD CheckResult<T> check_point(ConstRow<T> x, T tol = default_tolerance) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
     if (!(x[0] > T(0))) return CheckResult<T>::fail("time coordinate x0 <= 0", x[0]);
@@ -204,7 +204,7 @@ class Lorentz {
     return CheckResult<T>::pass();
   }
   HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u,
-                                     T tol = default_tolerance) const {
+                                     T tol = default_tolerance) const noexcept {
     const auto p = check_point(x, tol);
     if (!p) return p;
     for (index_t i = 0; i < u.size(); ++i)
@@ -217,7 +217,7 @@ class Lorentz {
 
   // ---- backward passes: overwrite input gradients, return dL/dc ---------------
 
-  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const {
+  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
     const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
     const D f = lorentz::dist(D::variable(c_, 0), D::variable(n, 1));
@@ -230,7 +230,7 @@ class Lorentz {
     return g * f.d[0];
   }
 
-  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const {
+  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
     const T n = math::sqrt(squared_norm(x.tail()));
     const D f = lorentz::dist0(D::variable(c_, 0), D::variable(n, 1));
@@ -241,7 +241,8 @@ class Lorentz {
     return g * f.d[0];
   }
 
-  HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> a, T g, Row<T> gx, Row<T> ga) const {
+  HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> a, T g, Row<T> gx,
+                               Row<T> ga) const noexcept {
     using D = Dual<T, 3>;
     const D f = lorentz::dist2plane(D::variable(c_, 0), D::variable(minkowski_dot(x, a), 1),
                                     D::variable(minkowski_dot(a, a), 2));
@@ -255,7 +256,7 @@ class Lorentz {
   }
 
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
-                           Row<T> gu) const {
+                           Row<T> gu) const noexcept {
     using D = Dual<T, 2>;
     const T uu = minkowski_dot(u, u);
     const auto k = lorentz::expmap(D::variable(c_, 0), D::variable(nonnegative(uu), 1));
@@ -269,7 +270,7 @@ class Lorentz {
     return L.d[0];
   }
 
-  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const {
+  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const noexcept {
     using D = Dual<T, 2>;
     const auto k = lorentz::expmap0(D::variable(c_, 0), D::variable(squared_norm(u.tail()), 1));
     const D L = k.time * g[0] + k.space * dot(g.tail(), u.tail());
@@ -280,7 +281,7 @@ class Lorentz {
   }
 
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
-                           Row<T> gy) const {
+                           Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
     const T q = minkowski_squared_distance(x, y);
     T g_diff = T(0);
@@ -298,7 +299,7 @@ class Lorentz {
     return L.d[0];
   }
 
-  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const {
+  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
     const D a = lorentz::logmap0(D::variable(c_, 0), D::variable(squared_norm(y.tail()), 1));
     const T gy_dot = dot(g.tail(), y.tail()), k = T(2) * a.d[1] * gy_dot;
@@ -308,7 +309,7 @@ class Lorentz {
     return a.d[0] * gy_dot;
   }
 
-  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const {
+  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
     const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail())), g0 = g[0];
     for (index_t i = 1; i < x.size(); ++i)
       gx[i] = g[i] + g0 * x[i] / t;
@@ -317,7 +318,7 @@ class Lorentz {
   }
 
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
-                               Row<T> gy) const {
+                               Row<T> gy) const noexcept {
     using D = Dual<T, 6>;
     const auto k = lorentz::mobius_add(D::variable(c_, 0), D::variable(x[0], 1),
                                        D::variable(y[0], 2), D::variable(squared_norm(x.tail()), 3),
@@ -336,7 +337,7 @@ class Lorentz {
 
   // gM is m x n like M; gx must not alias x or g.
   HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
-                                  MatrixView<T> gM, Row<T> gx) const {
+                                  MatrixView<T> gM, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
     const ConstRow<T> xs = x.tail(), gs = g.tail();
     const D a = lorentz::logmap0(D::variable(c_, 0), D::variable(squared_norm(xs), 1));
@@ -368,7 +369,8 @@ class Lorentz {
 
   // Backward of midpoint given its forward result m. grad_weights may be null.
   HYP_HD T midpoint_backward(ConstMatrixView<T> points, const T* weights, ConstRow<T> m,
-                             ConstRow<T> g, MatrixView<T> grad_points, T* grad_weights) const {
+                             ConstRow<T> g, MatrixView<T> grad_points,
+                             T* grad_weights) const noexcept {
     // m = A / kappa with kappa = -c <m, A>_L; dL/dA = (g + c<g,m> eta m) / kappa.
     T kappa = T(0);
     for (index_t p = 0; p < points.rows(); ++p)

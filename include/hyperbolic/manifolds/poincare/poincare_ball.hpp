@@ -35,51 +35,51 @@ class PoincareBall {
 
   // ---- metric ----------------------------------------------------------------
   HYP_HD T lambda_x(ConstRow<T> x) const { return poincare::lambda(c_, squared_norm(x)); }
-  HYP_HD T inner(ConstRow<T> x, ConstRow<T> u, ConstRow<T> v) const {
+  HYP_HD T inner(ConstRow<T> x, ConstRow<T> u, ConstRow<T> v) const noexcept {
     const T lam = lambda_x(x);
     return lam * lam * dot(u, v);
   }
-  HYP_HD T norm(ConstRow<T> x, ConstRow<T> u) const {
+  HYP_HD T norm(ConstRow<T> x, ConstRow<T> u) const noexcept {
     return lambda_x(x) * math::sqrt(squared_norm(u));
   }
 
   // ---- distances --------------------------------------------------------------
-  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const {
+  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
     return poincare::dist(c_, squared_norm(x), squared_norm(y), math::sqrt(squared_distance(x, y)));
   }
   HYP_HD T dist0(ConstRow<T> x) const { return poincare::dist0(c_, math::sqrt(squared_norm(x))); }
   // Signed distance from x to the gyroplane {z : <(-p) (+) z, a> = 0}.
-  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const {
+  HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const noexcept {
     return poincare::dist2plane(c_, squared_norm(x), squared_norm(p), difference_dot(x, p, a),
                                 squared_distance(x, p), dot(p, a), math::sqrt(squared_norm(a)));
   }
 
   // ---- exponential and logarithmic maps -------------------------------------
-  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     const auto k = poincare::expmap(c_, squared_norm(x), squared_norm(u), dot(x, u));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * u[i];
   }
-  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const {
+  HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const noexcept {
     scale_into(poincare::expmap0(c_, squared_norm(u)), u, out);
   }
-  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     const auto k = poincare::logmap(c_, squared_norm(x), squared_norm(y), squared_distance(x, y));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
   }
-  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const {
+  HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
     scale_into(poincare::logmap0(c_, squared_norm(y)), y, out);
   }
   // First-order retraction x + u, projected back into the ball.
-  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const {
+  HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = x[i] + u[i];
     projx(out, out);
   }
   // Point at time t on the geodesic from x (t = 0) to y (t = 1). out must not
   // alias x.
-  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const {
+  HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const noexcept {
     logmap(x, y, out);
     for (index_t i = 0; i < out.size(); ++i)
       out[i] *= t;
@@ -87,21 +87,21 @@ class PoincareBall {
   }
 
   // ---- projections ---------------------------------------------------------
-  HYP_HD void projx(ConstRow<T> x, Row<T> out) const {
+  HYP_HD void projx(ConstRow<T> x, Row<T> out) const noexcept {
     const T n = math::sqrt(squared_norm(x)), m = max_norm();
     const T a = n > m ? m / n : T(1);  // NaN compares false: NaN passes through
     scale_into(a, x, out);
   }
   HYP_HD void proju(ConstRow<T>, ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
   // Riemannian gradient: the Euclidean one divided by lambda_x^2.
-  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const {
+  HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const noexcept {
     const T b = (T(1) - c_ * squared_norm(x)) / T(2);
     scale_into(b * b, g, out);
   }
 
   // ---- parallel transport --------------------------------------------------
   // P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v. out must not alias x, y.
-  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     const T c = c_, xx = squared_norm(x), yy = squared_norm(y), xy = dot(x, y);
     const T xv = dot(x, v), yv = dot(y, v);
     const T A = -c * c * yv * xx - c * xv + T(2) * c * c * xy * xv;
@@ -113,25 +113,25 @@ class PoincareBall {
       out[i] = scale * (v[i] + ay * y[i] + ax * x[i]);
   }
   // Transport from the origin to y, and from y back to the origin.
-  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     scale_into(T(1) - c_ * squared_norm(y), v, out);
   }
-  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const {
+  HYP_HD void transp0back(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     scale_into(T(1) / (T(1) - c_ * squared_norm(y)), v, out);
   }
 
   // ---- gyrovector operations -------------------------------------------------
-  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const {
+  HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     const auto k = poincare::mobius_add(c_, squared_norm(x), squared_norm(y), dot(x, y));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * y[i];
   }
-  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const {
+  HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
     scale_into(poincare::mobius_scalar_mul(c_, r, squared_norm(x)), x, out);
   }
   // M (x) x = expmap0(M logmap0(x)) for a rows x dim matrix M; out has M.rows()
   // entries and must not alias x.
-  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const {
+  HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
     const T a = poincare::logmap0(c_, squared_norm(x));
     for (index_t i = 0; i < M.rows(); ++i)
       out[i] = a * dot(M.row(i), x);
@@ -140,7 +140,7 @@ class PoincareBall {
   // Weighted gyromidpoint (the Einstein midpoint in Klein coordinates):
   // (1/2) (x) (sum w_i lambda_i x_i / sum w_i (lambda_i - 1)). weights may be
   // null (all 1). out must not alias the points.
-  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const {
+  HYP_HD void midpoint(ConstMatrixView<T> points, const T* weights, Row<T> out) const noexcept {
     fill(out, T(0));
     T den = T(0);
     for (index_t p = 0; p < points.rows(); ++p) {
@@ -159,14 +159,14 @@ class PoincareBall {
 
   // ---- points ----------------------------------------------------------------
   HYP_HD void origin(Row<T> out) const { fill(out, T(0)); }
-  HYP_HD CheckResult<T> check_point(ConstRow<T> x) const {
+  HYP_HD CheckResult<T> check_point(ConstRow<T> x) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
     const T cxx = c_ * squared_norm(x);
     if (!(cxx < T(1))) return CheckResult<T>::fail("outside the ball: c|x|^2 >= 1", cxx);
     return CheckResult<T>::pass();
   }
-  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const {
+  HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const noexcept {
     const auto p = check_point(x);
     if (!p) return p;
     for (index_t i = 0; i < u.size(); ++i)
@@ -178,7 +178,7 @@ class PoincareBall {
   // Each takes the upstream gradient of the output, overwrites the gradients
   // of the inputs and returns dL/dc. Gradient outputs may alias inputs.
 
-  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const {
+  HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     using D = Dual<T, 4>;
     const T n = math::sqrt(squared_distance(x, y));
     const D f = poincare::dist(D::variable(c_, 0), D::variable(squared_norm(x), 1),
@@ -192,7 +192,7 @@ class PoincareBall {
     return g * f.d[0];
   }
 
-  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const {
+  HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
     const T n = math::sqrt(squared_norm(x));
     const D f = poincare::dist0(D::variable(c_, 0), D::variable(n, 1));
@@ -201,7 +201,7 @@ class PoincareBall {
   }
 
   HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a, T g, Row<T> gx,
-                               Row<T> gp, Row<T> ga) const {
+                               Row<T> gp, Row<T> ga) const noexcept {
     using D = Dual<T, 7>;
     const T na = math::sqrt(squared_norm(a));
     const D f = poincare::dist2plane(
@@ -221,7 +221,7 @@ class PoincareBall {
   }
 
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
-                           Row<T> gu) const {
+                           Row<T> gu) const noexcept {
     using D = Dual<T, 4>;
     const auto k = poincare::expmap(D::variable(c_, 0), D::variable(squared_norm(x), 1),
                                     D::variable(squared_norm(u), 2), D::variable(dot(x, u), 3));
@@ -234,15 +234,15 @@ class PoincareBall {
     return L.d[0];
   }
 
-  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const {
+  HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const noexcept {
     return radial_backward(poincare::Expmap0{}, c_, u, g, gu);
   }
-  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const {
+  HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const noexcept {
     return radial_backward(poincare::Logmap0{}, c_, y, g, gy);
   }
 
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
-                           Row<T> gy) const {
+                           Row<T> gy) const noexcept {
     using D = Dual<T, 4>;
     T g_diff = T(0);
     for (index_t i = 0; i < x.size(); ++i)
@@ -261,7 +261,7 @@ class PoincareBall {
   }
 
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
-                               Row<T> gy) const {
+                               Row<T> gy) const noexcept {
     using D = Dual<T, 4>;
     const auto k = poincare::mobius_add(D::variable(c_, 0), D::variable(squared_norm(x), 1),
                                         D::variable(squared_norm(y), 2), D::variable(dot(x, y), 3));
@@ -275,7 +275,7 @@ class PoincareBall {
   }
 
   // projx is the identity inside max_norm and a radial rescaling outside.
-  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const {
+  HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
     const T n = math::sqrt(squared_norm(x)), m = max_norm();
     if (!(n > m)) {
       scale_into(T(1), g, gx);
@@ -290,7 +290,7 @@ class PoincareBall {
   // Backward of mobius_matvec: gradients for M (rows x dim) and x. Two passes
   // over M, no workspace; gx must not alias x or g.
   HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
-                                  MatrixView<T> gM, Row<T> gx) const {
+                                  MatrixView<T> gM, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
     // Forward quantities: v = a x, w = M v, out = b w.
     const D a = poincare::logmap0(D::variable(c_, 0), D::variable(squared_norm(x), 1));
@@ -322,7 +322,8 @@ class PoincareBall {
 
   // Backward of midpoint, given its forward result m. grad_weights may be null.
   HYP_HD T midpoint_backward(ConstMatrixView<T> points, const T* weights, ConstRow<T> m,
-                             ConstRow<T> g, MatrixView<T> grad_points, T* grad_weights) const {
+                             ConstRow<T> g, MatrixView<T> grad_points,
+                             T* grad_weights) const noexcept {
     using D = Dual<T, 2>;
     // Forward: v = S / W (Klein point), m = beta(c, |v|^2) v. Recover v from m.
     const T mm = squared_norm(m), to_klein = poincare::poincare_to_klein(c_, mm);
