@@ -27,8 +27,9 @@ if [ -x /usr/local/cuda/bin/nvcc ]; then
 fi
 
 stamp "build (Release)"
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${cuda_flag[@]}" > build-release-configure.log ||
-  { cat build-release-configure.log; exit 1; }
+mkdir -p build
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${cuda_flag[@]}" > build/release-configure.log ||
+  { cat build/release-configure.log; exit 1; }
 cmake --build build/release -j "$jobs"
 stamp "tests (Release)"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
