@@ -1,0 +1,269 @@
+#pragma once
+// Batched primitives over N x d row-major batches (see rows.hpp for what
+// converts to Rows), float or double, for every manifold:
+//
+//   cpu::expmap(m, x, u, out);      // out.row(i) = m.expmap(x.row(i), u.row(i))
+//   cpu::dist(m, x, y, dists);      // dists[i]   = m.dist(x.row(i), y.row(i))
+//
+// Each call validates the shapes (std::invalid_argument naming the bad
+// argument), then runs one fused pass per row - SIMD reductions, the core's
+// coefficient function, a SIMD combination (RowKernels<M>) - with threads
+// across rows and no allocation. A manifold without RowKernels (or a
+// primitive without a kernel) runs its scalar member function per row.
+// Outputs may be the very same rows as an input (not a partial overlap).
+// Per-row results equal the scalar path up to the rounding of a different
+// summation order.
+
+#include <span>
+
+#include "euclidean_rows.hpp"
+#include "lorentz_rows.hpp"
+#include "parallel.hpp"
+#include "poincare_rows.hpp"
+#include "shape_checks.hpp"
+
+namespace hyperbolic::cpu {
+
+template <class M>
+using S = typename M::scalar;
+
+template <class M>
+requires requires(const M& mm) {
+  mm.dist(ConstRow<S<M>>{}, ConstRow<S<M>>{});
+}
+void dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, std::span<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch("dist", {detail::in("x", x), detail::in("y", y)},
+                                        {detail::len("out", out)});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::dist(m, x.ptr(i), y.ptr(i), d); })
+      out[i] = K::dist(m, x.ptr(i), y.ptr(i), d);
+    else
+      out[i] = m.dist(x.row(i), y.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.dist0(ConstRow<S<M>>{});
+}
+void dist0(const M& m, Rows<const S<M>> x, std::span<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch("dist0", {detail::in("x", x)}, {detail::len("out", out)});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::dist0(m, x.ptr(i), d); })
+      out[i] = K::dist0(m, x.ptr(i), d);
+    else
+      out[i] = m.dist0(x.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.expmap(ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void expmap(const M& m, Rows<const S<M>> x, Rows<const S<M>> u, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "expmap", {detail::in("x", x), detail::in("u", u), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::expmap(m, x.ptr(i), u.ptr(i), out.ptr(i), d); })
+      K::expmap(m, x.ptr(i), u.ptr(i), out.ptr(i), d);
+    else
+      m.expmap(x.row(i), u.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.expmap0(ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void expmap0(const M& m, Rows<const S<M>> u, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n =
+      detail::check_batch("expmap0", {detail::in("u", u), detail::out("out", out)}, {});
+  const index_t d = u.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::expmap0(m, u.ptr(i), out.ptr(i), d); })
+      K::expmap0(m, u.ptr(i), out.ptr(i), d);
+    else
+      m.expmap0(u.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.logmap(ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void logmap(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "logmap", {detail::in("x", x), detail::in("y", y), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::logmap(m, x.ptr(i), y.ptr(i), out.ptr(i), d); })
+      K::logmap(m, x.ptr(i), y.ptr(i), out.ptr(i), d);
+    else
+      m.logmap(x.row(i), y.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.logmap0(ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void logmap0(const M& m, Rows<const S<M>> y, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n =
+      detail::check_batch("logmap0", {detail::in("y", y), detail::out("out", out)}, {});
+  const index_t d = y.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::logmap0(m, y.ptr(i), out.ptr(i), d); })
+      K::logmap0(m, y.ptr(i), out.ptr(i), d);
+    else
+      m.logmap0(y.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.projx(ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void projx(const M& m, Rows<const S<M>> x, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch("projx", {detail::in("x", x), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::projx(m, x.ptr(i), out.ptr(i), d); })
+      K::projx(m, x.ptr(i), out.ptr(i), d);
+    else
+      m.projx(x.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.proju(ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void proju(const M& m, Rows<const S<M>> x, Rows<const S<M>> u, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "proju", {detail::in("x", x), detail::in("u", u), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::proju(m, x.ptr(i), u.ptr(i), out.ptr(i), d); })
+      K::proju(m, x.ptr(i), u.ptr(i), out.ptr(i), d);
+    else
+      m.proju(x.row(i), u.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.egrad2rgrad(ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void egrad2rgrad(const M& m, Rows<const S<M>> x, Rows<const S<M>> g, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "egrad2rgrad", {detail::in("x", x), detail::in("g", g), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::egrad2rgrad(m, x.ptr(i), g.ptr(i), out.ptr(i), d); })
+      K::egrad2rgrad(m, x.ptr(i), g.ptr(i), out.ptr(i), d);
+    else
+      m.egrad2rgrad(x.row(i), g.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.transp(ConstRow<S<M>>{}, ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void transp(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<const S<M>> v,
+            Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "transp",
+      {detail::in("x", x), detail::in("y", y), detail::in("v", v), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::transp(m, x.ptr(i), y.ptr(i), v.ptr(i), out.ptr(i), d); })
+      K::transp(m, x.ptr(i), y.ptr(i), v.ptr(i), out.ptr(i), d);
+    else
+      m.transp(x.row(i), y.row(i), v.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.mobius_add(ConstRow<S<M>>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void mobius_add(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "mobius_add", {detail::in("x", x), detail::in("y", y), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::mobius_add(m, x.ptr(i), y.ptr(i), out.ptr(i), d); })
+      K::mobius_add(m, x.ptr(i), y.ptr(i), out.ptr(i), d);
+    else
+      m.mobius_add(x.row(i), y.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.mobius_scalar_mul(S<M>{}, ConstRow<S<M>>{}, Row<S<M>>{});
+}
+void mobius_scalar_mul(const M& m, S<M> r, Rows<const S<M>> x, Rows<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n =
+      detail::check_batch("mobius_scalar_mul", {detail::in("x", x), detail::out("out", out)}, {});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::mobius_scalar_mul(m, r, x.ptr(i), out.ptr(i), d); })
+      K::mobius_scalar_mul(m, r, x.ptr(i), out.ptr(i), d);
+    else
+      m.mobius_scalar_mul(r, x.row(i), out.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.dist2plane(ConstRow<S<M>>{}, ConstRow<S<M>>{}, ConstRow<S<M>>{});
+}
+void dist2plane(const M& m, Rows<const S<M>> x, Rows<const S<M>> p, Rows<const S<M>> a,
+                std::span<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch(
+      "dist2plane", {detail::in("x", x), detail::in("p", p), detail::in("a", a)},
+      {detail::len("out", out)});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::dist2plane(m, x.ptr(i), p.ptr(i), a.ptr(i), d); })
+      out[i] = K::dist2plane(m, x.ptr(i), p.ptr(i), a.ptr(i), d);
+    else
+      out[i] = m.dist2plane(x.row(i), p.row(i), a.row(i));
+  });
+}
+
+template <class M>
+requires requires(const M& mm) {
+  mm.dist2plane(ConstRow<S<M>>{}, ConstRow<S<M>>{});
+}
+void dist2plane(const M& m, Rows<const S<M>> x, Rows<const S<M>> a, std::span<S<M>> out) {
+  using K = RowKernels<M>;
+  const index_t n = detail::check_batch("dist2plane", {detail::in("x", x), detail::in("a", a)},
+                                        {detail::len("out", out)});
+  const index_t d = x.cols();
+  for_each_row(n, d, [&](index_t i) {
+    if constexpr (requires { K::dist2plane(m, x.ptr(i), a.ptr(i), d); })
+      out[i] = K::dist2plane(m, x.ptr(i), a.ptr(i), d);
+    else
+      out[i] = m.dist2plane(x.row(i), a.row(i));
+  });
+}
+}  // namespace hyperbolic::cpu
