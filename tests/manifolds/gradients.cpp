@@ -337,3 +337,55 @@ TEST_CASE("gradients are finite at the origin, at zero vectors and at coincident
     CHECK(std::isfinite(v));
   CHECK(std::isfinite(L.expmap0_backward(Vec{0, 0, 0}, lg, lx)));
 }
+
+TEST_CASE_TEMPLATE("mobius_scalar_mul and the flat backward passes match finite differences", M,
+                   PoincareBall<double>, Lorentz<double>, Euclidean<double>) {
+  std::mt19937_64 rng(21);
+  const double c = 0.7;
+  Fixture<M> f(std::is_same_v<M, Euclidean<double>> ? M() : M(c), 3, 4);
+  const bool curved = !std::is_same_v<M, Euclidean<double>>;
+  const index_t d = f.d();
+  for (int trial = 0; trial < 4; ++trial) {
+    const Vec x = f.point(0.4 + trial), r{0.3 + trial};
+    // r is the second "input": its gradient comes back through grad_r.
+    check_binary<M>(
+        {x, r}, c, [](M m, auto& z, Vec& o) { m.mobius_scalar_mul(z[1][0], z[0], o); },
+        [](M m, auto& z, const Vec& g, auto& gr) {
+          return m.mobius_scalar_mul_backward(z[1][0], z[0], g, gr[0], gr[1][0]);
+        },
+        std::size_t(d), rng, curved);
+  }
+  if constexpr (std::is_same_v<M, Euclidean<double>>) {
+    const Vec x = random_vec(rng, 3), p = random_vec(rng, 3), a = random_vec(rng, 3);
+    check_binary<M>(
+        {x, p, a}, c, [](M m, auto& z, Vec& o) { o[0] = m.dist2plane(z[0], z[1], z[2]); },
+        [](M m, auto& z, const Vec& g, auto& gr) {
+          return m.dist2plane_backward(z[0], z[1], z[2], g[0], gr[0], gr[1], gr[2]);
+        },
+        1, rng, false);
+    const Vec Mflat = random_vec(rng, 6);
+    check_binary<M>(
+        {Mflat, x}, c,
+        [](M m, auto& z, Vec& o) {
+          m.mobius_matvec(ConstMatrixView<double>(z[0].data(), 2, 3), z[1], o);
+        },
+        [](M m, auto& z, const Vec& g, auto& gr) {
+          return m.mobius_matvec_backward(ConstMatrixView<double>(z[0].data(), 2, 3), z[1], g,
+                                          MatrixView<double>(gr[0].data(), 2, 3), gr[1]);
+        },
+        2, rng, false);
+    const Vec pts = random_vec(rng, 9), w{0.5, 2.0, 1.0};
+    check_binary<M>(
+        {pts, w}, c,
+        [](M m, auto& z, Vec& o) {
+          m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 3), z[1].data(), o);
+        },
+        [](M m, auto& z, const Vec& g, auto& gr) {
+          Vec mid(3);
+          m.midpoint(ConstMatrixView<double>(z[0].data(), 3, 3), z[1].data(), mid);
+          return m.midpoint_backward(ConstMatrixView<double>(z[0].data(), 3, 3), z[1].data(), mid,
+                                     g, MatrixView<double>(gr[0].data(), 3, 3), gr[1].data());
+        },
+        3, rng, false);
+  }
+}

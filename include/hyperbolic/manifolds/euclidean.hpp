@@ -15,6 +15,10 @@ class Euclidean {
   static constexpr const char* name = "Euclidean";
 
   HYP_HD static constexpr index_t ambient_dim(index_t n) { return n; }
+  // Generic code constructs every manifold from a curvature; flat space has
+  // none, so the argument is ignored.
+  constexpr Euclidean() = default;
+  HYP_HD explicit constexpr Euclidean(T /*curvature*/) {}
   HYP_HD T c() const { return T(0); }
 
   HYP_HD T inner(ConstRow<T>, ConstRow<T> u, ConstRow<T> v) const { return dot(u, v); }
@@ -127,6 +131,51 @@ class Euclidean {
   }
   HYP_HD T projx_backward(ConstRow<T>, ConstRow<T> g, Row<T> gx) const noexcept {
     scale_into(T(1), g, gx);
+    return T(0);
+  }
+  HYP_HD T mobius_scalar_mul_backward(T r, ConstRow<T> x, ConstRow<T> g, Row<T> gx,
+                                      T& grad_r) const noexcept {
+    grad_r = dot(g, x);
+    scale_into(r, g, gx);
+    return T(0);
+  }
+  HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a, T g, Row<T> gx,
+                               Row<T> gp, Row<T> ga) const noexcept {
+    const T na = math::sqrt(squared_norm(a)), f = difference_dot(x, p, a) / na;
+    for (index_t i = 0; i < x.size(); ++i) {
+      const T ai = a[i], di = x[i] - p[i];
+      gx[i] = g * ai / na;
+      gp[i] = -g * ai / na;
+      ga[i] = g * (di - f * ai / na) / na;
+    }
+    return T(0);
+  }
+  // gx must not alias x or g.
+  HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
+                                  MatrixView<T> gM, Row<T> gx) const noexcept {
+    fill(gx, T(0));
+    for (index_t i = 0; i < M.rows(); ++i)
+      for (index_t j = 0; j < x.size(); ++j) {
+        gM(i, j) = g[i] * x[j];
+        gx[j] += g[i] * M(i, j);
+      }
+    return T(0);
+  }
+  HYP_HD T midpoint_backward(ConstMatrixView<T> points, const T* weights, ConstRow<T> m,
+                             ConstRow<T> g, MatrixView<T> grad_points,
+                             T* grad_weights) const noexcept {
+    T total = T(0);
+    for (index_t p = 0; p < points.rows(); ++p)
+      total += weights ? weights[p] : T(1);
+    for (index_t p = 0; p < points.rows(); ++p) {
+      const T w = weights ? weights[p] : T(1);
+      T gw = T(0);
+      for (index_t i = 0; i < m.size(); ++i) {
+        gw += g[i] * (points(p, i) - m[i]);
+        grad_points(p, i) = w * g[i] / total;
+      }
+      if (grad_weights) grad_weights[p] = gw / total;
+    }
     return T(0);
   }
   HYP_HD T mobius_add_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,

@@ -335,6 +335,22 @@ class Lorentz {
     return L.d[0];
   }
 
+  // Backward of mobius_scalar_mul(r, x): gradient for x, dL/dr into grad_r.
+  HYP_HD T mobius_scalar_mul_backward(T r, ConstRow<T> x, ConstRow<T> g, Row<T> gx,
+                                      T& grad_r) const noexcept {
+    using D = Dual<T, 3>;
+    const D cc = D::variable(c_, 0), ss = D::variable(squared_norm(x.tail()), 2);
+    const D a = D::variable(r, 1) * lorentz::logmap0(cc, ss);
+    const auto k = lorentz::expmap0(cc, a * a * ss);
+    const D space = k.space * a;
+    const D L = k.time * g[0] + space * dot(g.tail(), x.tail());
+    for (index_t i = 1; i < x.size(); ++i)
+      gx[i] = space.v * g[i] + T(2) * L.d[2] * x[i];
+    gx[0] = T(0);
+    grad_r = L.d[1];
+    return L.d[0];
+  }
+
   // gM is m x n like M; gx must not alias x or g.
   HYP_HD T mobius_matvec_backward(ConstMatrixView<T> M, ConstRow<T> x, ConstRow<T> g,
                                   MatrixView<T> gM, Row<T> gx) const noexcept {

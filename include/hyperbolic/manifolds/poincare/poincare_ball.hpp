@@ -274,6 +274,19 @@ class PoincareBall {
     return L.d[0];
   }
 
+  // Backward of mobius_scalar_mul(r, x): gradient for x, dL/dr into grad_r.
+  HYP_HD T mobius_scalar_mul_backward(T r, ConstRow<T> x, ConstRow<T> g, Row<T> gx,
+                                      T& grad_r) const noexcept {
+    using D = Dual<T, 3>;
+    const D a = poincare::mobius_scalar_mul(D::variable(c_, 0), D::variable(r, 1),
+                                            D::variable(squared_norm(x), 2));
+    const T gxd = dot(g, x), k = T(2) * a.d[2] * gxd;
+    for (index_t i = 0; i < x.size(); ++i)
+      gx[i] = a.v * g[i] + k * x[i];
+    grad_r = a.d[1] * gxd;
+    return a.d[0] * gxd;
+  }
+
   // projx is the identity inside max_norm and a radial rescaling outside.
   HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
     const T n = math::sqrt(squared_norm(x)), m = max_norm();
