@@ -25,6 +25,15 @@ inline int max_threads() noexcept {
 #endif
 }
 
+// Index of the calling thread inside for_each_row (0 when serial).
+inline int thread_index() noexcept {
+#if defined(_OPENMP)
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
 namespace detail {
 inline bool go_parallel(index_t rows, index_t cols) noexcept {
 #if defined(_OPENMP)
