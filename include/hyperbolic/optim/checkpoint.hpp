@@ -118,7 +118,8 @@ class CheckpointWriter {
   std::vector<unsigned char> bytes() const {
     std::vector<unsigned char> out;
     out.reserve(checkpoint_header_size + 4 + payload_.size() + checkpoint_trailer_size);
-    out.insert(out.end(), checkpoint_magic, checkpoint_magic + 8);
+    out.resize(8);
+    std::memcpy(out.data(), checkpoint_magic, 8);
     detail::append_pod(out, checkpoint_version);
     detail::append_pod(out, checkpoint_byte_order_mark);
     detail::append_pod(out, static_cast<std::uint64_t>(4 + payload_.size()));
