@@ -1,0 +1,193 @@
+#pragma once
+// One table row = one primitive x scalar type x input band. For each sample:
+// draw inputs (rounded to T), run the library in T, run the reference on the
+// same inputs converted exactly, and record the normwise error
+//   ulps = max_i |out_i - ref_i| / ulp_T(|ref|_2),  rel = max_i |out_i - ref_i| / |ref|_2
+// and an estimate of the relative condition number
+//   kappa = max over perturbations z_i -> z_i (1 + eps sigma_i) of
+//           |ref(z') - ref(z)|_inf / (eps |ref(z)|_2),  eps = 2^-100,
+// with sigma random signs (twice) and sigma = 1 on one input at a time,
+// i.e. how many relative units of output error a relative input error of one
+// unit causes. Rounding the inputs alone costs about kappa ULPs, so
+// ulps / max(1, kappa) near 1 means "as accurate as the problem allows".
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "high_precision.hpp"
+#include "sampling.hpp"
+
+namespace hyperbolic::accuracy {
+
+template <class T>
+using Inputs = std::vector<std::vector<T>>;
+using ExactInputs = std::vector<RVec>;
+
+template <class T>
+struct Primitive {
+  std::string model, name;
+  std::vector<Band> bands;
+  std::vector<int> dims;
+  // Draw one input set in dimension d; nullopt rejects (drawn again).
+  std::function<std::optional<Inputs<T>>(Rng&, const Band&, int)> sample;
+  std::function<std::vector<T>(const Inputs<T>&)> compute;
+  std::function<RVec(const ExactInputs&)> reference;
+  // Optional: maps an output (library or reference) to the part that is
+  // compared, e.g. a gradient without its component normal to the manifold.
+  std::function<RVec(const ExactInputs&, const RVec&)> compared_part;
+  int perturbations = 2;  // for kappa
+};
+
+struct RowResult {
+  std::string model, primitive, type, band;
+  int samples = 0, nonfinite = 0;
+  double max_ulps = 0, median_ulps = 0, max_rel = 0, median_rel = 0;
+  double median_kappa = 0, max_kappa = 0, max_ulps_per_kappa = 0;
+  bool has_kappa = false;
+  int worst_dim = 0;
+  double worst_kappa = 0;
+};
+
+struct MeasureOptions {
+  int samples = 256;
+  bool condition = true;
+  unsigned threads = 64;  // at most this many, and at most the hardware's
+};
+
+inline double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+inline Real max_abs_difference(const RVec& a, const RVec& b) {
+  Real m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    m = std::max(m, Real(fabs(a[i] - b[i])));
+  return m;
+}
+
+template <class T>
+constexpr const char* type_name() {
+  return sizeof(T) == 4 ? "float" : "double";
+}
+
+// Relative change of the reference under one perturbation: random signs on
+// every input coordinate (which = -1), or a uniform scaling of input `which`
+// alone (the radial direction, where the ill-conditioning near the boundary
+// lives and where random signs would underestimate it by ~sqrt(d)).
+inline double perturbation_ratio(const std::function<RVec(const ExactInputs&)>& reference,
+                                 const ExactInputs& in, const RVec& ref, Rng& rng, int which) {
+  const Real eps = ldexp(Real(1), -100);
+  ExactInputs moved = in;
+  for (std::size_t k = 0; k < moved.size(); ++k)
+    for (auto& z : moved[k])
+      if (which < 0)
+        z *= Real(1) + eps * Real(rng.sign());
+      else if (static_cast<int>(k) == which)
+        z *= Real(1) + eps;
+  const RVec r = reference(moved);
+  const Real n = norm(ref);
+  if (n == 0) return std::numeric_limits<double>::infinity();
+  return (max_abs_difference(r, ref) / (eps * n)).template convert_to<double>();
+}
+
+template <class T>
+RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOptions& opt) {
+  RowResult row{p.model, p.name, type_name<T>(), band.name};
+  const std::uint64_t seed =
+      seed_of(p.model + "/" + p.name + "/" + type_name<T>() + "/" + band.name);
+  Rng rng(seed);
+  std::vector<double> ulps, rels, kappas;
+  for (int i = 0; i < opt.samples; ++i) {
+    const int d = p.dims[static_cast<std::size_t>(i) % p.dims.size()];
+    std::optional<Inputs<T>> in;
+    for (int attempt = 0; attempt < 1000 && !in; ++attempt)
+      in = p.sample(rng, band, d);
+    if (!in) continue;
+    ExactInputs ex;
+    for (const auto& v : *in)
+      ex.push_back(exact(v));
+    const std::vector<T> out_t = p.compute(*in);
+    const std::function<RVec(const ExactInputs&)> effective = [&p](const ExactInputs& e) {
+      RVec r = p.reference(e);
+      return p.compared_part ? p.compared_part(e, r) : r;
+    };
+    const RVec ref = effective(ex);
+    RVec out = exact(out_t);
+    if (p.compared_part) out = p.compared_part(ex, out);
+    bool finite = true;
+    for (const T v : out_t)
+      finite = finite && std::isfinite(v);
+    ++row.samples;
+    if (!finite) {
+      ++row.nonfinite;
+      row.max_ulps = std::numeric_limits<double>::infinity();
+      continue;
+    }
+    const Real n = norm(ref), e = max_abs_difference(out, ref);
+    const double u = n == 0 ? (e == 0 ? 0.0 : std::numeric_limits<double>::infinity())
+                            : (e / ulp_of<T>(n)).template convert_to<double>();
+    const double r = n == 0 ? u : (e / n).template convert_to<double>();
+    ulps.push_back(u);
+    rels.push_back(r);
+    double kappa = 0;
+    if (opt.condition && p.perturbations > 0) {
+      // Its own stream, so that switching kappa off leaves the samples alone.
+      Rng prng(seed_of("kappa", seed + static_cast<std::uint64_t>(i)));
+      for (int k = 0; k < p.perturbations; ++k)
+        kappa = std::max(kappa, perturbation_ratio(effective, ex, ref, prng, -1));
+      for (std::size_t k = 0; k < ex.size(); ++k)
+        kappa = std::max(kappa, perturbation_ratio(effective, ex, ref, prng, static_cast<int>(k)));
+      kappas.push_back(kappa);
+      row.has_kappa = true;
+      row.max_ulps_per_kappa = std::max(row.max_ulps_per_kappa, u / std::max(1.0, kappa));
+    }
+    if (u > row.max_ulps || (u == row.max_ulps && row.worst_dim == 0)) {
+      row.worst_dim = d;
+      row.worst_kappa = kappa;
+    }
+    row.max_ulps = std::max(row.max_ulps, u);
+    row.max_rel = std::max(row.max_rel, r);
+  }
+  row.median_ulps = median(ulps);
+  row.median_rel = median(rels);
+  if (!kappas.empty()) {
+    row.median_kappa = median(kappas);
+    row.max_kappa = *std::max_element(kappas.begin(), kappas.end());
+  }
+  return row;
+}
+
+template <class T>
+std::vector<RowResult> measure_all(const std::vector<Primitive<T>>& primitives,
+                                   const MeasureOptions& opt) {
+  // Rows are independent (own seeds): measure them on all cores.
+  std::vector<std::pair<const Primitive<T>*, const Band*>> work;
+  for (const auto& p : primitives)
+    for (const auto& b : p.bands)
+      work.emplace_back(&p, &b);
+  std::vector<RowResult> rows(work.size());
+  std::atomic<std::size_t> next{0};
+  const unsigned n_threads =
+      std::max(1u, std::min(opt.threads, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < n_threads; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < work.size();)
+        rows[i] = measure_row(*work[i].first, *work[i].second, opt);
+    });
+  for (auto& th : pool)
+    th.join();
+  return rows;
+}
+
+}  // namespace hyperbolic::accuracy
