@@ -1,0 +1,266 @@
+#pragma once
+// Checkpoints and embedding files of the WordNet trainer.
+//
+// Checkpoint (binary, host byte order = little-endian on every platform we build for):
+//   "HYPWNCKP"  8 bytes magic
+//   u32 version (1), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
+//   payload: the TrainConfig fields (in declaration order), u64 graph fingerprint, u64 nodes,
+//            u32 epochs done, f64 training seconds so far, u64 + bytes history (JSON text),
+//            u64 + f64[] embedding (row-major, nodes x row size)
+// Written to `path.tmp` then renamed over `path`, so a crash never leaves a torn checkpoint.
+//
+// Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
+// time-first, 2 Euclidean), u64 nodes, u64 row size, f64 curvature (1), then nodes x row size
+// f64 row-major, then for each node u32 name length + UTF-8 name bytes.
+// Embedding (text, ".tsv"): one line per node: name<TAB>x0<TAB>x1... (%.17g).
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "trainer.hpp"
+
+namespace hyperbolic::wordnet_train {
+
+class ByteWriter {
+ public:
+  template <class T>
+  void put(const T& v) {
+    const auto* p = reinterpret_cast<const char*>(&v);
+    bytes.insert(bytes.end(), p, p + sizeof(T));
+  }
+  void put_bytes(const void* data, std::size_t n) {
+    const auto* p = static_cast<const char*>(data);
+    bytes.insert(bytes.end(), p, p + n);
+  }
+  std::vector<char> bytes;
+};
+
+class ByteReader {
+ public:
+  ByteReader(std::span<const char> bytes, std::string source)
+      : bytes_(bytes), source_(std::move(source)) {}
+  template <class T>
+  T get() {
+    T v;
+    get_bytes(&v, sizeof(T));
+    return v;
+  }
+  void get_bytes(void* out, std::size_t n) {
+    if (n > bytes_.size() - pos_)
+      throw std::runtime_error(source_ + ": truncated (needed " + std::to_string(n) +
+                               " bytes at offset " + std::to_string(pos_) + ")");
+    std::memcpy(out, bytes_.data() + pos_, n);
+    pos_ += n;
+  }
+  bool done() const { return pos_ == bytes_.size(); }
+
+ private:
+  std::span<const char> bytes_;
+  std::size_t pos_ = 0;
+  std::string source_;
+};
+
+struct Checkpoint {
+  TrainConfig config;
+  std::uint64_t graph_fingerprint = 0;
+  std::uint64_t node_count = 0;
+  std::uint32_t epochs_done = 0;
+  double train_seconds = 0;
+  std::string history_json;
+  std::vector<double> embedding;
+};
+
+inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
+inline constexpr std::uint32_t checkpoint_version = 1;
+
+inline void put_config(ByteWriter& w, const TrainConfig& c) {
+  w.put(static_cast<std::uint32_t>(c.model));
+  w.put(c.dim);
+  w.put(c.lr);
+  w.put(c.burnin_epochs);
+  w.put(c.burnin_lr_factor);
+  w.put(c.negatives);
+  w.put(c.burnin_negatives);
+  w.put(c.degree_power);
+  w.put(c.batch);
+  w.put(c.sync_batches);
+  w.put(c.seed);
+  w.put(c.init_range);
+  w.put(c.max_norm);
+  w.put(c.lorentz_step_clip);
+}
+
+inline TrainConfig get_config(ByteReader& r) {
+  TrainConfig c;
+  const auto model = r.get<std::uint32_t>();
+  if (model > 2) throw std::runtime_error("checkpoint: unknown model " + std::to_string(model));
+  c.model = static_cast<Model>(model);
+  c.dim = r.get<std::uint32_t>();
+  c.lr = r.get<double>();
+  c.burnin_epochs = r.get<std::uint32_t>();
+  c.burnin_lr_factor = r.get<double>();
+  c.negatives = r.get<std::uint32_t>();
+  c.burnin_negatives = r.get<std::uint32_t>();
+  c.degree_power = r.get<double>();
+  c.batch = r.get<std::uint32_t>();
+  c.sync_batches = r.get<std::uint32_t>();
+  c.seed = r.get<std::uint64_t>();
+  c.init_range = r.get<double>();
+  c.max_norm = r.get<double>();
+  c.lorentz_step_clip = r.get<double>();
+  return c;
+}
+
+// Writes `bytes` to path.tmp and renames it over path.
+inline void write_file_atomically(const std::string& path, std::span<const char> bytes) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot create '" + tmp + "'");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) throw std::runtime_error("error writing '" + tmp + "'");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec)
+    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
+}
+
+inline void write_checkpoint(const std::string& path, const Checkpoint& ck) {
+  ByteWriter payload;
+  put_config(payload, ck.config);
+  payload.put(ck.graph_fingerprint);
+  payload.put(ck.node_count);
+  payload.put(ck.epochs_done);
+  payload.put(ck.train_seconds);
+  payload.put(static_cast<std::uint64_t>(ck.history_json.size()));
+  payload.put_bytes(ck.history_json.data(), ck.history_json.size());
+  payload.put(static_cast<std::uint64_t>(ck.embedding.size()));
+  payload.put_bytes(ck.embedding.data(), ck.embedding.size() * sizeof(double));
+  ByteWriter file;
+  file.put_bytes(checkpoint_magic, sizeof checkpoint_magic);
+  file.put(checkpoint_version);
+  file.put(std::uint32_t{0});
+  file.put(static_cast<std::uint64_t>(payload.bytes.size()));
+  file.put(fnv1a(payload.bytes.data(), payload.bytes.size()));
+  file.put_bytes(payload.bytes.data(), payload.bytes.size());
+  write_file_atomically(path, file.bytes);
+}
+
+inline std::vector<char> read_binary_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(what + ": cannot open '" + path + "'");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::runtime_error(what + ": error reading '" + path + "'");
+  return bytes;
+}
+
+inline Checkpoint read_checkpoint(const std::string& path) {
+  const std::vector<char> bytes = read_binary_file(path, "checkpoint");
+  const std::string source = "checkpoint '" + path + "'";
+  ByteReader header(bytes, source);
+  char magic[8];
+  header.get_bytes(magic, sizeof magic);
+  if (std::memcmp(magic, checkpoint_magic, sizeof magic) != 0)
+    throw std::runtime_error(source + ": not a trainer checkpoint (bad magic)");
+  const auto version = header.get<std::uint32_t>();
+  if (version != checkpoint_version)
+    throw std::runtime_error(source + ": version " + std::to_string(version) + ", expected " +
+                             std::to_string(checkpoint_version));
+  header.get<std::uint32_t>();
+  const auto size = header.get<std::uint64_t>();
+  const auto sum = header.get<std::uint64_t>();
+  constexpr std::size_t header_bytes = 8 + 4 + 4 + 8 + 8;
+  if (bytes.size() - header_bytes != size)
+    throw std::runtime_error(source + ": payload is " +
+                             std::to_string(bytes.size() - header_bytes) + " bytes, header says " +
+                             std::to_string(size));
+  if (fnv1a(bytes.data() + header_bytes, size) != sum)
+    throw std::runtime_error(source + ": checksum mismatch (corrupt file)");
+  ByteReader r(std::span<const char>(bytes).subspan(header_bytes), source);
+  Checkpoint ck;
+  ck.config = get_config(r);
+  ck.graph_fingerprint = r.get<std::uint64_t>();
+  ck.node_count = r.get<std::uint64_t>();
+  ck.epochs_done = r.get<std::uint32_t>();
+  ck.train_seconds = r.get<double>();
+  ck.history_json.resize(r.get<std::uint64_t>());
+  r.get_bytes(ck.history_json.data(), ck.history_json.size());
+  const auto values = r.get<std::uint64_t>();
+  if (values != ck.node_count * ck.config.row_size())
+    throw std::runtime_error(source + ": " + std::to_string(values) + " values for " +
+                             std::to_string(ck.node_count) + " nodes");
+  ck.embedding.resize(values);
+  r.get_bytes(ck.embedding.data(), values * sizeof(double));
+  if (!r.done()) throw std::runtime_error(source + ": trailing bytes");
+  return ck;
+}
+
+// Throws naming the first field where a checkpoint's config differs from the requested one.
+inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig& asked) {
+  ByteWriter a, b;
+  put_config(a, saved);
+  put_config(b, asked);
+  if (a.bytes == b.bytes) return;
+  std::string diff;
+  auto check = [&](const char* name, auto x, auto y) {
+    if (x != y && diff.empty())
+      diff = std::string(name) + " (checkpoint " + std::to_string(x) + ", asked " +
+             std::to_string(y) + ")";
+  };
+  check("model", static_cast<int>(saved.model), static_cast<int>(asked.model));
+  check("dim", saved.dim, asked.dim);
+  check("lr", saved.lr, asked.lr);
+  check("burnin", saved.burnin_epochs, asked.burnin_epochs);
+  check("burnin lr factor", saved.burnin_lr_factor, asked.burnin_lr_factor);
+  check("negatives", saved.negatives, asked.negatives);
+  check("burnin negatives", saved.burnin_negatives, asked.burnin_negatives);
+  check("degree power", saved.degree_power, asked.degree_power);
+  check("batch", saved.batch, asked.batch);
+  check("sync batches", saved.sync_batches, asked.sync_batches);
+  check("seed", saved.seed, asked.seed);
+  check("init range", saved.init_range, asked.init_range);
+  check("max norm", saved.max_norm, asked.max_norm);
+  check("lorentz step clip", saved.lorentz_step_clip, asked.lorentz_step_clip);
+  throw std::runtime_error("resume: the checkpoint was trained with a different " + diff);
+}
+
+inline void write_embedding_binary(const std::string& path, Model model, std::size_t row_size,
+                                   std::span<const double> x,
+                                   const std::vector<std::string>& names) {
+  ByteWriter w;
+  w.put_bytes("HYPWNEMB", 8);
+  w.put(std::uint32_t{1});
+  w.put(static_cast<std::uint32_t>(model));
+  w.put(static_cast<std::uint64_t>(names.size()));
+  w.put(static_cast<std::uint64_t>(row_size));
+  w.put(1.0);
+  w.put_bytes(x.data(), x.size_bytes());
+  for (const std::string& name : names) {
+    w.put(static_cast<std::uint32_t>(name.size()));
+    w.put_bytes(name.data(), name.size());
+  }
+  write_file_atomically(path, w.bytes);
+}
+
+inline void write_embedding_tsv(const std::string& path, std::size_t row_size,
+                                std::span<const double> x, const std::vector<std::string>& names) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot create '" + path + "'");
+  for (std::size_t r = 0; r < names.size(); ++r) {
+    std::fputs(names[r].c_str(), f);
+    for (std::size_t k = 0; k < row_size; ++k)
+      std::fprintf(f, "\t%.17g", x[r * row_size + k]);
+    std::fputc('\n', f);
+  }
+  if (std::fclose(f) != 0) throw std::runtime_error("error writing '" + path + "'");
+}
+
+}  // namespace hyperbolic::wordnet_train

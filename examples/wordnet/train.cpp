@@ -1,0 +1,336 @@
+// hyperbolic-wordnet-train: Poincare / Lorentz / Euclidean embeddings of a hierarchy
+// (Nickel & Kiela 2017), with the reference recipe, periodic mean rank / MAP evaluation,
+// checkpoints that resume exactly, and results as JSON + embeddings (+ a PNG for 2-D Poincare).
+//
+//   hyperbolic-wordnet-train --data mammals --model poincare --dim 5 --lr 0.3 --epochs 300
+//   hyperbolic-wordnet-train --data nouns --model lorentz --dim 10 --lr 0.5 --epochs 1500
+//       (add --checkpoint nouns.ckpt --time-limit 60 to bound and resume it)
+//   hyperbolic-wordnet-train --data my_edges.tsv ...        (child<TAB>parent per line)
+//
+// See docs/wordnet.md for the file formats and the measured results.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "checkpoint_io.hpp"
+#include "hyperbolic/graph/edge_list.hpp"
+#include "hyperbolic/graph/link_prediction.hpp"
+#include "hyperbolic/graph/ranking_metrics.hpp"
+#include "hyperbolic/graph/wordnet.hpp"
+#include "hyperbolic/graph/wordnet_closure.hpp"
+#include "mammal_plot.hpp"
+#include "trainer.hpp"
+
+namespace graph = hyperbolic::graph;
+namespace wordnet = hyperbolic::graph::wordnet;
+namespace wt = hyperbolic::wordnet_train;
+using json = nlohmann::json;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string clock_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  const long s = static_cast<long>(seconds);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+struct Options {
+  std::string data = "mammals";
+  std::string dict = wordnet::default_dictionary_dir;
+  std::string model = "poincare";
+  wt::TrainConfig config;
+  std::uint32_t epochs = 300;
+  unsigned threads = 0;
+  unsigned eval_threads = 0;
+  std::uint32_t eval_every = 50;
+  double held_out = 0;
+  std::uint64_t split_seed = 0;
+  std::string out = "wordnet-run";
+  std::string checkpoint;
+  std::uint32_t checkpoint_every = 10;
+  bool resume = false;
+  double time_limit_minutes = 0;
+  double stop_at_map = 0;
+  bool quiet = false;
+};
+
+graph::EdgeList load_graph(const Options& o) {
+  if (o.data == "mammals" || o.data == "nouns") {
+    const auto nouns = wordnet::read_nouns(o.dict);
+    auto closure = wordnet::hypernym_closure(nouns);
+    return o.data == "mammals" ? wordnet::mammal_closure(closure) : std::move(closure);
+  }
+  if (!std::filesystem::exists(o.data))
+    throw std::runtime_error("--data: '" + o.data +
+                             "' is neither 'mammals', 'nouns' nor an existing edge-list file");
+  return graph::read_edge_list_tsv(o.data);
+}
+
+int run(const Options& o) {
+  const auto program_start = std::chrono::steady_clock::now();
+  wt::TrainConfig config = o.config;
+  const std::map<std::string, wt::Model> models = {{"poincare", wt::Model::poincare},
+                                                   {"lorentz", wt::Model::lorentz},
+                                                   {"euclidean", wt::Model::euclidean}};
+  config.model = models.at(o.model);
+  config.validate();
+  const unsigned threads =
+      o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (config.sync_batches == 0) config.sync_batches = threads;
+
+  const auto load_start = std::chrono::steady_clock::now();
+  const graph::EdgeList g = load_graph(o);
+  if (g.edges.empty()) throw std::runtime_error("--data: '" + o.data + "' has no edges");
+  const double load_seconds = seconds_since(load_start);
+
+  // Train / evaluation edges: everything (reconstruction) or a link-prediction split.
+  graph::EdgeSplit split;
+  if (o.held_out > 0) {
+    split = graph::split_edges(g, {.held_out_fraction = o.held_out, .seed = o.split_seed});
+  } else {
+    split.train = g.edges;
+  }
+  const graph::Adjacency reconstruction_neighbours(g.node_count(), split.train);
+
+  wt::Trainer trainer(config, g.node_count(), split.train, threads);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(g.node_count(), trainer.edges());
+  json history = json::array();
+  double train_seconds = 0;
+
+  if (o.resume) {
+    if (o.checkpoint.empty()) throw std::runtime_error("--resume needs --checkpoint PATH");
+    if (std::filesystem::exists(o.checkpoint)) {
+      wt::Checkpoint ck = wt::read_checkpoint(o.checkpoint);
+      wt::require_same_trajectory(ck.config, config);
+      if (ck.graph_fingerprint != fingerprint || ck.node_count != g.node_count())
+        throw std::runtime_error("resume: checkpoint '" + o.checkpoint +
+                                 "' was trained on a different graph");
+      trainer.restore(ck.epochs_done, std::move(ck.embedding));
+      train_seconds = ck.train_seconds;
+      history = json::parse(ck.history_json);
+      std::fprintf(stderr, "resumed from %s after epoch %u (%.1f s of training)\n",
+                   o.checkpoint.c_str(), ck.epochs_done, ck.train_seconds);
+    } else {
+      std::fprintf(stderr, "no checkpoint at %s yet: starting from scratch\n",
+                   o.checkpoint.c_str());
+    }
+  }
+  std::fprintf(stderr, "%s: %zu nodes, %zu training edges, %s dim %u, %u threads, sync %u\n",
+               o.data.c_str(), g.node_count(), trainer.edges().size(), o.model.c_str(), config.dim,
+               threads, config.sync_batches);
+
+  auto evaluate = [&](const char* why) {
+    const wt::RankingSurrogate surrogate(config.model, g.node_count(), config.row_size(),
+                                         trainer.embedding());
+    const graph::RankingOptions ropt{.threads = o.eval_threads ? o.eval_threads : threads};
+    const auto rec = graph::evaluate_reconstruction(reconstruction_neighbours, surrogate, ropt);
+    json entry = {{"epoch", trainer.epochs_done()},   {"train_seconds", train_seconds},
+                  {"mean_rank", rec.mean_rank},       {"map", rec.mean_average_precision},
+                  {"eval_seconds", rec.wall_seconds}, {"why", why}};
+    if (!split.held_out.empty()) {
+      const auto lp = graph::evaluate_link_prediction(g.node_count(), split, surrogate,
+                                                      graph::NeighbourSet::outgoing, ropt);
+      entry["link_prediction"] = {{"mean_rank", lp.mean_rank},
+                                  {"map", lp.mean_average_precision},
+                                  {"eval_seconds", lp.wall_seconds}};
+    }
+    std::fprintf(stderr, "\repoch %u  train %.1fs  mean rank %.3f  MAP %.4f  (eval %.1fs)%s\n",
+                 trainer.epochs_done(), train_seconds, rec.mean_rank, rec.mean_average_precision,
+                 rec.wall_seconds, "                    ");
+    history.push_back(entry);
+    return rec.mean_average_precision;
+  };
+
+  auto save_checkpoint = [&] {
+    if (o.checkpoint.empty()) return;
+    wt::Checkpoint ck;
+    ck.config = config;
+    ck.graph_fingerprint = fingerprint;
+    ck.node_count = g.node_count();
+    ck.epochs_done = trainer.epochs_done();
+    ck.train_seconds = train_seconds;
+    ck.history_json = history.dump();
+    ck.embedding.assign(trainer.embedding().begin(), trainer.embedding().end());
+    wt::write_checkpoint(o.checkpoint, ck);
+  };
+
+  const std::size_t edges_per_epoch = trainer.edges().size();
+  std::string stop_reason = "epochs";
+  double last_loss = NAN;
+  const std::uint32_t first_epoch = trainer.epochs_done();
+  const double seconds_at_start = train_seconds;
+  while (trainer.epochs_done() < o.epochs) {
+    const std::uint32_t epoch = trainer.epochs_done();
+    const auto epoch_start = std::chrono::steady_clock::now();
+    auto progress = [&](std::size_t done) {
+      if (o.quiet) return;
+      const double now = train_seconds + seconds_since(epoch_start);
+      const double run_edges =
+          static_cast<double>(epoch - first_epoch) * edges_per_epoch + static_cast<double>(done);
+      const double rate = run_edges / std::max(now - seconds_at_start, 1e-9);
+      const double left = (static_cast<double>(o.epochs - epoch) * edges_per_epoch - done) / rate;
+      std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %.4f  %.0f edges/s  ETA %s   ",
+                   epoch + 1, o.epochs, epoch < config.burnin_epochs ? " (burn-in)" : "",
+                   100.0 * static_cast<double>(done) / edges_per_epoch, last_loss, rate,
+                   clock_text(left).c_str());
+      std::fflush(stderr);
+    };
+    const wt::EpochStats stats = trainer.run_epoch(progress);
+    train_seconds += seconds_since(epoch_start);
+    last_loss = stats.mean_loss;
+    progress(edges_per_epoch);
+    if (!stats.finite)
+      throw std::runtime_error("training diverged at epoch " + std::to_string(epoch + 1) +
+                               " (non-finite coordinates); try a smaller --lr");
+    const bool last = trainer.epochs_done() == o.epochs;
+    const bool out_of_time = o.time_limit_minutes > 0 && train_seconds >= o.time_limit_minutes * 60;
+    bool reached = false;
+    if ((o.eval_every && trainer.epochs_done() % o.eval_every == 0) || last || out_of_time) {
+      const double map = evaluate("periodic");
+      reached = o.stop_at_map > 0 && map >= o.stop_at_map;
+    }
+    if ((o.checkpoint_every && trainer.epochs_done() % o.checkpoint_every == 0) || last ||
+        out_of_time || reached)
+      save_checkpoint();
+    if (reached) {
+      stop_reason = "reached --stop-at-map";
+      break;
+    }
+    if (out_of_time) {
+      stop_reason = "--time-limit";
+      break;
+    }
+  }
+  if (history.empty() || history.back()["epoch"] != trainer.epochs_done()) evaluate("final");
+
+  // Outputs.
+  const std::filesystem::path out(o.out);
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+  wt::write_embedding_binary(o.out + ".emb", config.model, config.row_size(), trainer.embedding(),
+                             g.names);
+  wt::write_embedding_tsv(o.out + ".tsv", config.row_size(), trainer.embedding(), g.names);
+  std::string picture;
+  if (config.dim == 2 && config.model == wt::Model::poincare) {
+    picture = o.out + ".png";
+    wt::plot_poincare_disk(picture, g, trainer.embedding(), o.data);
+  }
+  const json& final_entry = history.back();
+  json result = {{"data", o.data},
+                 {"nodes", g.node_count()},
+                 {"edges", g.edges.size()},
+                 {"training_edges", trainer.edges().size()},
+                 {"held_out_edges", split.held_out.size()},
+                 {"config",
+                  {{"model", o.model},
+                   {"dim", config.dim},
+                   {"lr", config.lr},
+                   {"epochs", o.epochs},
+                   {"burnin_epochs", config.burnin_epochs},
+                   {"burnin_lr_factor", config.burnin_lr_factor},
+                   {"negatives", config.negatives},
+                   {"burnin_negatives", config.burnin_negatives},
+                   {"degree_power", config.degree_power},
+                   {"batch", config.batch},
+                   {"sync_batches", config.sync_batches},
+                   {"seed", config.seed},
+                   {"init_range", config.init_range},
+                   {"max_norm", config.max_norm},
+                   {"threads", threads},
+                   {"held_out_fraction", o.held_out},
+                   {"split_seed", o.split_seed}}},
+                 {"epochs_done", trainer.epochs_done()},
+                 {"stop_reason", stop_reason},
+                 {"final_loss", last_loss},
+                 {"mean_rank", final_entry["mean_rank"]},
+                 {"map", final_entry["map"]},
+                 {"train_seconds", train_seconds},
+                 {"load_seconds", load_seconds},
+                 {"wall_seconds_this_process", seconds_since(program_start)},
+                 {"history", history},
+                 {"embedding", o.out + ".emb"},
+                 {"embedding_tsv", o.out + ".tsv"}};
+  if (final_entry.contains("link_prediction"))
+    result["link_prediction"] = final_entry["link_prediction"];
+  if (!picture.empty()) result["picture"] = picture;
+  std::ofstream(o.out + ".json") << result.dump(2) << '\n';
+  std::fprintf(stderr, "wrote %s.json, %s.emb, %s.tsv%s%s\n", o.out.c_str(), o.out.c_str(),
+               o.out.c_str(), picture.empty() ? "" : ", ", picture.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Poincare / Lorentz / Euclidean hierarchy embeddings (Nickel & Kiela 2017)"};
+  Options o;
+  app.add_option("--data", o.data,
+                 "mammals | nouns (WordNet closure from --dict) | path of a child<TAB>parent TSV")
+      ->capture_default_str();
+  app.add_option("--dict", o.dict, "WordNet dictionary folder")->capture_default_str();
+  app.add_option("--model", o.model, "poincare | lorentz | euclidean")
+      ->check(CLI::IsMember({"poincare", "lorentz", "euclidean"}))
+      ->capture_default_str();
+  app.add_option("--dim", o.config.dim, "embedding dimension")->capture_default_str();
+  app.add_option("--lr", o.config.lr, "learning rate")->capture_default_str();
+  app.add_option("--epochs", o.epochs, "total epochs (burn-in included)")->capture_default_str();
+  app.add_option("--burnin", o.config.burnin_epochs, "burn-in epochs")->capture_default_str();
+  app.add_option("--burnin-lr-factor", o.config.burnin_lr_factor, "lr multiplier in burn-in")
+      ->capture_default_str();
+  app.add_option("--negatives", o.config.negatives, "negatives per edge")->capture_default_str();
+  app.add_option("--burnin-negatives", o.config.burnin_negatives, "negatives per edge in burn-in")
+      ->capture_default_str();
+  app.add_option("--degree-power", o.config.degree_power, "burn-in negatives ~ parent degree^power")
+      ->capture_default_str();
+  app.add_option("--batch", o.config.batch, "edges per batch")->capture_default_str();
+  app.add_option("--sync-batches", o.config.sync_batches,
+                 "batches computed from one snapshot (0 = threads); results depend on it, not "
+                 "on --threads")
+      ->capture_default_str();
+  app.add_option("--seed", o.config.seed, "random seed")->capture_default_str();
+  app.add_option("--init-range", o.config.init_range, "initial coordinates in [-r, r]")
+      ->capture_default_str();
+  app.add_option("--max-norm", o.config.max_norm, "Poincare: largest norm of a point")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "training threads (0 = all cores)")->capture_default_str();
+  app.add_option("--eval-threads", o.eval_threads, "evaluation threads (0 = --threads)");
+  app.add_option("--eval-every", o.eval_every, "evaluate every N epochs (0 = only at the end)")
+      ->capture_default_str();
+  app.add_option("--held-out", o.held_out, "link prediction: fraction of edges held out")
+      ->capture_default_str();
+  app.add_option("--split-seed", o.split_seed, "seed of the held-out split")->capture_default_str();
+  app.add_option("-o,--out", o.out, "output prefix (.json, .emb, .tsv, .png)")
+      ->capture_default_str();
+  app.add_option("--checkpoint", o.checkpoint, "checkpoint file");
+  app.add_option("--checkpoint-every", o.checkpoint_every, "checkpoint every N epochs")
+      ->capture_default_str();
+  app.add_flag("--resume", o.resume, "continue from --checkpoint if it exists");
+  app.add_option("--time-limit", o.time_limit_minutes, "stop after this many minutes of training");
+  app.add_option("--stop-at-map", o.stop_at_map, "stop at the first evaluation with MAP >= this");
+  app.add_flag("-q,--quiet", o.quiet, "no progress bar");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\nhyperbolic-wordnet-train: error: %s\n", e.what());
+    return 1;
+  }
+}

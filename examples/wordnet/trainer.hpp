@@ -1,0 +1,489 @@
+#pragma once
+// Hierarchy-embedding trainer after Nickel & Kiela (2017) and their reference implementation
+// (poincare-embeddings): every training edge (u, v) is scored against `negatives` sampled nodes
+// n with a softmax over -distance; the loss is the cross-entropy of picking v:
+//   loss(u, v) = d(u, v) + log( exp(-d(u, v)) + sum_n exp(-d(u, n)) )  ... (log-sum-exp form)
+// averaged over a batch of edges, minimised by Riemannian SGD. The first `burnin_epochs` epochs
+// run at lr * burnin_lr_factor with negatives drawn by parent degree.
+//
+// Gradients come from the manifold's dist_backward (Euclidean gradient), egrad2rgrad turns them
+// into Riemannian ones, and the step is the reference's: Poincare x - lr*rgrad projected to
+// norm <= max_norm; Lorentz expmap with the tangent step clipped to length 1, then projx;
+// Euclidean x - lr*grad. The optimizer is written here (plain RSGD on the rows a batch touches)
+// because the library's sparse-row optimizer (include/hyperbolic/optim/) was not yet committed.
+//
+// Determinism: a "sync group" of `sync_batches` consecutive batches is computed against one
+// snapshot of the embedding, spread over the threads; then the coalesced gradient of each batch
+// is applied in batch order, every row by one thread (rows partitioned by id). Batch b of epoch e
+// draws its negatives from Xoshiro256(seed, e * n_batches + b) and the epoch's shuffle from its
+// own stream, so the result depends on (seed, sync_batches) only - not on the thread count - and
+// the state after an epoch is just the embedding: resuming from a checkpoint is exact.
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hyperbolic/graph/adjacency.hpp"
+#include "hyperbolic/graph/edge_list.hpp"
+#include "hyperbolic/graph/negative_sampling.hpp"
+#include "hyperbolic/graph/random.hpp"
+#include "hyperbolic/manifolds/euclidean.hpp"
+#include "hyperbolic/manifolds/lorentz/lorentz.hpp"
+#include "hyperbolic/manifolds/poincare/poincare_ball.hpp"
+
+namespace hyperbolic::wordnet_train {
+
+using graph::Edge;
+using graph::NodeId;
+using graph::Xoshiro256;
+
+enum class Model : std::uint32_t { poincare = 0, lorentz = 1, euclidean = 2 };
+
+inline const char* model_name(Model m) {
+  switch (m) {
+    case Model::poincare:
+      return "poincare";
+    case Model::lorentz:
+      return "lorentz";
+    case Model::euclidean:
+      return "euclidean";
+  }
+  return "?";
+}
+
+// Everything that decides the trajectory (stored in checkpoints and checked on resume).
+struct TrainConfig {
+  Model model = Model::poincare;
+  std::uint32_t dim = 5;  // intrinsic dimension (Lorentz rows store dim + 1)
+  double lr = 0.3;
+  std::uint32_t burnin_epochs = 20;
+  double burnin_lr_factor = 0.01;  // REFERENCES.md: 20 burn-in epochs at lr/100
+  std::uint32_t negatives = 50;
+  std::uint32_t burnin_negatives = 50;
+  double degree_power = 0.75;  // burn-in negatives ~ (parent degree)^power
+  std::uint32_t batch = 50;
+  std::uint32_t sync_batches = 1;  // batches computed against one snapshot
+  std::uint64_t seed = 0;
+  double init_range = 1e-4;        // coordinates uniform in [-init_range, init_range]
+  double max_norm = 1 - 1e-5;      // Poincare: the reference's boundary clamp
+  double lorentz_step_clip = 1.0;  // Lorentz: the reference's norm_clip on the tangent step
+
+  std::size_t row_size() const { return model == Model::lorentz ? dim + 1 : dim; }
+
+  void validate() const {
+    auto fail = [](const std::string& what) {
+      throw std::invalid_argument("train config: " + what);
+    };
+    if (dim == 0) fail("dim must be positive");
+    if (!(lr > 0) || !std::isfinite(lr)) fail("lr must be positive, got " + std::to_string(lr));
+    if (!(burnin_lr_factor > 0)) fail("burn-in lr factor must be positive");
+    if (negatives == 0 || burnin_negatives == 0) fail("negatives must be positive");
+    if (batch == 0) fail("batch must be positive");
+    if (sync_batches == 0) fail("sync_batches must be positive");
+    if (!(init_range > 0)) fail("init range must be positive");
+    if (!(max_norm > 0 && max_norm < 1)) fail("max_norm must be in (0, 1)");
+  }
+};
+
+// FNV-1a over raw bytes: identifies a graph or a payload (not cryptographic).
+inline std::uint64_t fnv1a(const void* data, std::size_t size,
+                           std::uint64_t hash = 0xcbf29ce484222325ull) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+inline std::uint64_t graph_fingerprint(std::size_t node_count, std::span<const Edge> edges) {
+  const std::uint64_t n = node_count;
+  return fnv1a(edges.data(), edges.size_bytes(), fnv1a(&n, sizeof n));
+}
+
+// Initial embedding: coordinates uniform in [-r, r] (Lorentz: the space part; time recomputed).
+inline std::vector<double> initial_embedding(const TrainConfig& config, std::size_t node_count) {
+  const std::size_t a = config.row_size();
+  std::vector<double> x(node_count * a);
+  Xoshiro256 rng(config.seed ^ 0x1A17E3B0u, 0xFFFFFFFFFFFF0001ull);
+  for (std::size_t r = 0; r < node_count; ++r) {
+    double* row = x.data() + r * a;
+    const std::size_t first = config.model == Model::lorentz ? 1 : 0;
+    for (std::size_t k = first; k < a; ++k)
+      row[k] = (2 * rng.uniform_real() - 1) * config.init_range;
+    if (config.model == Model::lorentz)
+      Lorentz<double>(1.0).projx(ConstRow<double>(row, index_t(a)), Row<double>(row, index_t(a)));
+  }
+  return x;
+}
+
+// ---- per-model geometry: distance + backward, Riemannian step, ranking surrogate -------------
+
+template <class M>
+struct Geometry;
+
+template <>
+struct Geometry<PoincareBall<double>> {
+  static void step(const PoincareBall<double>& m, const TrainConfig& cfg, Row<double> x,
+                   Row<double> grad, double lr) noexcept {
+    m.egrad2rgrad(x, grad, grad);
+    double norm2 = 0;
+    for (index_t i = 0; i < x.size(); ++i) {
+      x[i] -= lr * grad[i];
+      norm2 += x[i] * x[i];
+    }
+    const double norm = std::sqrt(norm2);
+    if (norm > cfg.max_norm)  // NaN compares false and passes through (checked per epoch)
+      for (index_t i = 0; i < x.size(); ++i)
+        x[i] *= cfg.max_norm / norm;
+  }
+};
+
+template <>
+struct Geometry<Lorentz<double>> {
+  static void step(const Lorentz<double>& m, const TrainConfig& cfg, Row<double> x,
+                   Row<double> grad, double lr) noexcept {
+    m.egrad2rgrad(x, grad, grad);
+    // Tangent step v = -lr * rgrad, its Minkowski length clipped like the reference.
+    double time = grad[0] * grad[0], space = 0;
+    for (index_t i = 1; i < x.size(); ++i)
+      space += grad[i] * grad[i];
+    const double length = lr * std::sqrt(std::max(space - time, 0.0));
+    const double scale = length > cfg.lorentz_step_clip ? cfg.lorentz_step_clip / length : 1.0;
+    for (index_t i = 0; i < x.size(); ++i)
+      grad[i] *= -lr * scale;
+    m.expmap(x, grad, x);
+    m.projx(x, x);
+  }
+};
+
+template <>
+struct Geometry<Euclidean<double>> {
+  static void step(const Euclidean<double>&, const TrainConfig&, Row<double> x, Row<double> grad,
+                   double lr) noexcept {
+    for (index_t i = 0; i < x.size(); ++i)
+      x[i] -= lr * grad[i];
+  }
+};
+
+// A strictly increasing function of the distance from row u to every node, for ranking
+// (only the order matters): Poincare |x-y|^2 / (1-|y|^2) (the acosh argument without the
+// constant factor of u), Lorentz the Minkowski square <x-y, x-y>_L = 2(cosh d - 1),
+// Euclidean |x-y|^2. Columns are stored transposed so the inner loop over nodes vectorises.
+class RankingSurrogate {
+ public:
+  RankingSurrogate(Model model, std::size_t node_count, std::size_t row_size,
+                   std::span<const double> x)
+      : model_(model), n_(node_count), a_(row_size), columns_(row_size * node_count) {
+    for (std::size_t r = 0; r < n_; ++r)
+      for (std::size_t k = 0; k < a_; ++k)
+        columns_[k * n_ + r] = x[r * a_ + k];
+    if (model == Model::poincare) {
+      scale_.resize(n_);
+      for (std::size_t r = 0; r < n_; ++r) {
+        double norm2 = 0;
+        for (std::size_t k = 0; k < a_; ++k)
+          norm2 += x[r * a_ + k] * x[r * a_ + k];
+        scale_[r] = 1.0 / std::max(1.0 - norm2, std::numeric_limits<double>::min());
+      }
+    }
+  }
+  void operator()(std::size_t u, std::span<double> out) const {
+    std::fill(out.begin(), out.end(), 0.0);
+    const bool lorentz = model_ == Model::lorentz;
+    for (std::size_t k = 0; k < a_; ++k) {
+      const double xk = columns_[k * n_ + u];
+      const double* col = columns_.data() + k * n_;
+      const double sign = lorentz && k == 0 ? -1.0 : 1.0;  // time coordinate: -(x0 - y0)^2
+      for (std::size_t w = 0; w < n_; ++w) {
+        const double d = xk - col[w];
+        out[w] += sign * d * d;
+      }
+    }
+    if (model_ == Model::poincare)
+      for (std::size_t w = 0; w < n_; ++w)
+        out[w] *= scale_[w];
+  }
+
+ private:
+  Model model_;
+  std::size_t n_, a_;
+  std::vector<double> columns_;
+  std::vector<double> scale_;
+};
+
+// ---- the epoch loop ------------------------------------------------------------------------
+
+// The gradient of one batch, coalesced by row (rows in order of first touch).
+class BatchGradient {
+ public:
+  BatchGradient(std::size_t node_count, std::size_t row_size)
+      : slot_(node_count, -1), a_(row_size) {}
+  double* row(NodeId r) {
+    if (slot_[r] < 0) {
+      slot_[r] = static_cast<std::int32_t>(rows_.size());
+      rows_.push_back(r);
+      grad_.resize(grad_.size() + a_, 0.0);
+    }
+    return grad_.data() + static_cast<std::size_t>(slot_[r]) * a_;
+  }
+  void clear() {
+    for (NodeId r : rows_)
+      slot_[r] = -1;
+    rows_.clear();
+    grad_.clear();
+  }
+  std::span<const NodeId> rows() const { return rows_; }
+  double* gradient(std::size_t i) { return grad_.data() + i * a_; }
+  double loss = 0;
+
+ private:
+  std::vector<std::int32_t> slot_;
+  std::vector<NodeId> rows_;
+  std::vector<double> grad_;
+  std::size_t a_;
+};
+
+struct EpochStats {
+  double mean_loss = 0;
+  std::size_t edges = 0;
+  bool finite = true;
+};
+
+// Called now and then from the trainer's main thread with (edges done in this epoch).
+using ProgressCallback = std::function<void(std::size_t)>;
+
+class Trainer {
+ public:
+  // `edges`: training edges (child -> parent); `forbidden`: which (u, n) may not be negatives
+  // (the training adjacency, outgoing, as in the reference).
+  Trainer(TrainConfig config, std::size_t node_count, std::vector<Edge> edges, unsigned threads)
+      : config_(validated(config)),
+        n_(node_count),
+        edges_(validated(node_count, std::move(edges))),
+        threads_(std::max(1u, threads)),
+        forbidden_(node_count, edges_),
+        degree_weights_(graph::parent_degree_weights(node_count, edges_, config.degree_power)),
+        sampler_(forbidden_, degree_weights_) {
+    x_ = initial_embedding(config_, n_);
+  }
+
+  const TrainConfig& config() const { return config_; }
+  std::size_t node_count() const { return n_; }
+  std::span<const Edge> edges() const { return edges_; }
+  std::span<const double> embedding() const { return x_; }
+  std::uint32_t epochs_done() const { return epoch_; }
+  std::size_t batches_per_epoch() const {
+    return (edges_.size() + config_.batch - 1) / config_.batch;
+  }
+
+  // Restores the state after `epochs_done` epochs (from a checkpoint).
+  void restore(std::uint32_t epochs_done, std::vector<double> embedding) {
+    if (embedding.size() != n_ * config_.row_size())
+      throw std::invalid_argument("trainer: checkpoint embedding has " +
+                                  std::to_string(embedding.size()) + " values, expected " +
+                                  std::to_string(n_ * config_.row_size()));
+    epoch_ = epochs_done;
+    x_ = std::move(embedding);
+  }
+
+  EpochStats run_epoch(const ProgressCallback& progress = {}) {
+    EpochStats stats;
+    switch (config_.model) {
+      case Model::poincare:
+        stats = epoch_with(PoincareBall<double>(1.0), progress);
+        break;
+      case Model::lorentz:
+        stats = epoch_with(Lorentz<double>(1.0), progress);
+        break;
+      case Model::euclidean:
+        stats = epoch_with(Euclidean<double>(), progress);
+        break;
+    }
+    ++epoch_;
+    return stats;
+  }
+
+ private:
+  struct Scratch {
+    std::vector<NodeId> negatives, targets;
+    std::vector<double> distances, gu, gt;
+  };
+
+  // Checks run before the members that rely on them (adjacency, sampler) are built.
+  static TrainConfig validated(const TrainConfig& config) {
+    config.validate();
+    return config;
+  }
+  static std::vector<Edge> validated(std::size_t n, std::vector<Edge> edges) {
+    if (n < 2)
+      throw std::invalid_argument("trainer: need at least 2 nodes, got " + std::to_string(n));
+    if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+      throw std::invalid_argument("trainer: too many nodes (" + std::to_string(n) + ")");
+    if (edges.empty()) throw std::invalid_argument("trainer: the edge list is empty");
+    for (const Edge& e : edges)
+      if (e.from >= n || e.to >= n)
+        throw std::invalid_argument("trainer: edge " + std::to_string(e.from) + " -> " +
+                                    std::to_string(e.to) + " names a node outside 0.." +
+                                    std::to_string(n - 1));
+    return edges;
+  }
+
+  bool in_burnin(std::uint32_t epoch) const { return epoch < config_.burnin_epochs; }
+
+  std::vector<std::uint32_t> epoch_order(std::uint32_t epoch) const {
+    std::vector<std::uint32_t> order(edges_.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = static_cast<std::uint32_t>(i);
+    Xoshiro256 rng(config_.seed ^ 0x5B0FF1Eull, 0xFFFFFFFF00000000ull + epoch);
+    for (std::size_t i = order.size() - 1; i > 0; --i)
+      std::swap(order[i], order[rng.uniform_index(i + 1)]);
+    return order;
+  }
+
+  template <class M>
+  void batch_gradient(const M& m, std::uint32_t epoch, std::size_t b,
+                      std::span<const std::uint32_t> order, BatchGradient& out, Scratch& s) const {
+    out.clear();
+    out.loss = 0;
+    const std::size_t a = config_.row_size();
+    const bool burnin = in_burnin(epoch);
+    const std::size_t k = burnin ? config_.burnin_negatives : config_.negatives;
+    const auto distribution =
+        burnin ? graph::NegativeDistribution::degree : graph::NegativeDistribution::uniform;
+    const std::size_t first = b * config_.batch;
+    const std::size_t last = std::min(first + config_.batch, edges_.size());
+    const double inv_batch = 1.0 / static_cast<double>(last - first);
+    Xoshiro256 rng(config_.seed, static_cast<std::uint64_t>(epoch) * batches_per_epoch() + b);
+    s.negatives.resize(k);
+    s.targets.resize(k + 1);
+    s.distances.resize(k + 1);
+    s.gu.resize(a);
+    s.gt.resize(a);
+    auto row = [&](NodeId r) { return ConstRow<double>(x_.data() + r * a, index_t(a)); };
+    for (std::size_t i = first; i < last; ++i) {
+      const Edge e = edges_[order[i]];
+      sampler_.sample(e.from, s.negatives, distribution, rng);
+      s.targets[0] = e.to;
+      std::copy(s.negatives.begin(), s.negatives.end(), s.targets.begin() + 1);
+      const ConstRow<double> xu = row(e.from);
+      double lowest = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j <= k; ++j) {
+        s.distances[j] = m.dist(xu, row(s.targets[j]));
+        lowest = std::min(lowest, s.distances[j]);
+      }
+      // softmax over -d, shifted by the smallest distance for range.
+      double sum = 0;
+      for (std::size_t j = 0; j <= k; ++j)
+        sum += std::exp(lowest - s.distances[j]);
+      out.loss += (s.distances[0] - lowest + std::log(sum)) * inv_batch;
+      double* gu_total = out.row(e.from);
+      for (std::size_t j = 0; j <= k; ++j) {
+        const double p = std::exp(lowest - s.distances[j]) / sum;
+        const double g = (p - (j == 0 ? 1.0 : 0.0)) * -inv_batch;  // dL/dd_j (L uses -d)
+        if (g == 0) continue;
+        m.dist_backward(xu, row(s.targets[j]), g, Row<double>(s.gu), Row<double>(s.gt));
+        double* gt_total = out.row(s.targets[j]);
+        gu_total = out.row(e.from);  // row() may reallocate
+        for (std::size_t c = 0; c < a; ++c) {
+          gu_total[c] += s.gu[c];
+          gt_total[c] += s.gt[c];
+        }
+      }
+    }
+  }
+
+  template <class M>
+  EpochStats epoch_with(const M& m, const ProgressCallback& progress) {
+    const std::uint32_t epoch = epoch_;
+    const std::vector<std::uint32_t> order = epoch_order(epoch);
+    const std::size_t n_batches = batches_per_epoch();
+    const std::size_t group = config_.sync_batches;
+    const std::size_t a = config_.row_size();
+    const double lr = config_.lr * (in_burnin(epoch) ? config_.burnin_lr_factor : 1.0);
+    const unsigned t_count =
+        static_cast<unsigned>(std::min<std::size_t>(threads_, std::max<std::size_t>(group, 1)));
+    while (buffers_.size() < group)
+      buffers_.emplace_back(n_, a);
+    std::vector<Scratch> scratch(t_count);
+    std::vector<double> batch_losses(n_batches, 0.0);
+    std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
+    const auto started = std::chrono::steady_clock::now();
+    auto last_report = started;
+
+    // Nothing below throws once the constructor has validated the edges (the sampler only
+    // throws on out-of-range nodes), so the barriers stay balanced.
+    auto worker = [&](unsigned t) {
+      {
+        for (std::size_t g0 = 0; g0 < n_batches; g0 += group) {
+          const std::size_t in_group = std::min(group, n_batches - g0);
+          for (std::size_t j = t; j < in_group; j += t_count) {
+            batch_gradient(m, epoch, g0 + j, order, buffers_[j], scratch[t]);
+            batch_losses[g0 + j] = buffers_[j].loss;
+          }
+          sync.arrive_and_wait();
+          for (std::size_t j = 0; j < in_group; ++j) {
+            BatchGradient& buffer = buffers_[j];
+            const auto rows = buffer.rows();
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+              if (rows[i] % t_count != t) continue;
+              Geometry<M>::step(m, config_, Row<double>(x_.data() + rows[i] * a, index_t(a)),
+                                Row<double>(buffer.gradient(i), index_t(a)), lr);
+            }
+          }
+          sync.arrive_and_wait();
+          if (t == 0 && progress && ((g0 / group) & 63) == 0) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_report > std::chrono::milliseconds(250)) {
+              last_report = now;
+              progress(std::min((g0 + in_group) * config_.batch, edges_.size()));
+            }
+          }
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < t_count; ++t)
+      pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& th : pool)
+      th.join();
+
+    EpochStats stats;
+    stats.edges = edges_.size();
+    double total = 0;
+    for (double l : batch_losses)
+      total += l;
+    stats.mean_loss = total / static_cast<double>(n_batches);
+    for (double v : x_)
+      if (!std::isfinite(v)) {
+        stats.finite = false;
+        break;
+      }
+    return stats;
+  }
+
+  TrainConfig config_;
+  std::size_t n_;
+  std::vector<Edge> edges_;
+  unsigned threads_;
+  graph::Adjacency forbidden_;
+  std::vector<double> degree_weights_;
+  graph::NegativeSampler sampler_;
+  std::vector<double> x_;
+  std::uint32_t epoch_ = 0;
+  std::vector<BatchGradient> buffers_;
+};
+
+}  // namespace hyperbolic::wordnet_train

@@ -1,0 +1,151 @@
+// Checkpoints: resuming continues bit-identically; corrupt or mismatched files are refused.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "checkpoint_io.hpp"
+#include "hyperbolic/graph/edge_list.hpp"
+#include "trainer.hpp"
+#include "tree.hpp"
+
+namespace wt = hyperbolic::wordnet_train;
+namespace graph = hyperbolic::graph;
+using wordnet_train_test::complete_tree_closure;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("hyperbolic_wordnet_train_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+wt::TrainConfig config_for(wt::Model model) {
+  wt::TrainConfig c;
+  c.model = model;
+  c.dim = 4;
+  c.lr = 1.0;
+  c.burnin_epochs = 3;  // the interruption below falls inside burn-in and resumes past it
+  c.negatives = 10;
+  c.burnin_negatives = 5;
+  c.batch = 8;
+  c.sync_batches = 2;
+  c.seed = 11;
+  return c;
+}
+
+wt::Checkpoint snapshot(const wt::Trainer& t, std::uint64_t fingerprint) {
+  wt::Checkpoint ck;
+  ck.config = t.config();
+  ck.graph_fingerprint = fingerprint;
+  ck.node_count = t.node_count();
+  ck.epochs_done = t.epochs_done();
+  ck.train_seconds = 1.5;
+  ck.history_json = R"([{"epoch":2}])";
+  ck.embedding.assign(t.embedding().begin(), t.embedding().end());
+  return ck;
+}
+
+}  // namespace
+
+TEST_CASE("resuming from a checkpoint continues exactly") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz, wt::Model::euclidean}) {
+    CAPTURE(wt::model_name(model));
+    const auto config = config_for(model);
+    wt::Trainer uninterrupted(config, tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 7; ++e)
+      uninterrupted.run_epoch();
+
+    const std::string path = temp_path("resume.ckpt");
+    {
+      wt::Trainer first(config, tree.node_count, tree.closure, 2);
+      for (int e = 0; e < 2; ++e)
+        first.run_epoch();
+      wt::write_checkpoint(path, snapshot(first, fingerprint));
+    }
+    wt::Checkpoint ck = wt::read_checkpoint(path);
+    CHECK(ck.epochs_done == 2);
+    CHECK(ck.train_seconds == 1.5);
+    CHECK(ck.history_json == R"([{"epoch":2}])");
+    CHECK(ck.graph_fingerprint == fingerprint);
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, config));
+    // A different thread count may resume: the trajectory depends on sync_batches only.
+    wt::Trainer resumed(ck.config, tree.node_count, tree.closure, 1);
+    resumed.restore(ck.epochs_done, std::move(ck.embedding));
+    for (int e = 2; e < 7; ++e)
+      resumed.run_epoch();
+    CHECK(resumed.epochs_done() == 7);
+    const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+    const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+    CHECK(a == b);
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE("corrupt, truncated and foreign checkpoints are refused") {
+  const auto tree = complete_tree_closure(2, 3);
+  wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
+  const std::string path = temp_path("corrupt.ckpt");
+  wt::write_checkpoint(path, snapshot(trainer, 42));
+  auto bytes = wt::read_binary_file(path, "test");
+
+  auto rewrite = [&](const std::vector<char>& b) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(b.data(), static_cast<std::streamsize>(b.size()));
+  };
+  auto flipped = bytes;
+  flipped[flipped.size() - 3] ^= 0x10;
+  rewrite(flipped);
+  CHECK_THROWS_WITH_AS(wt::read_checkpoint(path), doctest::Contains("checksum mismatch"),
+                       std::runtime_error);
+  rewrite(std::vector<char>(bytes.begin(), bytes.end() - 5));
+  CHECK_THROWS_WITH_AS(wt::read_checkpoint(path), doctest::Contains("payload is"),
+                       std::runtime_error);
+  auto foreign = bytes;
+  foreign[0] = 'X';
+  rewrite(foreign);
+  CHECK_THROWS_WITH_AS(wt::read_checkpoint(path), doctest::Contains("bad magic"),
+                       std::runtime_error);
+  std::filesystem::remove(path);
+  CHECK_THROWS_WITH_AS(wt::read_checkpoint(path), doctest::Contains("cannot open"),
+                       std::runtime_error);
+
+  auto other = config_for(wt::Model::poincare);
+  other.lr = 0.5;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), other),
+                       doctest::Contains("lr (checkpoint 1"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(trainer.restore(1, std::vector<double>(3)), doctest::Contains("3 values"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("malformed or missing edge lists: errors name the file, line and content") {
+  CHECK_THROWS_WITH_AS(graph::parse_edge_list_tsv("a\tb\nc d\n", "edges.tsv"),
+                       doctest::Contains("edges.tsv:2:"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(graph::parse_edge_list_tsv("a\tb\nc d\n", "edges.tsv"),
+                       doctest::Contains("\"c d\""), std::runtime_error);
+  CHECK_THROWS_WITH_AS(graph::read_edge_list_tsv(temp_path("does_not_exist.tsv")),
+                       doctest::Contains("cannot open"), std::runtime_error);
+}
+
+TEST_CASE("embedding files: binary header and TSV rows") {
+  const std::vector<std::string> names = {"a.n.01", "b.n.01"};
+  const std::vector<double> x = {0.1, -0.2, 0.3, 0.25};
+  const std::string bin = temp_path("e.emb"), tsv = temp_path("e.tsv");
+  wt::write_embedding_binary(bin, wt::Model::poincare, 2, x, names);
+  wt::write_embedding_tsv(tsv, 2, x, names);
+  const auto bytes = wt::read_binary_file(bin, "test");
+  CHECK(std::string(bytes.data(), 8) == "HYPWNEMB");
+  CHECK(bytes.size() == 8 + 4 + 4 + 8 + 8 + 8 + 4 * 8 + (4 + 6) * 2);
+  std::ifstream in(tsv);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "a.n.01\t0.10000000000000001\t-0.20000000000000001");
+  std::filesystem::remove(bin);
+  std::filesystem::remove(tsv);
+}
