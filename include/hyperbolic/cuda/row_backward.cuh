@@ -1,0 +1,319 @@
+#pragma once
+// Device row operations of the backward passes (vector-Jacobian products).
+// As in PoincareBall / Lorentz *_backward: the coefficient functions of
+// coefficients.hpp are evaluated on Dual numbers seeded with c and the row
+// reductions, and the input gradients are linear combinations of the rows.
+// Gradient outputs overwrite; dL/dc goes to grad_c[row] when grad_c is not
+// null. Gradient outputs may alias inputs of the same stride (every value a
+// lane reads is read before the tile's shuffles or by the lane that writes).
+
+#include "model.cuh"
+#include "tile.cuh"
+
+namespace hyperbolic::cuda::ops {
+
+using detail::nonnegative;
+using detail::time_sign;
+
+template <class S>
+__device__ __forceinline__ void store_grad_c(S* grad_c, RowSlot s, compute_t<S> v) {
+  if (grad_c != nullptr && s.leader()) grad_c[s.row] = to_storage<S>(v);
+}
+
+// g: one upstream scalar per row.
+template <class M, class S>
+struct DistBackward {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y;
+  const S* g;
+  OutRows<S> gx, gy;
+  S* grad_c;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    const C gr = s.valid ? to_compute(g[r]) : C(0);
+    C xx(0), yy(0), dd(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j), b = y(r, j), d = a - b;
+      xx += a * a;
+      yy += b * b;
+      dd += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * d * d;
+    }
+    xx = tile_sum(xx, s.width);
+    yy = tile_sum(yy, s.width);
+    dd = tile_sum(dd, s.width);
+    if constexpr (model_v<M> == Model::poincare) {
+      using D = Dual<C, 4>;
+      const C nd = math::sqrt(dd);
+      const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
+                                 D::variable(nd, 3));
+      const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = y(r, j), d = a - b;
+        gx.set(r, j, fx * a + fn * d);
+        gy.set(r, j, fy * b - fn * d);
+      }
+      store_grad_c(grad_c, s, gr * f.d[0]);
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      using D = Dual<C, 2>;
+      const C nd = math::sqrt(nonnegative(dd));
+      const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
+      const C k = per_norm(gr * f.d[1], nd);
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C gj = k * time_sign<C>(j) * (x(r, j) - y(r, j));
+        gx.set(r, j, gj);
+        gy.set(r, j, -gj);
+      }
+      store_grad_c(grad_c, s, gr * f.d[0]);
+    } else {
+      const C k = per_norm(gr, math::sqrt(dd));
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C d = x(r, j) - y(r, j);
+        gx.set(r, j, k * d);
+        gy.set(r, j, -k * d);
+      }
+      store_grad_c(grad_c, s, C(0));
+    }
+  }
+};
+
+template <class M, class S>
+struct ExpmapBackward {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, u, g;
+  OutRows<S> gx, gu;
+  S* grad_c;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0), uu(0), xu(0), gxd(0), gud(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j), b = u(r, j), h = g(r, j);
+      xx += a * a;
+      uu += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * b * b;
+      xu += a * b;
+      gxd += h * a;
+      gud += h * b;
+    }
+    xx = tile_sum(xx, s.width);
+    uu = tile_sum(uu, s.width);
+    xu = tile_sum(xu, s.width);
+    gxd = tile_sum(gxd, s.width);
+    gud = tile_sum(gud, s.width);
+    if constexpr (model_v<M> == Model::poincare) {
+      using D = Dual<C, 4>;
+      const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
+                                      D::variable(xu, 3));
+      const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = u(r, j), h = g(r, j);
+        gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
+        gu.set(r, j, k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      using D = Dual<C, 2>;
+      const auto k = lorentz::expmap(D::variable(m.c(), 0), D::variable(nonnegative(uu), 1));
+      const D L = k.a * gxd + k.b * gud;
+      const C kuu = uu > C(0) ? C(2) * L.d[1] : C(0);  // flat where <u,u>_L was clamped
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C b = u(r, j), h = g(r, j);
+        gx.set(r, j, k.a.v * h);
+        gu.set(r, j, k.b.v * h + kuu * time_sign<C>(j) * b);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else {
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C h = g(r, j);
+        gx.set(r, j, h);
+        gu.set(r, j, h);
+      }
+      store_grad_c(grad_c, s, C(0));
+    }
+  }
+};
+
+template <class M, class S>
+struct LogmapBackward {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y, g;
+  OutRows<S> gx, gy;
+  S* grad_c;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0), yy(0), dd(0), gdiff(0), gxd(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
+      xx += a * a;
+      yy += b * b;
+      dd += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * d * d;
+      gdiff += h * d;
+      gxd += h * a;
+    }
+    xx = tile_sum(xx, s.width);
+    yy = tile_sum(yy, s.width);
+    dd = tile_sum(dd, s.width);
+    gdiff = tile_sum(gdiff, s.width);
+    gxd = tile_sum(gxd, s.width);
+    if constexpr (model_v<M> == Model::poincare) {
+      using D = Dual<C, 4>;
+      const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
+                                      D::variable(dd, 3));
+      const D L = k.a * gdiff + k.b * gxd;
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
+        const C through_diff = k.a.v * h + C(2) * L.d[3] * d;  // dL/d(y - x)
+        gx.set(r, j, k.b.v * h + C(2) * L.d[1] * a - through_diff);
+        gy.set(r, j, C(2) * L.d[2] * b + through_diff);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      using D = Dual<C, 2>;
+      const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nonnegative(dd), 1));
+      const D L = k.a * gdiff + k.b * gxd;
+      const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C h = g(r, j), d = y(r, j) - x(r, j);
+        const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
+        gx.set(r, j, k.b.v * h - through_diff);
+        gy.set(r, j, through_diff);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else {
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C h = g(r, j);
+        gx.set(r, j, -h);
+        gy.set(r, j, h);
+      }
+      store_grad_c(grad_c, s, C(0));
+    }
+  }
+};
+
+// Backward of expmap0 (Forward = true) or logmap0 (false): both radial,
+// out = a(c, |v|^2) v (on the hyperboloid over the space part).
+template <class M, class S, bool Forward>
+struct RadialBackward {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> v, g;
+  OutRows<S> gv;
+  S* grad_c;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    const bool lor = model_v<M> == Model::lorentz;
+    const C g0 = lor && s.valid ? g(r, 0) : C(0);  // read before gv may overwrite it
+    C vv(0), gvd(0);                               // Lorentz: space parts
+    for (index_t j = s.lane; j < n; j += s.width) {
+      if (lor && j == 0) continue;
+      const C a = v(r, j);
+      vv += a * a;
+      gvd += g(r, j) * a;
+    }
+    vv = tile_sum(vv, s.width);
+    gvd = tile_sum(gvd, s.width);
+    using D = Dual<C, 2>;
+    C a(1), k(0), gc(0);
+    if constexpr (model_v<M> == Model::poincare) {
+      D f;
+      if constexpr (Forward)
+        f = poincare::Expmap0{}(D::variable(m.c(), 0), D::variable(vv, 1));
+      else
+        f = poincare::Logmap0{}(D::variable(m.c(), 0), D::variable(vv, 1));
+      a = f.v;
+      k = C(2) * f.d[1] * gvd;
+      gc = f.d[0] * gvd;
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      if constexpr (Forward) {
+        const auto f = lorentz::expmap0(D::variable(m.c(), 0), D::variable(vv, 1));
+        const D L = f.time * g0 + f.space * gvd;
+        a = f.space.v;
+        k = C(2) * L.d[1];
+        gc = L.d[0];
+      } else {
+        const D f = lorentz::logmap0(D::variable(m.c(), 0), D::variable(vv, 1));
+        a = f.v;
+        k = C(2) * f.d[1] * gvd;
+        gc = f.d[0] * gvd;
+      }
+    }
+    for (index_t j = s.lane; j < n; j += s.width)
+      gv.set(r, j, lor && j == 0 ? C(0) : a * g(r, j) + k * v(r, j));
+    store_grad_c(grad_c, s, gc);
+  }
+};
+
+template <class M, class S>
+struct MobiusAddBackward {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y, g;
+  OutRows<S> gx, gy;
+  S* grad_c;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    const bool lor = model_v<M> == Model::lorentz;
+    // Time coordinates, read by every lane before any lane writes.
+    const bool time = lor && s.valid;
+    const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1), g0 = time ? g(r, 0) : C(0);
+    C xx(0), yy(0), xy(0), gxd(0), gyd(0);  // Lorentz: space parts
+    for (index_t j = s.lane; j < n; j += s.width) {
+      if (lor && j == 0) continue;
+      const C a = x(r, j), b = y(r, j), h = g(r, j);
+      xx += a * a;
+      yy += b * b;
+      xy += a * b;
+      gxd += h * a;
+      gyd += h * b;
+    }
+    xx = tile_sum(xx, s.width);
+    yy = tile_sum(yy, s.width);
+    xy = tile_sum(xy, s.width);
+    gxd = tile_sum(gxd, s.width);
+    gyd = tile_sum(gyd, s.width);
+    if constexpr (model_v<M> == Model::poincare) {
+      using D = Dual<C, 4>;
+      const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
+                                          D::variable(yy, 2), D::variable(xy, 3));
+      const D L = k.a * gxd + k.b * gyd;
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = y(r, j), h = g(r, j);
+        gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
+        gy.set(r, j, k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      using D = Dual<C, 6>;
+      const auto k =
+          lorentz::mobius_add(D::variable(m.c(), 0), D::variable(x0, 1), D::variable(y0, 2),
+                              D::variable(xx, 3), D::variable(yy, 4), D::variable(xy, 5));
+      const D L = k.time * g0 + k.a * gxd + k.b * gyd;
+      for (index_t j = s.lane; j < n; j += s.width) {
+        if (j == 0) {
+          gx.set(r, 0, L.d[1]);
+          gy.set(r, 0, L.d[2]);
+          continue;
+        }
+        const C a = x(r, j), b = y(r, j), h = g(r, j);
+        gx.set(r, j, k.a.v * h + C(2) * L.d[3] * a + L.d[5] * b);
+        gy.set(r, j, k.b.v * h + C(2) * L.d[4] * b + L.d[5] * a);
+      }
+      store_grad_c(grad_c, s, L.d[0]);
+    } else {
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C h = g(r, j);
+        gx.set(r, j, h);
+        gy.set(r, j, h);
+      }
+      store_grad_c(grad_c, s, C(0));
+    }
+  }
+};
+
+}  // namespace hyperbolic::cuda::ops

@@ -1,0 +1,400 @@
+#pragma once
+// Device row operations of the forward primitives. Each is reduce -> the
+// core's coefficient function (manifolds/*/coefficients.hpp, the same code the
+// scalar classes run) -> combine, with the reductions split over a tile of
+// lanes and summed by shuffles. A lane writes only the coordinates it read in
+// the combine pass, so an output may alias an input of the same stride.
+//
+// The few formulas the scalar classes keep inline instead of in
+// coefficients.hpp (projx, proju, egrad2rgrad, transp) are restated here from
+// PoincareBall / Lorentz, line for line.
+
+#include "model.cuh"
+#include "tile.cuh"
+
+namespace hyperbolic::cuda::ops {
+
+using detail::nonnegative;
+using detail::time_sign;
+
+// Distance between two rows of n coordinates, reduced over a tile of `width`
+// lanes (width 1: one thread alone); every lane of the tile gets the result.
+// Also the exact path of the pairwise distances (pairwise.cuh).
+template <class M, class S>
+__device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, int lane,
+                                 int width) {
+  using C = compute_t<S>;
+  C xx(0), yy(0), dd(0);  // Lorentz: dd is <x - y, x - y>_L
+  for (index_t j = lane; j < n; j += width) {
+    const C a = to_compute(x[j]), b = to_compute(y[j]), d = a - b;
+    if constexpr (model_v<M> == Model::poincare) {
+      xx += a * a;
+      yy += b * b;
+    }
+    if constexpr (model_v<M> == Model::lorentz)
+      dd += time_sign<C>(j) * d * d;
+    else
+      dd += d * d;
+  }
+  dd = tile_sum(dd, width);
+  if constexpr (model_v<M> == Model::poincare)
+    return poincare::dist(m.c(), tile_sum(xx, width), tile_sum(yy, width), math::sqrt(dd));
+  else if constexpr (model_v<M> == Model::lorentz)
+    return lorentz::dist(m.c(), math::sqrt(nonnegative(dd)));
+  else
+    return math::sqrt(dd);
+}
+
+// Rows -> one scalar per row.
+template <class M, class S>
+struct Dist {
+  M m;
+  InRows<S> x, y;
+  S* out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.valid ? s.row : 0;
+    const auto d =
+        row_dist(m, x.data + r * x.stride, y.data + r * y.stride, s.end(cols), s.lane, s.width);
+    if (s.leader()) out[s.row] = to_storage<S>(d);
+  }
+};
+
+template <class M, class S>
+struct Dist0 {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x;
+  S* out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0);  // Lorentz: space part only
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j);
+      if (model_v<M> != Model::lorentz || j > 0) xx += a * a;
+    }
+    xx = tile_sum(xx, s.width);
+    C result;
+    if constexpr (model_v<M> == Model::poincare)
+      result = poincare::dist0(m.c(), math::sqrt(xx));
+    else if constexpr (model_v<M> == Model::lorentz)
+      result = lorentz::dist0(m.c(), math::sqrt(xx));
+    else
+      result = math::sqrt(xx);
+    if (s.leader()) out[r] = to_storage<S>(result);
+  }
+};
+
+// out = expmap_x(u).
+template <class M, class S>
+struct Expmap {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, u;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0), uu(0), xu(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j), b = u(r, j);
+      if constexpr (model_v<M> == Model::lorentz) {
+        uu += time_sign<C>(j) * b * b;
+      } else {
+        xx += a * a;
+        uu += b * b;
+        xu += a * b;
+      }
+    }
+    C ka(1), kb(1);
+    if constexpr (model_v<M> == Model::poincare) {
+      const auto k = poincare::expmap(m.c(), tile_sum(xx, s.width), tile_sum(uu, s.width),
+                                      tile_sum(xu, s.width));
+      ka = k.a;
+      kb = k.b;
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      const auto k = lorentz::expmap(m.c(), nonnegative(tile_sum(uu, s.width)));
+      ka = k.a;
+      kb = k.b;
+    }
+    for (index_t j = s.lane; j < n; j += s.width)
+      out.set(r, j, ka * x(r, j) + kb * u(r, j));
+  }
+};
+
+template <class M, class S>
+struct Expmap0 {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> u;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C uu(0);  // Lorentz: space part (u0 is ignored, as in Lorentz::expmap0)
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C b = u(r, j);
+      if (model_v<M> != Model::lorentz || j > 0) uu += b * b;
+    }
+    uu = tile_sum(uu, s.width);
+    if constexpr (model_v<M> == Model::lorentz) {
+      const auto k = lorentz::expmap0(m.c(), uu);
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, j == 0 ? k.time : k.space * u(r, j));
+    } else {
+      const C a = model_v<M> == Model::poincare ? poincare::expmap0(m.c(), uu) : C(1);
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, a * u(r, j));
+    }
+  }
+};
+
+// out = logmap_x(y) = a (y - x) + b x.
+template <class M, class S>
+struct Logmap {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0), yy(0), dd(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j), b = y(r, j), d = b - a;
+      if constexpr (model_v<M> == Model::poincare) {
+        xx += a * a;
+        yy += b * b;
+        dd += d * d;
+      } else if constexpr (model_v<M> == Model::lorentz) {
+        dd += time_sign<C>(j) * d * d;
+      }
+    }
+    C ka(1), kb(0);
+    if constexpr (model_v<M> == Model::poincare) {
+      const auto k = poincare::logmap(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
+                                      tile_sum(dd, s.width));
+      ka = k.a;
+      kb = k.b;
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      const auto k = lorentz::logmap(m.c(), nonnegative(tile_sum(dd, s.width)));
+      ka = k.a;
+      kb = k.b;
+    }
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j);
+      out.set(r, j, ka * (y(r, j) - a) + kb * a);
+    }
+  }
+};
+
+template <class M, class S>
+struct Logmap0 {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> y;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C yy(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C b = y(r, j);
+      if (model_v<M> != Model::lorentz || j > 0) yy += b * b;
+    }
+    yy = tile_sum(yy, s.width);
+    C a(1);
+    if constexpr (model_v<M> == Model::poincare) a = poincare::logmap0(m.c(), yy);
+    if constexpr (model_v<M> == Model::lorentz) a = lorentz::logmap0(m.c(), yy);
+    for (index_t j = s.lane; j < n; j += s.width)
+      out.set(r, j, model_v<M> == Model::lorentz && j == 0 ? C(0) : a * y(r, j));
+  }
+};
+
+// Ball: radial rescale to max_norm; hyperboloid: recompute the time coordinate.
+template <class M, class S>
+struct Projx {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      const C a = x(r, j);
+      if (model_v<M> != Model::lorentz || j > 0) xx += a * a;
+    }
+    xx = tile_sum(xx, s.width);
+    if constexpr (model_v<M> == Model::lorentz) {
+      const C t = math::sqrt(C(1) / m.c() + xx);
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, j == 0 ? t : x(r, j));
+    } else {
+      C a(1);
+      if constexpr (model_v<M> == Model::poincare) {
+        const C norm = math::sqrt(xx), mx = m.max_norm();
+        a = norm > mx ? mx / norm : C(1);  // NaN compares false: NaN passes through
+      }
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, a * x(r, j));
+    }
+  }
+};
+
+// Hyperboloid: u + c <x, u>_L x; identity elsewhere.
+template <class M, class S>
+struct Proju {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, u;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xu(0);
+    if constexpr (model_v<M> == Model::lorentz) {
+      for (index_t j = s.lane; j < n; j += s.width)
+        xu += time_sign<C>(j) * x(r, j) * u(r, j);
+      xu = tile_sum(xu, s.width);
+    }
+    const C k = m.c() * xu;
+    for (index_t j = s.lane; j < n; j += s.width)
+      out.set(r, j, model_v<M> == Model::lorentz ? u(r, j) + k * x(r, j) : u(r, j));
+  }
+};
+
+// Ball: g / lambda_x^2; hyperboloid: project the time-flipped gradient.
+template <class M, class S>
+struct Egrad2rgrad {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, g;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C q(0);  // ball: |x|^2; hyperboloid: Euclidean <x, g>
+    if constexpr (model_v<M> != Model::euclidean) {
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j);
+        q += a * (model_v<M> == Model::poincare ? a : g(r, j));
+      }
+      q = tile_sum(q, s.width);
+    }
+    if constexpr (model_v<M> == Model::lorentz) {
+      const C k = m.c() * q;
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C gj = g(r, j);
+        out.set(r, j, (j == 0 ? -gj : gj) + k * x(r, j));
+      }
+    } else {
+      C k(1);
+      if constexpr (model_v<M> == Model::poincare) {
+        const C b = (C(1) - m.c() * q) / C(2);
+        k = b * b;
+      }
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, k * g(r, j));
+    }
+  }
+};
+
+// Parallel transport of v from x to y.
+template <class M, class S>
+struct Transp {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y, v;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    if constexpr (model_v<M> == Model::poincare) {
+      C xx(0), yy(0), xy(0), xv(0), yv(0);
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = y(r, j), w = v(r, j);
+        xx += a * a;
+        yy += b * b;
+        xy += a * b;
+        xv += a * w;
+        yv += b * w;
+      }
+      xx = tile_sum(xx, s.width);
+      yy = tile_sum(yy, s.width);
+      xy = tile_sum(xy, s.width);
+      xv = tile_sum(xv, s.width);
+      yv = tile_sum(yv, s.width);
+      // PoincareBall::transp: (lambda_x / lambda_y) gyr[y, -x] v.
+      const C c = m.c();
+      const C A = -c * c * yv * xx - c * xv + C(2) * c * c * xy * xv;
+      const C B = c * c * xv * yy - c * yv;
+      const C D = C(1) - C(2) * c * xy + c * c * xx * yy;
+      const C scale = (C(1) - c * yy) / (C(1) - c * xx);
+      const C ay = C(2) * A / D, ax = -C(2) * B / D;
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, scale * (v(r, j) + ay * y(r, j) + ax * x(r, j)));
+    } else if constexpr (model_v<M> == Model::lorentz) {
+      C q(0), yv(0);
+      for (index_t j = s.lane; j < n; j += s.width) {
+        const C a = x(r, j), b = y(r, j), d = a - b, sg = time_sign<C>(j);
+        q += sg * d * d;
+        yv += sg * b * v(r, j);
+      }
+      q = nonnegative(tile_sum(q, s.width));
+      yv = tile_sum(yv, s.width);
+      // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
+      const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, v(r, j) + k * (x(r, j) + y(r, j)));
+    } else {
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, v(r, j));
+    }
+  }
+};
+
+template <class M, class S>
+struct MobiusAdd {
+  using C = compute_t<S>;
+  M m;
+  InRows<S> x, y;
+  OutRows<S> out;
+  index_t cols;
+  __device__ void operator()(RowSlot s) const {
+    const index_t r = s.row, n = s.end(cols);
+    C xx(0), yy(0), xy(0);  // Lorentz: space parts
+    // Lorentz: every lane reads the time coordinates (one broadcast load per
+    // tile), before the shuffles, so that lane 0 may overwrite them later.
+    const bool time = model_v<M> == Model::lorentz && s.valid;
+    const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1);
+    for (index_t j = s.lane; j < n; j += s.width) {
+      if (model_v<M> == Model::lorentz && j == 0) continue;
+      const C a = x(r, j), b = y(r, j);
+      xx += a * a;
+      yy += b * b;
+      xy += a * b;
+    }
+    xx = tile_sum(xx, s.width);
+    yy = tile_sum(yy, s.width);
+    xy = tile_sum(xy, s.width);
+    if constexpr (model_v<M> == Model::lorentz) {
+      const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, j == 0 ? k.time : k.a * x(r, j) + k.b * y(r, j));
+    } else {
+      C ka(1), kb(1);
+      if constexpr (model_v<M> == Model::poincare) {
+        const auto k = poincare::mobius_add(m.c(), xx, yy, xy);
+        ka = k.a;
+        kb = k.b;
+      }
+      for (index_t j = s.lane; j < n; j += s.width)
+        out.set(r, j, ka * x(r, j) + kb * y(r, j));
+    }
+  }
+};
+
+}  // namespace hyperbolic::cuda::ops

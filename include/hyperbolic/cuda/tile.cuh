@@ -1,0 +1,84 @@
+#pragma once
+// The row loop every batched kernel shares: a tile of lanes per row (see
+// launch_shape.cuh), tile-wide sums by warp shuffles, and a grid-stride loop
+// whose trip count is uniform across the block, so every lane of a warp
+// reaches every shuffle (rows past the end take part with no elements).
+
+#include <cuda_runtime.h>
+
+#include "error.cuh"
+#include "launch_shape.cuh"
+#include "storage.cuh"
+
+namespace hyperbolic::cuda {
+
+// One lane's view of its row: which row, whether it exists, the lane's index
+// in the tile and the tile width.
+struct RowSlot {
+  index_t row;
+  bool valid;
+  int lane;
+  int width;
+  // Elements this lane owns of a row with n coordinates: lane, lane + width, ...
+  __device__ index_t end(index_t n) const { return valid ? n : 0; }
+  __device__ bool leader() const { return valid && lane == 0; }
+};
+
+// Sum over the lanes of a tile (width a power of two <= 32). xor offsets below
+// the width never leave the tile; every lane ends with the full sum.
+template <class C>
+__device__ __forceinline__ C tile_sum(C v, int width) {
+  for (int offset = width / 2; offset > 0; offset /= 2)
+    v += __shfl_xor_sync(0xffffffffu, v, offset, width);
+  return v;
+}
+
+// Read-only strided rows of storage type S, converted to the compute type.
+template <class S>
+struct InRows {
+  const S* data;
+  index_t stride;
+  __device__ compute_t<S> operator()(index_t r, index_t j) const {
+    return to_compute(data[r * stride + j]);
+  }
+};
+template <class S>
+struct OutRows {
+  S* data;
+  index_t stride;
+  __device__ void set(index_t r, index_t j, compute_t<S> v) const {
+    data[r * stride + j] = to_storage<S>(v);
+  }
+};
+template <class S>
+InRows<S> in_rows(MatrixView<const S> v) {
+  return {v.data(), v.stride()};
+}
+template <class S>
+OutRows<S> out_rows(MatrixView<S> v) {
+  return {v.data(), v.stride()};
+}
+
+template <class Op>
+__global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t rows, int width) {
+  const int lane = static_cast<int>(threadIdx.x) & (width - 1);
+  const index_t tiles_per_block = blockDim.x / width;
+  const index_t tile = threadIdx.x / width;
+  for (index_t base = static_cast<index_t>(blockIdx.x) * tiles_per_block; base < rows;
+       base += static_cast<index_t>(gridDim.x) * tiles_per_block) {
+    const index_t r = base + tile;
+    op(RowSlot{r, r < rows, lane, width});
+  }
+}
+
+// Launches op over `rows` rows of `cols` coordinates on `stream`.
+template <class Op>
+void launch_rows(const Op& op, index_t rows, index_t cols, cudaStream_t stream) {
+  if (rows <= 0) return;
+  const RowLaunchShape s = row_launch_shape(rows, cols);
+  row_kernel<<<static_cast<unsigned>(s.blocks), s.threads_per_block, 0, stream>>>(op, rows,
+                                                                                  s.tile_width);
+  HYP_CUDA_CHECK_LAUNCH();
+}
+
+}  // namespace hyperbolic::cuda

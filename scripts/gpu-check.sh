@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# GPU check of the CUDA backend: builds the CUDA targets, runs the GPU tests
+# (every kernel against the scalar path), compute-sanitizer memcheck on them,
+# and the GPU benchmarks, then writes docs/benchmarks-gpu.md with the card's
+# name. Needs nvcc and a CUDA device; see docs/cuda.md.
+#
+# Environment (all optional):
+#   BUILD_DIR   build directory              (default: <repo>/build-gpu-check)
+#   JOBS        parallel build jobs          (default: nproc)
+#   CUDA_ARCHS  CMAKE_CUDA_ARCHITECTURES     (default: the project's 80;90)
+#   NVCC        CUDA compiler                (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc)
+#   OUT_MD      report file                  (default: <repo>/docs/benchmarks-gpu.md)
+#   BENCH_MIN_TIME  Google Benchmark min time per benchmark, seconds (default 0.2)
+#   SKIP_SANITIZER=1  skip the memcheck step (recorded as skipped in the report)
+# Exit status: 0 when everything ran and passed, 1 when a step failed, 2 when
+# the machine cannot run the check (no nvcc or no GPU).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build-gpu-check}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+OUT_MD=${OUT_MD:-$ROOT/docs/benchmarks-gpu.md}
+BENCH_MIN_TIME=${BENCH_MIN_TIME:-0.2}
+LOG_DIR=$BUILD_DIR/gpu-check-logs
+
+say() { printf '[gpu-check] %s\n' "$*"; }
+die2() { say "$*"; exit 2; }
+
+NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+[[ -x $NVCC ]] || die2 "no nvcc (set NVCC=/path/to/nvcc)"
+command -v nvidia-smi >/dev/null || die2 "nvidia-smi not found: no NVIDIA driver on this machine"
+GPU_NAME=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)
+[[ -n $GPU_NAME ]] || die2 "nvidia-smi lists no GPU"
+DRIVER=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n1)
+NVCC_VERSION=$("$NVCC" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p' | head -n1)
+SANITIZER=$(command -v compute-sanitizer || true)
+for c in "$(dirname "$NVCC")/compute-sanitizer" /usr/local/cuda/compute-sanitizer/compute-sanitizer; do
+  [[ -z $SANITIZER && -x $c ]] && SANITIZER=$c
+done
+mkdir -p "$LOG_DIR"
+say "GPU: $GPU_NAME (driver $DRIVER), nvcc $NVCC_VERSION, build in $BUILD_DIR"
+
+failed=0
+step() {  # step NAME LOGFILE CMD...: runs, logs, records the status
+  local name=$1 log=$2
+  shift 2
+  say "$name ..."
+  if "$@" >"$log" 2>&1; then
+    say "$name: ok"
+    return 0
+  fi
+  say "$name: FAILED (log: $log)"
+  tail -n 30 "$log"
+  failed=1
+  return 1
+}
+
+cmake_args=(-S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DHYPERBOLIC_ENABLE_CUDA=ON
+            -DCMAKE_CUDA_COMPILER="$NVCC" -DHYPERBOLIC_BUILD_EXAMPLES=OFF
+            -DHYPERBOLIC_BUILD_TOOLS=OFF)
+[[ -n ${CUDA_ARCHS:-} ]] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCHS")
+
+build_status=failed tests_status=not-run sanitizer_status=not-run bench_status=not-run
+if step configure "$LOG_DIR/configure.log" cmake "${cmake_args[@]}" &&
+   step build "$LOG_DIR/build.log" cmake --build "$BUILD_DIR" -j "$JOBS" \
+        --target test_cuda_host test_cuda_gpu bench_cuda; then
+  build_status=ok
+  # GPU tests and the CPU-side CUDA tests. A skip (exit 77) here means the
+  # device was not usable: a failure for this script.
+  if step tests "$LOG_DIR/ctest.log" ctest --test-dir "$BUILD_DIR" -L 'gpu|cuda-host' \
+       --output-on-failure --no-tests=error; then
+    if grep -q 'Not Run\|Skipped' "$LOG_DIR/ctest.log"; then
+      tests_status="skipped (no usable device)"
+      failed=1
+    else
+      tests_status=passed
+    fi
+  else
+    tests_status=failed
+  fi
+  if [[ ${SKIP_SANITIZER:-0} == 1 ]]; then
+    sanitizer_status="skipped (SKIP_SANITIZER=1)"
+  elif [[ -z $SANITIZER ]]; then
+    sanitizer_status="not run: compute-sanitizer not found"
+    failed=1
+    say "$sanitizer_status"
+  elif step memcheck "$LOG_DIR/memcheck.log" "$SANITIZER" --tool memcheck --error-exitcode 1 \
+         --leak-check full "$BUILD_DIR/tests/cuda/test_cuda_gpu"; then
+    sanitizer_status="clean ($(grep -o 'ERROR SUMMARY: [0-9]* errors' "$LOG_DIR/memcheck.log" | tail -n1))"
+  else
+    sanitizer_status="errors: see $LOG_DIR/memcheck.log"
+  fi
+  if step benchmarks "$LOG_DIR/bench.log" "$BUILD_DIR/bench/cuda/bench_cuda" \
+       --benchmark_min_time="$BENCH_MIN_TIME" --benchmark_format=console \
+       --benchmark_out="$LOG_DIR/bench_cuda.json" --benchmark_out_format=json; then
+    bench_status=ok
+  else
+    bench_status=failed
+  fi
+fi
+
+# ---- report ---------------------------------------------------------------------
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (with local changes)")
+tmp=$(mktemp "${OUT_MD}.XXXXXX")
+python3 - "$LOG_DIR/bench_cuda.json" >"$tmp" <<PY || { say "report generation failed"; failed=1; }
+import json, sys, os, re
+print("# GPU benchmarks and checks")
+print()
+print("Generated by \`scripts/gpu-check.sh\`; do not edit by hand.")
+print()
+print("| | |")
+print("|---|---|")
+print("| card | ${GPU_NAME} |")
+print("| driver / nvcc | ${DRIVER} / ${NVCC_VERSION} |")
+print("| commit | ${COMMIT}${DIRTY} |")
+print("| date | $(date -u '+%Y-%m-%d %H:%M UTC') |")
+print("| build | ${build_status} |")
+print("| GPU tests (ctest -L 'gpu\\\\|cuda-host') | ${tests_status} |")
+print("| compute-sanitizer memcheck | ${sanitizer_status} |")
+print("| benchmarks | ${bench_status} |")
+print()
+path = sys.argv[1]
+if not os.path.exists(path) or "${bench_status}" != "ok":
+    print("No benchmark results (see the log under \`${LOG_DIR}\`).")
+    sys.exit(0)
+runs = [b for b in json.load(open(path))["benchmarks"] if b.get("run_type", "iteration") == "iteration"]
+rows = [b for b in runs if "copy_share" in b]
+pairs = [b for b in runs if "gemm_share" in b]
+print("## Batched primitives (memory-bound)")
+print()
+print("GB/s counts the bytes that must move (inputs read once, outputs written once);")
+print("copy GB/s is a device-to-device cudaMemcpy of the same size in the same run.")
+print("Target: copy share >= 0.80 at d >= 64.")
+print()
+print("| benchmark | d | rows | GB/s | copy GB/s | copy share | target |")
+print("|---|---:|---:|---:|---:|---:|---|")
+def split(b):  # "BM_x<M,S>/64/manual_time" -> ("BM_x<M,S>", 64)
+    parts = b["name"].split("/")
+    args = [int(p) for p in parts[1:] if p.isdigit()]
+    return parts[0], (args[0] if args else 0)
+misses = 0
+for b in rows:
+    name, d = split(b)
+    share = b["copy_share"]
+    target = "" if d < 64 else ("met" if share >= 0.8 else "**missed**")
+    misses += target == "**missed**"
+    print(f"| {name} | {d} | {int(b['rows'])} | {b['GB/s']:.0f} | {b['copy_GB/s']:.0f} | {share:.2f} | {target} |")
+print()
+print(f"{misses} of {sum(1 for b in rows if split(b)[1] >= 64)} batched benchmarks at d >= 64 miss the 80% target.")
+print()
+if pairs:
+    print("## Pairwise distances (GEMM + epilogue + exact recomputation)")
+    print()
+    print("gemm share = time of the bare cuBLAS GEMM of the same shape / time of pairwise_dist.")
+    print()
+    print("| benchmark | pairs/s | GEMM GFLOP/s | GEMM share |")
+    print("|---|---:|---:|---:|")
+    for b in pairs:
+        print(f"| {b['name'].replace('/manual_time', '')} | {b['pairs/s']:.3g} | {b['gemm_GFLOP/s']:.0f} | {b['gemm_share']:.2f} |")
+PY
+mv "$tmp" "$OUT_MD"
+say "wrote $OUT_MD"
+exit $failed
