@@ -50,14 +50,14 @@ inline bool go_parallel(index_t rows, index_t cols) noexcept {
 // f(i) for every row i in [0, rows); cols only sizes the work.
 template <class F>
 void for_each_row(index_t rows, index_t cols, F&& f) noexcept {
+  if (detail::go_parallel(rows, cols)) {  // never true without OpenMP
 #if defined(_OPENMP)
-  if (detail::go_parallel(rows, cols)) {
 #pragma omp parallel for schedule(static)
     for (index_t i = 0; i < rows; ++i)
       f(i);
     return;
-  }
 #endif
+  }
   for (index_t i = 0; i < rows; ++i)
     f(i);
 }
@@ -67,14 +67,14 @@ void for_each_row(index_t rows, index_t cols, F&& f) noexcept {
 template <class T, class F>
 T sum_over_rows(index_t rows, index_t cols, F&& f) noexcept {
   T sum = T(0);
-#if defined(_OPENMP)
   if (detail::go_parallel(rows, cols)) {
+#if defined(_OPENMP)
 #pragma omp parallel for schedule(static) reduction(+ : sum)
     for (index_t i = 0; i < rows; ++i)
       sum += f(i);
     return sum;
-  }
 #endif
+  }
   for (index_t i = 0; i < rows; ++i)
     sum += f(i);
   return sum;
