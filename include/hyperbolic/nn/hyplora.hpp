@@ -19,6 +19,7 @@
 // inf and give NaN, which is passed on, never hidden. Transformer inputs after
 // RMSNorm have |x| ~ sqrt(d_in), well inside for c ~ 1.
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -43,6 +44,10 @@ ConstRow<T> row_of(const Matrix<T>& m, Eigen::Index i) {
 template <class T>
 class HypLoraAdapter {
  public:
+  // Optional: where to add the wall time of the adapter's matrix products
+  // (profiling the share of a step spent in GEMM); null: not measured.
+  double* gemm_seconds = nullptr;
+
   HypLoraAdapter() = default;
   // A ~ N(0, 1/d_in), B = 0, curvature c_init (learned or fixed).
   template <class Rng>
@@ -131,6 +136,14 @@ curvature.accumulate(grad_c);
   SoftplusCurvature<T> curvature;
 
  private:
+  template <class F>
+  void timed(F&& f) {
+    if (!gemm_seconds) return f();
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    *gemm_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
   Matrix<T> X_, U_, H_, V_, Z_, G_, dH_, GU_;
 };
 

@@ -1,0 +1,150 @@
+#pragma once
+// Checkpoints in the safetensors format (loadable with Python's
+// safetensors.numpy.load_file): 8-byte little-endian header length, a JSON
+// header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}},
+// then the raw little-endian tensors. Writes go to a temporary file in the same
+// folder that is renamed over the target only when complete, so an existing
+// checkpoint is never left half-written. Reads validate every offset and shape
+// against the file size and fail with a message naming the problem.
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace finetune {
+
+struct Tensor {
+  std::vector<std::int64_t> shape;
+  std::vector<float> data;
+};
+
+struct TensorFile {
+  std::map<std::string, Tensor> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+inline void save_safetensors(const std::string& path, const TensorFile& file) {
+  nlohmann::json header = nlohmann::json::object();
+  std::uint64_t offset = 0;
+  for (const auto& [name, t] : file.tensors) {
+    std::int64_t count = 1;
+    for (auto s : t.shape)
+      count *= s;
+    if (count != static_cast<std::int64_t>(t.data.size()))
+      throw std::invalid_argument("save_safetensors: tensor '" + name +
+                                  "' shape does not match its " + std::to_string(t.data.size()) +
+                                  " values");
+    const std::uint64_t bytes = t.data.size() * sizeof(float);
+    header[name] = {
+        {"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  if (!file.metadata.empty()) header["__metadata__"] = file.metadata;
+  std::string text = header.dump();
+  while (text.size() % 8 != 0)
+    text += ' ';  // keeps the tensors 8-byte aligned
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write checkpoint temporary '" + tmp + "'");
+    std::uint64_t n = text.size();
+    unsigned char le[8];
+    for (int i = 0; i < 8; ++i)
+      le[i] = static_cast<unsigned char>(n >> (8 * i));
+    out.write(reinterpret_cast<const char*>(le), 8);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (const auto& [name, t] : file.tensors)
+      out.write(reinterpret_cast<const char*>(t.data.data()),
+                static_cast<std::streamsize>(t.data.size() * sizeof(float)));
+    out.flush();
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp);
+      throw std::runtime_error("writing checkpoint '" + tmp + "' failed (disk full?)");
+    }
+  }
+  std::filesystem::rename(tmp, path);  // atomic on POSIX within one file system
+}
+
+inline TensorFile load_safetensors(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open checkpoint '" + path + "'");
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  const auto bad = [&](const std::string& why) {
+    return std::runtime_error("corrupt checkpoint '" + path + "': " + why);
+  };
+  if (size < 8) throw bad("shorter than the 8-byte header length");
+  unsigned char le[8];
+  in.read(reinterpret_cast<char*>(le), 8);
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i)
+    n |= std::uint64_t(le[i]) << (8 * i);
+  if (n > size - 8)
+    throw bad("header length " + std::to_string(n) + " exceeds the file size " +
+              std::to_string(size));
+  std::string text(n, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(n));
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    throw bad(std::string("header is not JSON: ") + e.what());
+  }
+  if (!header.is_object()) throw bad("header is not a JSON object");
+  const std::uint64_t data_size = size - 8 - n;
+  TensorFile file;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    if (it.key() == "__metadata__") {
+      if (!it->is_object()) throw bad("__metadata__ is not an object");
+      for (auto m = it->begin(); m != it->end(); ++m) {
+        if (!m->is_string()) throw bad("metadata '" + m.key() + "' is not a string");
+        file.metadata[m.key()] = m->get<std::string>();
+      }
+      continue;
+    }
+    const auto& e = *it;
+    if (!e.is_object() || !e.contains("dtype") || !e.contains("shape") ||
+        !e.contains("data_offsets"))
+      throw bad("tensor '" + it.key() + "' lacks dtype/shape/data_offsets");
+    if (e["dtype"] != "F32")
+      throw bad("tensor '" + it.key() + "' has dtype " + e["dtype"].dump() + ", expected F32");
+    Tensor t;
+    std::int64_t count = 1;
+    for (const auto& s : e["shape"]) {
+      if (!s.is_number_integer() || s.get<std::int64_t>() < 0)
+        throw bad("tensor '" + it.key() + "' has a bad shape");
+      t.shape.push_back(s.get<std::int64_t>());
+      count *= t.shape.back();
+    }
+    const auto& off = e["data_offsets"];
+    if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||
+        !off[1].is_number_unsigned())
+      throw bad("tensor '" + it.key() + "' has bad data_offsets");
+    const auto begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
+    if (begin > end || end > data_size || end - begin != std::uint64_t(count) * sizeof(float))
+      throw bad("tensor '" + it.key() + "' offsets [" + std::to_string(begin) + ", " +
+                std::to_string(end) + ") do not fit its shape or the " + std::to_string(data_size) +
+                " data bytes");
+    t.data.resize(count);
+    in.seekg(static_cast<std::streamoff>(8 + n + begin));
+    in.read(reinterpret_cast<char*>(t.data.data()), static_cast<std::streamsize>(end - begin));
+    if (!in) throw bad("truncated data for tensor '" + it.key() + "'");
+    for (float v : t.data)
+      if (!std::isfinite(v)) throw bad("tensor '" + it.key() + "' holds a non-finite value");
+    file.tensors.emplace(it.key(), std::move(t));
+  }
+  return file;
+}
+
+}  // namespace finetune

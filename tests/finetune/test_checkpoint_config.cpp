@@ -1,0 +1,125 @@
+// Checkpoints: round trip, corrupted files rejected with a message, a failed
+// save never touches the existing file. Config: bad values and keys rejected.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config.hpp"
+#include "safetensors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir() {
+  const fs::path d =
+      fs::temp_directory_path() / ("hyp-finetune-test-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+finetune::TensorFile sample() {
+  finetune::TensorFile f;
+  f.tensors["a"] = {{2, 3}, {1, 2, 3, 4, 5, 6}};
+  f.tensors["b.rho"] = {{1}, {0.5f}};
+  f.metadata["step"] = "42";
+  return f;
+}
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+void write_all(const fs::path& p, const std::string& s) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << s;
+}
+}  // namespace
+
+TEST_CASE("safetensors: round trip keeps names, shapes, values, metadata") {
+  const fs::path p = temp_dir() / "rt.safetensors";
+  finetune::save_safetensors(p.string(), sample());
+  const auto f = finetune::load_safetensors(p.string());
+  REQUIRE(f.tensors.size() == 2);
+  CHECK(f.tensors.at("a").shape == std::vector<std::int64_t>{2, 3});
+  CHECK(f.tensors.at("a").data == std::vector<float>{1, 2, 3, 4, 5, 6});
+  CHECK(f.tensors.at("b.rho").data == std::vector<float>{0.5f});
+  CHECK(f.metadata.at("step") == "42");
+  CHECK(!fs::exists(p.string() + ".tmp"));
+  const std::string bytes = read_all(p);
+  CHECK((static_cast<unsigned char>(bytes[0]) | static_cast<unsigned char>(bytes[1]) << 8) + 8 +
+            28 ==
+        bytes.size());
+}
+
+TEST_CASE("safetensors: corrupted files are rejected") {
+  const fs::path dir = temp_dir();
+  const fs::path good = dir / "good.safetensors";
+  finetune::save_safetensors(good.string(), sample());
+  const std::string bytes = read_all(good);
+  const fs::path bad = dir / "bad.safetensors";
+  SUBCASE("truncated data") {
+    write_all(bad, bytes.substr(0, bytes.size() - 4));
+  }
+  SUBCASE("shorter than the length prefix") {
+    write_all(bad, bytes.substr(0, 5));
+  }
+  SUBCASE("header length too large") {
+    std::string b = bytes;
+    b[7] = char(0x7f);
+    write_all(bad, b);
+  }
+  SUBCASE("header not JSON") {
+    std::string b = bytes;
+    b[8] = '#';
+    write_all(bad, b);
+  }
+  SUBCASE("non-finite value") {
+    std::string b = bytes;
+    const float inf = std::numeric_limits<float>::infinity();
+    std::memcpy(b.data() + b.size() - 4, &inf, 4);
+    write_all(bad, b);
+  }
+  CHECK_THROWS_WITH_AS(finetune::load_safetensors(bad.string()),
+                       doctest::Contains("corrupt checkpoint"), std::runtime_error);
+  CHECK_THROWS_AS(finetune::load_safetensors((dir / "missing.safetensors").string()),
+                  std::runtime_error);
+}
+
+TEST_CASE("safetensors: a failing save leaves the existing checkpoint intact") {
+  const fs::path p = temp_dir() / "keep.safetensors";
+  finetune::save_safetensors(p.string(), sample());
+  const std::string before = read_all(p);
+  finetune::TensorFile broken;
+  broken.tensors["x"] = {{5}, {1, 2}};  // shape does not match the data
+  CHECK_THROWS_AS(finetune::save_safetensors(p.string(), broken), std::invalid_argument);
+  CHECK(read_all(p) == before);
+}
+
+TEST_CASE("config: defaults are valid; bad values and unknown keys are rejected") {
+  finetune::Config c;
+  CHECK_NOTHROW(c.validate());
+  const auto rejects = [](const char* json, const char* what) {
+    finetune::Config c2;
+    CHECK_THROWS_WITH_AS(
+        {
+          finetune::apply_json(c2, nlohmann::json::parse(json));
+          c2.validate();
+        },
+        doctest::Contains(what), std::invalid_argument);
+  };
+  rejects(R"({"model": {"dim": 30, "heads": 4}})", "divisible");
+  rejects(R"({"model": {"layers": 0}})", "model.layers");
+  rejects(R"({"pretrain": {"lr": -1}})", "pretrain.lr");
+  rejects(R"({"finetune": {"modes": ["full", "magic"]}})", "magic");
+  rejects(R"({"finetune": {"adapter": {"targets": ["q", "gate"]}}})", "gate");
+  rejects(R"({"finetune": {"adapter": {"curvature": 0}}})", "curvature");
+  rejects(R"({"finetune": {"task": "synonyms"}})", "task");
+  rejects(R"({"vocab": "big"})", "wrong type");
+  rejects(R"({"learning_rate": 1})", "unknown key 'learning_rate'");
+  rejects(R"({"pretrain": {"seq_len": 500}})", "max_len");
+  const fs::path p = temp_dir() / "bad.json";
+  write_all(p, "{ not json");
+  finetune::Config c3;
+  CHECK_THROWS_WITH_AS(finetune::load_config_file(c3, p.string()),
+                       doctest::Contains("not valid JSON"), std::invalid_argument);
+  CHECK_THROWS_AS(finetune::load_config_file(c3, (temp_dir() / "none.json").string()),
+                  std::runtime_error);
+}
