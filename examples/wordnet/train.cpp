@@ -282,6 +282,7 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"Poincare / Lorentz / Euclidean hierarchy embeddings (Nickel & Kiela 2017)"};
   Options o;
+  o.config.sync_batches = 2;  // uses two threads; results are the same for any --threads
   app.add_option("--data", o.data,
                  "mammals | nouns (WordNet closure from --dict) | path of a child<TAB>parent TSV")
       ->capture_default_str();
