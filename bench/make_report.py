@@ -205,11 +205,13 @@ def main():
       "backward passes furthest (their Dual<T, 4..7> coefficient step costs the most). In f64 "
       "the same rows carry twice the bytes for the same scalar work, and at d = 768 the scalar "
       "step is amortised over 768 elements, so both sit near or above the target.")
-    w("- 100000 x 16 (6.4 / 12.8 MB per matrix) fits in the 32 MB L3: there the copy is not a "
-      "DRAM bandwidth measurement but mostly the cost of waking and joining the second thread, "
-      "which on a loaded machine dominates (the per-row copy time in the table above is far "
-      "from what 64 B need); the ratios in that column compare two overhead-bound runs and "
-      "say little either way.")
+    w("- 100000 x 16 (6.4 / 12.8 MB per matrix) fits in the 32 MB L3. When its copy baseline "
+      "gets both cores it runs from cache at well over 10 GB/s, a few nanoseconds per 64 B row, "
+      "and the kernels, bound by their tens of nanoseconds of scalar work per row, reach only "
+      "10-40% of it: at d = 16 the target is missed by a factor of about 2-10, for the reason "
+      "above. When the baseline itself was slowed by other processes (waking and joining the "
+      "second thread on a loaded machine dominates such short runs; see the per-row copy time "
+      "above) the ratio looks fine but says little.")
     w("- Closing the f32 gap would need the coefficient step vectorised across rows (SIMD "
       "versions of the special functions and of Dual, evaluating 8-16 rows' coefficients at "
       "once), which the design deliberately keeps as one scalar implementation shared with the "
