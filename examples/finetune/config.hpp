@@ -21,17 +21,31 @@ struct PretrainConfig {
 };
 
 struct FinetuneConfig {
-  long steps = 300, batch = 32, max_train = 20000, max_test = 500, max_answer_tokens = 8,
+  long steps = 400, batch = 32, max_train = 60000, max_test = 500, max_answer_tokens = 8,
        max_prompt_tokens = 48;
-  double lr = 2e-3, full_lr = 5e-4;
-  std::string task = "hypernym";  // or "lexname"
-  std::vector<std::string> modes{"frozen", "full", "lora", "hyplora"};
+  double lr = 5e-3, full_lr = 5e-4;  // adapters / full fine-tuning
+  std::string task = "hypernym";     // or "lexname"
+  std::vector<std::string> modes{"frozen", "full", "lora", "hyplora", "hyplora:0.01"};
   AdapterConfig adapter;
 };
 
+// "hyplora:<c>" is HypLoRA with curvature init c (overrides adapter.curvature);
+// returns c, or 0 for any other mode name.
+inline double hyplora_curvature_of(const std::string& mode) {
+  const std::string prefix = "hyplora:";
+  if (mode.rfind(prefix, 0) != 0) return 0;
+  try {
+    std::size_t used = 0;
+    const double c = std::stod(mode.substr(prefix.size()), &used);
+    return used == mode.size() - prefix.size() && std::isfinite(c) && c > 0 ? c : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
 struct Config {
   std::string wordnet_dir = "/usr/share/wordnet";
-  std::string out_dir = "finetune-out";
+  std::string out_dir = "out/finetune";
   long vocab = 3000;
   // 1 by default: on a small shared machine two threads that must meet at
   // every GEMM barrier were measured ~10x slower than one (docs/finetune.md).
@@ -85,9 +99,9 @@ struct Config {
     if (finetune.modes.empty()) throw std::invalid_argument("finetune.modes is empty");
     const std::set<std::string> known_modes{"frozen", "full", "lora", "hyplora"};
     for (const auto& m : finetune.modes)
-      if (!known_modes.count(m))
+      if (!known_modes.count(m) && !(hyplora_curvature_of(m) > 0))
         throw std::invalid_argument("unknown fine-tuning mode '" + m +
-                                    "' (frozen, full, lora, hyplora)");
+                                    "' (frozen, full, lora, hyplora, hyplora:<curvature>)");
     positive(finetune.adapter.rank, "finetune.adapter.rank");
     positive_real(finetune.adapter.alpha, "finetune.adapter.alpha");
     positive_real(finetune.adapter.curvature, "finetune.adapter.curvature");

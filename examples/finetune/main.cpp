@@ -355,7 +355,10 @@ json evaluate(Transformer<float>& model, const Data& d, const Tokenizer& tok,
 
 json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok, const Config& c,
                    const TensorFile& pretrained, bool resume) {
-  const fs::path result_path = fs::path(c.out_dir) / "results" / (mode + ".json");
+  std::string label = mode;  // file-name safe: hyplora:0.01 -> hyplora-c0.01
+  if (const auto colon = label.find(':'); colon != std::string::npos) label.replace(colon, 1, "-c");
+  const std::string run = c.finetune.task + "-" + label;  // one out dir holds both tasks
+  const fs::path result_path = fs::path(c.out_dir) / "results" / (run + ".json");
   if (resume && fs::exists(result_path)) {
     std::fprintf(stderr, "[%s] resumed: %s\n", mode.c_str(), result_path.c_str());
     return read_json(result_path);
@@ -365,9 +368,11 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
   auto params = model.parameters();
   from_tensors(pretrained, params, true, "pretrained.safetensors");
   AdapterConfig a = f.adapter;
-  a.kind = mode == "lora"      ? AdapterKind::lora
-           : mode == "hyplora" ? AdapterKind::hyplora
-                               : AdapterKind::none;
+  const double c_override = hyplora_curvature_of(mode);
+  a.kind = mode == "lora"                        ? AdapterKind::lora
+           : mode == "hyplora" || c_override > 0 ? AdapterKind::hyplora
+                                                 : AdapterKind::none;
+  if (c_override > 0) a.curvature = c_override;
   model.attach_adapters(a, c.model.seed + 17);
   if (mode != "full") model.set_base_trainable(false);
   params = model.parameters();
@@ -408,12 +413,13 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
     fs::create_directories(fs::path(c.out_dir) / "checkpoints");
     TensorFile out = to_tensors(params, true);
     out.metadata["mode"] = mode;
-    save_safetensors((fs::path(c.out_dir) / "checkpoints" / (mode + ".safetensors")).string(), out);
+    save_safetensors((fs::path(c.out_dir) / "checkpoints" / (run + ".safetensors")).string(), out);
   }
   const auto t0 = Clock::now();
   json samples = json::array();
   json result = evaluate(model, d, tok, f, samples);
   result["mode"] = mode;
+  result["label"] = label;
   result["trainable_parameters"] = trainable;
   result["train_seconds"] = st.seconds;
   result["eval_seconds"] = seconds_since(t0);
@@ -422,7 +428,7 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
   result["final_loss"] = curve["loss"].empty() ? json(nullptr) : json(curve["loss"].back());
   result["curve"] = curve;
   result["samples"] = samples;
-  if (mode == "hyplora") {
+  if (a.kind == AdapterKind::hyplora) {
     json cs = json::array();
     for (auto& b : model.blocks)
       for (auto* lin : b.linears())
@@ -438,7 +444,8 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
 }
 
 // ---- report ----------------------------------------------------------------
-void plots(const fs::path& dir, const json& pre, const std::vector<json>& results) {
+void plots(const fs::path& dir, const std::string& task, const json& pre,
+           const std::vector<json>& results) {
   const fs::path img = dir / "img";
   fs::create_directories(img);
   {
@@ -453,21 +460,22 @@ void plots(const fs::path& dir, const json& pre, const std::vector<json>& result
   std::string loss_plot;
   for (const auto& r : results) {
     if (r["curve"]["step"].empty()) continue;
-    const std::string m = r["mode"];
-    std::ofstream o(img / ("loss-" + m + ".dat"));
+    const std::string m = r["mode"], file = r.value("label", m);
+    std::ofstream o(img / ("loss-" + task + "-" + file + ".dat"));
     const auto& cv = r["curve"];
     for (size_t i = 0; i < cv["step"].size(); ++i)
       o << cv["step"][i] << ' ' << cv["loss"][i] << '\n';
     loss_plot += (loss_plot.empty() ? "" : ", ") +
-                 ("'loss-" + m + ".dat' using 1:2 smooth bezier with lines lw 2 title '" + m + "'");
+                 ("'loss-" + task + "-" + file +
+                  ".dat' using 1:2 smooth bezier with lines lw 2 title '" + m + "'");
   }
   {
-    std::ofstream o(img / "accuracy.dat");
+    std::ofstream o(img / ("accuracy-" + task + ".dat"));
     for (size_t i = 0; i < results.size(); ++i)
       o << i << " \"" << results[i]["mode"].get<std::string>() << "\" "
         << 100.0 * results[i]["exact_match"].get<double>() << '\n';
   }
-  std::ofstream gp(img / "plots.gp");
+  std::ofstream gp(img / ("plots-" + task + ".gp"));
   gp << "set terminal pngcairo size 800,500 noenhanced\nset grid\n"
      << "set output 'finetune-pretrain.png'\nset title 'Stage 1: pretraining on WordNet glosses'\n"
      << "set xlabel 'step'\nset ylabel 'cross-entropy (nats/token)'\n"
@@ -475,16 +483,19 @@ void plots(const fs::path& dir, const json& pre, const std::vector<json>& result
         "(smoothed)', "
      << "'pretrain.dat' index 1 using 1:2 with linespoints lw 2 pt 7 title 'validation'\n";
   if (!loss_plot.empty())
-    gp << "set output 'finetune-loss.png'\nset title 'Stage 2: fine-tuning loss on answer tokens'\n"
+    gp << "set output 'finetune-" << task << "-loss.png'\nset title 'Stage 2 (" << task
+       << "): fine-tuning loss on answer tokens'\n"
        << "set xlabel 'step'\nset ylabel 'cross-entropy (smoothed)'\nplot " << loss_plot << "\n";
   gp << "set output 'finetune-accuracy.png'\nset title 'Exact match on the test split (greedy "
         "decoding)'\n"
      << "set style fill solid 0.6\nset boxwidth 0.6\nset yrange [0:*]\nset xlabel ''\nset ylabel "
         "'exact match (%)'\n"
-     << "plot 'accuracy.dat' using 1:3:xtic(2) with boxes notitle, '' using 1:3:(sprintf('%.1f', "
+     << "plot 'accuracy-" << task
+     << ".dat' using 1:3:xtic(2) with boxes notitle, '' using 1:3:(sprintf('%.1f', "
         "$3)) with labels offset 0,1 notitle\n";
   gp.close();
-  const std::string cmd = "cd '" + img.string() + "' && gnuplot plots.gp 2> gnuplot.log";
+  const std::string cmd =
+      "cd '" + img.string() + "' && gnuplot plots-" + task + ".gp 2> gnuplot.log";
   if (std::system(cmd.c_str()) != 0)
     std::fprintf(stderr,
                  "[report] gnuplot failed or is missing (see %s/gnuplot.log): no PNG plots\n",
@@ -514,7 +525,7 @@ void report(const Config& c, const json& analysis, const json& pre,
   r["pretrain"].erase("history");
   for (auto& m : r["modes"])
     m.erase("curve");
-  write_text_atomically(dir / "report.json", r.dump(2));
+  write_text_atomically(dir / ("report-" + c.finetune.task + ".json"), r.dump(2));
   std::ostringstream md;
   char buf[512];
   md << "# hyperbolic-finetune report\n\n";
@@ -586,7 +597,8 @@ void report(const Config& c, const json& analysis, const json& pre,
   }
   for (const auto& m : results)
     if (m.contains("curvatures")) {
-      md << "\nLearned HypLoRA curvatures c per adapted layer: ";
+      md << "\nHypLoRA curvatures c per adapted layer after training ("
+         << m["mode"].get<std::string>() << "): ";
       for (const auto& v : m["curvatures"]) {
         std::snprintf(buf, sizeof buf, "%.3f ", v.get<double>());
         md << buf;
@@ -601,8 +613,8 @@ void report(const Config& c, const json& analysis, const json& pre,
          << s["expected"].get<std::string>() << " | " << s["generated"].get<std::string>()
          << " |\n";
     }
-  write_text_atomically(dir / "report.md", md.str());
-  plots(dir, pre, results);
+  write_text_atomically(dir / ("report-" + c.finetune.task + ".md"), md.str());
+  plots(dir, c.finetune.task, pre, results);
 }
 
 }  // namespace
@@ -643,14 +655,14 @@ int main(int argc, char** argv) {
     if (!config_path.empty()) load_config_file(c, config_path);
     if (o_out->count()) c.out_dir = out_flag;
     if (o_wn->count()) c.wordnet_dir = wn_flag;
-    if (pre_steps) c.pretrain.steps = pre_steps;
-    if (ft_steps) c.finetune.steps = ft_steps;
+    if (app.count("--pretrain-steps")) c.pretrain.steps = pre_steps;
+    if (app.count("--finetune-steps")) c.finetune.steps = ft_steps;
     if (!task.empty()) c.finetune.task = task;
-    if (rank) c.finetune.adapter.rank = rank;
-    if (alpha) c.finetune.adapter.alpha = alpha;
-    if (curvature) c.finetune.adapter.curvature = curvature;
-    if (vocab) c.vocab = vocab;
-    if (threads >= 0) c.threads = threads;
+    if (app.count("--rank")) c.finetune.adapter.rank = rank;
+    if (app.count("--alpha")) c.finetune.adapter.alpha = alpha;
+    if (app.count("--curvature")) c.finetune.adapter.curvature = curvature;
+    if (app.count("--vocab")) c.vocab = vocab;
+    if (app.count("--threads")) c.threads = threads;
     if (!learn.empty()) {
       if (learn != "true" && learn != "false")
         throw std::invalid_argument("--learn-curvature must be true or false, got '" + learn + "'");
@@ -709,8 +721,8 @@ int main(int argc, char** argv) {
     for (const auto& mode : c.finetune.modes)
       results.push_back(finetune_mode(mode, d, tok, c, pretrained, resume));
     report(c, analysis, pre, results, seconds_since(t_start));
-    std::fprintf(stderr, "[report] %s/report.md, report.json, img/*.png (%.0f s)\n",
-                 c.out_dir.c_str(), seconds_since(t_start));
+    std::fprintf(stderr, "[report] %s/report-%s.md and .json, img/*.png (%.0f s)\n",
+                 c.out_dir.c_str(), c.finetune.task.c_str(), seconds_since(t_start));
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hyperbolic-finetune: error: %s\n", e.what());

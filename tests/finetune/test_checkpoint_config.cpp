@@ -109,6 +109,10 @@ TEST_CASE("config: defaults are valid; bad values and unknown keys are rejected"
   rejects(R"({"model": {"layers": 0}})", "model.layers");
   rejects(R"({"pretrain": {"lr": -1}})", "pretrain.lr");
   rejects(R"({"finetune": {"modes": ["full", "magic"]}})", "magic");
+  rejects(R"({"finetune": {"modes": ["hyplora:0"]}})", "hyplora:0");
+  rejects(R"({"finetune": {"modes": ["hyplora:1x"]}})", "hyplora:1x");
+  CHECK(finetune::hyplora_curvature_of("hyplora:0.01") == 0.01);
+  CHECK(finetune::hyplora_curvature_of("hyplora") == 0.0);
   rejects(R"({"finetune": {"adapter": {"targets": ["q", "gate"]}}})", "gate");
   rejects(R"({"finetune": {"adapter": {"curvature": 0}}})", "curvature");
   rejects(R"({"finetune": {"task": "synonyms"}})", "task");
