@@ -379,6 +379,7 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
   const long trainable = mode == "frozen" ? 0 : count_trainable(params);
   json curve = {{"step", json::array()}, {"loss", json::array()}};
   StageStats st;
+  long diverged_at = 0;
   if (mode != "frozen") {
     AdamW<float> opt;
     opt.weight_decay = mode == "full" ? 0.01f : 0.0f;
@@ -397,27 +398,37 @@ json finetune_mode(const std::string& mode, const Data& d, const Tokenizer& tok,
       const auto t0 = Clock::now();
       model.zero_grad();
       const double loss = model.forward(b.tokens, b.batch, b.len, b.targets, b.weights);
+      if (!std::isfinite(loss)) {  // a finding to report, not a crash: the other modes go on
+        diverged_at = step + 1;
+        std::fprintf(stderr,
+                     "\n[%s] diverged: loss is not finite at step %ld; stopping this mode\n",
+                     mode.c_str(), diverged_at);
+        break;
+      }
       model.backward();
       opt.step(params, lr_at(step, f.steps, f.steps / 10, lr) / float(lr));
       st.seconds += seconds_since(t0);
       st.gemm_seconds += GemmClock::seconds() - g0;
       st.tokens += double(b.real_tokens);
-      if (!std::isfinite(loss))
-        throw std::runtime_error(mode + " fine-tuning diverged (loss not finite) at step " +
-                                 std::to_string(step));
       smooth = step == 0 ? loss : 0.9 * smooth + 0.1 * loss;
       curve["step"].push_back(step + 1);
       curve["loss"].push_back(loss);
       bar.update(step + 1, smooth, st.tokens / std::max(1e-9, st.seconds));
     }
     fs::create_directories(fs::path(c.out_dir) / "checkpoints");
-    TensorFile out = to_tensors(params, true);
-    out.metadata["mode"] = mode;
-    save_safetensors((fs::path(c.out_dir) / "checkpoints" / (run + ".safetensors")).string(), out);
+    if (diverged_at == 0) {
+      TensorFile out = to_tensors(params, true);
+      out.metadata["mode"] = mode;
+      save_safetensors((fs::path(c.out_dir) / "checkpoints" / (run + ".safetensors")).string(),
+                       out);
+    }
   }
   const auto t0 = Clock::now();
   json samples = json::array();
-  json result = evaluate(model, d, tok, f, samples);
+  json result = diverged_at
+                    ? json{{"exact_match", 0.0}, {"correct", 0}, {"test_examples", d.test.size()}}
+                    : evaluate(model, d, tok, f, samples);
+  result["diverged_at_step"] = diverged_at;
   result["mode"] = mode;
   result["label"] = label;
   result["trainable_parameters"] = trainable;
@@ -486,8 +497,8 @@ void plots(const fs::path& dir, const std::string& task, const json& pre,
     gp << "set output 'finetune-" << task << "-loss.png'\nset title 'Stage 2 (" << task
        << "): fine-tuning loss on answer tokens'\n"
        << "set xlabel 'step'\nset ylabel 'cross-entropy (smoothed)'\nplot " << loss_plot << "\n";
-  gp << "set output 'finetune-accuracy.png'\nset title 'Exact match on the test split (greedy "
-        "decoding)'\n"
+  gp << "set output 'finetune-" << task << "-accuracy.png'\nset title 'Exact match on the " << task
+     << " test split (greedy decoding)'\n"
      << "set style fill solid 0.6\nset boxwidth 0.6\nset yrange [0:*]\nset xlabel ''\nset ylabel "
         "'exact match (%)'\n"
      << "plot 'accuracy-" << task
@@ -585,14 +596,17 @@ void report(const Config& c, const json& analysis, const json& pre,
         "final loss |\n"
      << "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& m : results) {
-    std::snprintf(buf, sizeof buf, "| %s | %.2f%% (%ld/%ld) | %ld | %.1f | %.0f | %.0f%% | %s |\n",
-                  m["mode"].get<std::string>().c_str(), 100 * m["exact_match"].get<double>(),
-                  m["correct"].get<long>(), m["test_examples"].get<long>(),
-                  m["trainable_parameters"].get<long>(), m["train_seconds"].get<double>(),
-                  m["tokens_per_second"].get<double>(), 100 * m["gemm_share"].get<double>(),
-                  m["final_loss"].is_null()
-                      ? "-"
-                      : std::to_string(m["final_loss"].get<double>()).substr(0, 6).c_str());
+    std::snprintf(
+        buf, sizeof buf, "| %s | %.2f%% (%ld/%ld) | %ld | %.1f | %.0f | %.0f%% | %s |\n",
+        m["mode"].get<std::string>().c_str(), 100 * m["exact_match"].get<double>(),
+        m["correct"].get<long>(), m["test_examples"].get<long>(),
+        m["trainable_parameters"].get<long>(), m["train_seconds"].get<double>(),
+        m["tokens_per_second"].get<double>(), 100 * m["gemm_share"].get<double>(),
+        m.value("diverged_at_step", 0L) > 0
+            ? ("diverged at step " + std::to_string(m["diverged_at_step"].get<long>())).c_str()
+        : m["final_loss"].is_null()
+            ? "-"
+            : std::to_string(m["final_loss"].get<double>()).substr(0, 6).c_str());
     md << buf;
   }
   for (const auto& m : results)
