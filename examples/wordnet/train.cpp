@@ -188,9 +188,11 @@ int run(const Options& o) {
           static_cast<double>(epoch - first_epoch) * edges_per_epoch + static_cast<double>(done);
       const double rate = run_edges / std::max(now - seconds_at_start, 1e-9);
       const double left = (static_cast<double>(o.epochs - epoch) * edges_per_epoch - done) / rate;
-      std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %.4f  %.0f edges/s  ETA %s   ",
-                   epoch + 1, o.epochs, epoch < config.burnin_epochs ? " (burn-in)" : "",
-                   100.0 * static_cast<double>(done) / edges_per_epoch, last_loss, rate,
+      char loss[32] = "-";  // no loss before the first epoch of this process ends
+      if (std::isfinite(last_loss)) std::snprintf(loss, sizeof loss, "%.4f", last_loss);
+      std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %s  %.0f edges/s  ETA %s   ", epoch + 1,
+                   o.epochs, epoch < config.burnin_epochs ? " (burn-in)" : "",
+                   100.0 * static_cast<double>(done) / edges_per_epoch, loss, rate,
                    clock_text(left).c_str());
       std::fflush(stderr);
     };
