@@ -97,6 +97,10 @@ int run(const Options& o) {
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   if (config.sync_batches == 0) config.sync_batches = threads;
 
+  for (const char* ext : {".tsv", ".json", ".emb", ".png"})
+    if (std::filesystem::exists(o.data) &&
+        std::filesystem::weakly_canonical(o.data) == std::filesystem::weakly_canonical(o.out + ext))
+      throw std::runtime_error("--out '" + o.out + "' would overwrite the input '" + o.data + "'");
   const auto load_start = std::chrono::steady_clock::now();
   const graph::EdgeList g = load_graph(o);
   if (g.edges.empty()) throw std::runtime_error("--data: '" + o.data + "' has no edges");
