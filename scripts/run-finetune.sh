@@ -6,7 +6,7 @@
 # the hypernym task — and, in the full run, on the lexicographer-class task —
 # and write the reports and plots.
 #
-#   scripts/run-finetune.sh            full run (about 15 minutes on 2 cores)
+#   scripts/run-finetune.sh            full run (about 12 minutes on 2 cores)
 #   scripts/run-finetune.sh --quick    smoke test (CI), about a minute after the build
 #   scripts/run-finetune.sh --publish  also copy the plots to docs/img/finetune-*.png
 # Environment: BUILD_DIR (default build-finetune), OUT_DIR (default
