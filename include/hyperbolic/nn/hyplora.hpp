@@ -83,20 +83,26 @@ class HypLoraAdapter {
     X_.col(0).setZero();
     X_.rightCols(d) = X;
     U_.resize(n, d + 1);
-HYP_NN_OMP(omp parallel for if (n > 256))
-for (Eigen::Index i = 0; i < n; ++i)
-  m.expmap0(detail::row_of(std::as_const(X_), i), detail::row_of(U_, i));
-H_.noalias() = U_.rightCols(d) * A.transpose();
-V_.resize(n, d_out + 1);
-V_.rightCols(d_out).noalias() = H_ * B.transpose();
-Z_.resize(n, d_out + 1);
-HYP_NN_OMP(omp parallel for if (n > 256))
-for (Eigen::Index i = 0; i < n; ++i) {
-  const Row<T> v = detail::row_of(V_, i);
-  m.projx(ConstRow<T>(v), v);  // time from the constraint <v, v>_L = -1/c
-  m.logmap0(ConstRow<T>(v), detail::row_of(Z_, i));
-}
-Y.noalias() += scale * Z_.rightCols(d_out);
+    // clang-format off
+    HYP_NN_OMP(omp parallel for if (n > 256))
+    for (Eigen::Index i = 0; i < n; ++i)
+      m.expmap0(detail::row_of(std::as_const(X_), i), detail::row_of(U_, i));
+    // clang-format on
+    V_.resize(n, d_out + 1);
+    timed([&] {
+      H_.noalias() = U_.rightCols(d) * A.transpose();
+      V_.rightCols(d_out).noalias() = H_ * B.transpose();
+    });
+    Z_.resize(n, d_out + 1);
+    // clang-format off
+    HYP_NN_OMP(omp parallel for if (n > 256))
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Row<T> v = detail::row_of(V_, i);
+      m.projx(ConstRow<T>(v), v);  // time from the constraint <v, v>_L = -1/c
+      m.logmap0(ConstRow<T>(v), detail::row_of(Z_, i));
+    }
+    // clang-format on
+    Y.noalias() += scale * Z_.rightCols(d_out);
   }
 
   // Accumulates dL/dA, dL/dB, dL/drho (if learned) and adds dL/dX into dX.
@@ -107,28 +113,34 @@ Y.noalias() += scale * Z_.rightCols(d_out);
     G_.col(0).setZero();
     G_.rightCols(d_out) = scale * dY;
     T grad_c = T(0);
-HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
-for (Eigen::Index i = 0; i < n; ++i) {
-  const Row<T> g = detail::row_of(G_, i);
-  const ConstRow<T> v = detail::row_of(std::as_const(V_), i);
-  // In place: the core's backward passes read each g[i] before writing it.
-  grad_c += m.logmap0_backward(v, ConstRow<T>(g), g);
-  grad_c += m.projx_backward(v, ConstRow<T>(g), g);
-}
-const auto dV = G_.rightCols(d_out);
-grad_B.noalias() += dV.transpose() * H_;
-dH_.noalias() = dV * B;
-grad_A.noalias() += dH_.transpose() * U_.rightCols(d);
-GU_.resize(n, d + 1);
-GU_.col(0).setZero();  // A reads only the space coordinates of u
-GU_.rightCols(d).noalias() = dH_ * A;
-HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
-for (Eigen::Index i = 0; i < n; ++i) {
-  const Row<T> g = detail::row_of(GU_, i);
-  grad_c += m.expmap0_backward(detail::row_of(std::as_const(X_), i), ConstRow<T>(g), g);
-}
-dX.noalias() += GU_.rightCols(d);
-curvature.accumulate(grad_c);
+    // clang-format off
+    HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Row<T> g = detail::row_of(G_, i);
+      const ConstRow<T> v = detail::row_of(std::as_const(V_), i);
+      // In place: the core's backward passes read each g[i] before writing it.
+      grad_c += m.logmap0_backward(v, ConstRow<T>(g), g);
+      grad_c += m.projx_backward(v, ConstRow<T>(g), g);
+    }
+    // clang-format on
+    const auto dV = G_.rightCols(d_out);
+    GU_.resize(n, d + 1);
+    GU_.col(0).setZero();  // A reads only the space coordinates of u
+    timed([&] {
+      grad_B.noalias() += dV.transpose() * H_;
+      dH_.noalias() = dV * B;
+      grad_A.noalias() += dH_.transpose() * U_.rightCols(d);
+      GU_.rightCols(d).noalias() = dH_ * A;
+    });
+    // clang-format off
+    HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Row<T> g = detail::row_of(GU_, i);
+      grad_c += m.expmap0_backward(detail::row_of(std::as_const(X_), i), ConstRow<T>(g), g);
+    }
+    // clang-format on
+    dX.noalias() += GU_.rightCols(d);
+    curvature.accumulate(grad_c);
   }
 
   Matrix<T> A, B, grad_A, grad_B;
