@@ -12,6 +12,12 @@
 #   OUT_MD      report file                  (default: <repo>/docs/benchmarks-gpu.md)
 #   BENCH_MIN_TIME  Google Benchmark min time per benchmark, seconds (default 0.2)
 #   SKIP_SANITIZER=1  skip the memcheck step (recorded as skipped in the report)
+#   PREBUILT_DIR  run test_cuda_gpu, test_cuda_host and bench_cuda from this
+#                 folder instead of configuring and building (binaries built on
+#                 another machine with the same CUDA major version; extra .so
+#                 files may sit in PREBUILT_DIR/lib). Then LOG_DIR defaults to
+#                 PREBUILT_DIR/logs and no nvcc is needed.
+#   COMMIT        the commit named in the report (default: git rev-parse)
 # Exit status: 0 when everything ran and passed, 1 when a step failed, 2 when
 # the machine cannot run the check (no nvcc or no GPU).
 set -uo pipefail
@@ -21,18 +27,32 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build-gpu-check}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 OUT_MD=${OUT_MD:-$ROOT/docs/benchmarks-gpu.md}
 BENCH_MIN_TIME=${BENCH_MIN_TIME:-0.2}
-LOG_DIR=$BUILD_DIR/gpu-check-logs
+PREBUILT_DIR=${PREBUILT_DIR:-}
+if [[ -n $PREBUILT_DIR ]]; then
+  PREBUILT_DIR=$(cd "$PREBUILT_DIR" && pwd)
+  LOG_DIR=${LOG_DIR:-$PREBUILT_DIR/logs}
+  export LD_LIBRARY_PATH=$PREBUILT_DIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+    [[ -d $d ]] && LD_LIBRARY_PATH=$LD_LIBRARY_PATH:$d
+  done
+  TEST_GPU=$PREBUILT_DIR/test_cuda_gpu TEST_HOST=$PREBUILT_DIR/test_cuda_host
+  BENCH=$PREBUILT_DIR/bench_cuda
+else
+  LOG_DIR=${LOG_DIR:-$BUILD_DIR/gpu-check-logs}
+  TEST_GPU=$BUILD_DIR/tests/cuda/test_cuda_gpu TEST_HOST=$BUILD_DIR/tests/cuda/test_cuda_host
+  BENCH=$BUILD_DIR/bench/cuda/bench_cuda
+fi
 
 say() { printf '[gpu-check] %s\n' "$*"; }
 die2() { say "$*"; exit 2; }
 
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
-[[ -x $NVCC ]] || die2 "no nvcc (set NVCC=/path/to/nvcc)"
+[[ -n $PREBUILT_DIR || -x $NVCC ]] || die2 "no nvcc (set NVCC=/path/to/nvcc)"
 command -v nvidia-smi >/dev/null || die2 "nvidia-smi not found: no NVIDIA driver on this machine"
 GPU_NAME=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)
 [[ -n $GPU_NAME ]] || die2 "nvidia-smi lists no GPU"
 DRIVER=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n1)
-NVCC_VERSION=$("$NVCC" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p' | head -n1)
+NVCC_VERSION=$("$NVCC" --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p' | head -n1)
 SANITIZER=$(command -v compute-sanitizer || true)
 for c in "$(dirname "$NVCC")/compute-sanitizer" /usr/local/cuda/compute-sanitizer/compute-sanitizer; do
   [[ -z $SANITIZER && -x $c ]] && SANITIZER=$c
@@ -61,19 +81,42 @@ cmake_args=(-S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DHYPERBOLIC_E
 [[ -n ${CUDA_ARCHS:-} ]] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCHS")
 
 build_status=failed tests_status=not-run sanitizer_status=not-run bench_status=not-run
-if step configure "$LOG_DIR/configure.log" cmake "${cmake_args[@]}" &&
-   step build "$LOG_DIR/build.log" cmake --build "$BUILD_DIR" -j "$JOBS" \
-        --target test_cuda_host test_cuda_gpu bench_cuda; then
+run_tests() {  # the GPU suite and the CPU-side CUDA tests; 77 = skipped
+  if [[ -z $PREBUILT_DIR ]]; then
+    ctest --test-dir "$BUILD_DIR" -L 'gpu|cuda-host' --output-on-failure --no-tests=error
+    return
+  fi
+  local rc=0
+  "$TEST_HOST" || rc=1
+  "$TEST_GPU"
+  local g=$?
+  [[ $g == 77 ]] && echo "test_cuda_gpu: Skipped"
+  [[ $g != 0 && $g != 77 ]] && rc=1
+  return $rc
+}
+
+if [[ -n $PREBUILT_DIR ]]; then
+  build_ok() { say "prebuilt binaries from $PREBUILT_DIR"; }
+else
+  build_ok() {
+    step configure "$LOG_DIR/configure.log" cmake "${cmake_args[@]}" &&
+      step build "$LOG_DIR/build.log" cmake --build "$BUILD_DIR" -j "$JOBS" \
+        --target test_cuda_host test_cuda_gpu bench_cuda
+  }
+fi
+
+if build_ok; then
   build_status=ok
-  # GPU tests and the CPU-side CUDA tests. A skip (exit 77) here means the
-  # device was not usable: a failure for this script.
-  if step tests "$LOG_DIR/ctest.log" ctest --test-dir "$BUILD_DIR" -L 'gpu|cuda-host' \
-       --output-on-failure --no-tests=error; then
+  [[ -n $PREBUILT_DIR ]] && build_status="prebuilt (built elsewhere with nvcc, run here)"
+  # A skip (exit 77) here means the device was not usable: a failure for this
+  # script.
+  if step tests "$LOG_DIR/ctest.log" run_tests; then
     if grep -q 'Not Run\|Skipped' "$LOG_DIR/ctest.log"; then
       tests_status="skipped (no usable device)"
       failed=1
     else
-      tests_status=passed
+      tests_status="passed ($(grep -ho 'assertions: *[0-9]* | *[0-9]* passed' "$LOG_DIR/ctest.log" |
+        awk '{n += $2} END {print n " assertions"}'))"
     fi
   else
     tests_status=failed
@@ -85,12 +128,12 @@ if step configure "$LOG_DIR/configure.log" cmake "${cmake_args[@]}" &&
     failed=1
     say "$sanitizer_status"
   elif step memcheck "$LOG_DIR/memcheck.log" "$SANITIZER" --tool memcheck --error-exitcode 1 \
-         --leak-check full "$BUILD_DIR/tests/cuda/test_cuda_gpu"; then
+         --leak-check full "$TEST_GPU"; then
     sanitizer_status="clean ($(grep -o 'ERROR SUMMARY: [0-9]* errors' "$LOG_DIR/memcheck.log" | tail -n1))"
   else
     sanitizer_status="errors: see $LOG_DIR/memcheck.log"
   fi
-  if step benchmarks "$LOG_DIR/bench.log" "$BUILD_DIR/bench/cuda/bench_cuda" \
+  if step benchmarks "$LOG_DIR/bench.log" "$BENCH" \
        --benchmark_min_time="$BENCH_MIN_TIME" --benchmark_format=console \
        --benchmark_out="$LOG_DIR/bench_cuda.json" --benchmark_out_format=json; then
     bench_status=ok
@@ -100,8 +143,12 @@ if step configure "$LOG_DIR/configure.log" cmake "${cmake_args[@]}" &&
 fi
 
 # ---- report ---------------------------------------------------------------------
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (with local changes)")
+if [[ -n ${COMMIT:-} ]]; then
+  DIRTY=""
+else
+  COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo " (with local changes)")
+fi
 tmp=$(mktemp "${OUT_MD}.XXXXXX")
 python3 - "$LOG_DIR/bench_cuda.json" >"$tmp" <<PY || { say "report generation failed"; failed=1; }
 import json, sys, os, re

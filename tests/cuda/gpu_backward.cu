@@ -5,6 +5,11 @@
 
 #include "gpu_support.cuh"
 
+#include <array>
+#include <limits>
+#include <random>
+#include <tuple>
+
 namespace {
 
 using namespace hyperbolic;
@@ -17,7 +22,46 @@ void run_backward(const M& m, index_t n) {
   const Inputs<M, S> in(m, rows, n, 2000 + static_cast<std::uint64_t>(n));
   DeviceBatch<S> x(in.x), y(in.y), u(in.u), g(in.g), ga(rows, d), gb(rows, d);
   DeviceBuffer<S> g_scalar(in.g_scalar), grad_c(static_cast<std::size_t>(rows));
-  const RowsOf<S> X(in.x), Y(in.y), U(in.u), G(in.g);
+  RowsOf<S> X(in.x), Y(in.y), U(in.u), G(in.g);
+
+  // The scalar path's spread under ulp-level input changes (see
+  // gpu_support.cuh): four passes with every input coordinate scaled by
+  // 1 + k eps, k in {-2, ..., 2} at random. Non-finite spreads give no slack.
+  const auto with_perturbed_inputs = [&](int pass, auto body) {
+    const auto saved = std::array{X.rows, Y.rows, U.rows, G.rows};
+    std::mt19937_64 rng(900 + static_cast<std::uint64_t>(pass));
+    std::uniform_int_distribution<int> k(-2, 2);
+    const C eps = std::numeric_limits<C>::epsilon();
+    for (auto* rs : {&X.rows, &Y.rows, &U.rows, &G.rows})
+      for (auto& row : *rs)
+        for (auto& v : row)
+          v *= C(1) + C(k(rng)) * eps;
+    body();
+    X.rows = saved[0], Y.rows = saved[1], U.rows = saved[2], G.rows = saved[3];
+  };
+  const auto widen = [](C& spread, C nominal, C moved) {
+    const C diff = std::fabs(moved - nominal);
+    if (std::isfinite(diff)) spread = std::max(spread, diff);
+  };
+
+  // Spreads of ref's outputs (wa, wb, wc at the nominal inputs).
+  const auto spreads = [&](auto ref, const std::vector<std::vector<C>>& wa,
+                           const std::vector<std::vector<C>>& wb, const std::vector<C>& wc) {
+    std::vector<std::vector<C>> sa(rows, std::vector<C>(d, C(0))), sb = sa;
+    std::vector<C> sc(rows, C(0));
+    for (int pass = 0; pass < 4; ++pass)
+      with_perturbed_inputs(pass, [&] {
+        std::vector<C> ta(d), tb(d);
+        for (index_t r = 0; r < rows; ++r) {
+          widen(sc[r], wc[r], ref(r, wr(ta), wr(tb)));
+          for (index_t j = 0; j < d; ++j) {
+            widen(sa[r][j], wa[r][j], ta[j]);
+            widen(sb[r][j], wb[r][j], tb[j]);
+          }
+        }
+      });
+    return std::tuple{sa, sb, sc};
+  };
 
   // launch(ga, gb); ref(r, ga row, gb row) -> dL/dc. One-gradient passes
   // leave gb alone and ignore it.
@@ -28,9 +72,10 @@ void run_backward(const M& m, index_t n) {
     std::vector<C> wc(rows);
     for (index_t r = 0; r < rows; ++r)
       wc[r] = ref(r, wr(wa[r]), wr(wb[r]));
-    check_rows<S>(name, ga.fetch(), wa);
-    if (two) check_rows<S>(name, gb.fetch(), wb);
-    check_scalars<S>(name, grad_c.download(), wc, d);
+    const auto [sa, sb, sc] = spreads(ref, wa, wb, wc);
+    check_rows<S>(name, ga.fetch(), wa, -1, &sa);
+    if (two) check_rows<S>(name, gb.fetch(), wb, -1, &sb);
+    check_scalars<S>(name, grad_c.download(), wc, d, &sc);
   };
   const auto gs = [&](index_t r) { return cuda::to_compute(in.g_scalar[r]); };
 
@@ -76,10 +121,15 @@ void run_backward(const M& m, index_t n) {
   cuda::mobius_add_backward(m, xa.cview(), ya.cview(), g.cview(), xa.view(), ya.view());
   HYP_CUDA_CHECK(cudaDeviceSynchronize());
   std::vector<std::vector<C>> wa(rows, std::vector<C>(d)), wb = wa;
+  std::vector<C> wc(rows);
+  const auto mobius_ref = [&](index_t r, Row<C> a, Row<C> b) {
+    return m.mobius_add_backward(X(r), Y(r), G(r), a, b);
+  };
   for (index_t r = 0; r < rows; ++r)
-    m.mobius_add_backward(X(r), Y(r), G(r), wr(wa[r]), wr(wb[r]));
-  check_rows<S>("mobius_add_backward in place", xa.fetch(), wa);
-  check_rows<S>("mobius_add_backward in place", ya.fetch(), wb);
+    wc[r] = mobius_ref(r, wr(wa[r]), wr(wb[r]));
+  const auto [sa, sb, sc] = spreads(mobius_ref, wa, wb, wc);
+  check_rows<S>("mobius_add_backward in place", xa.fetch(), wa, -1, &sa);
+  check_rows<S>("mobius_add_backward in place", ya.fetch(), wb, -1, &sb);
 }
 
 const index_t dims[] = {1, 2, 3, 7, 16, 31, 64, 100};
