@@ -10,7 +10,8 @@
 #   scripts/run-finetune.sh --quick    smoke test (CI), about a minute after the build
 #   scripts/run-finetune.sh --publish  also copy the plots to docs/img/finetune-*.png
 # Environment: BUILD_DIR (default build-finetune), OUT_DIR (default
-# out/finetune or out/finetune-quick), JOBS (default 2), EXTRA_ARGS (passed on).
+# out/finetune or out/finetune-quick), JOBS (default 2), EXTRA_ARGS (passed on),
+# FINETUNE_BIN (an already built hyperbolic-finetune: skip the build).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,10 +49,15 @@ fi
 
 # --- build ------------------------------------------------------------------------
 t0=$(date +%s)
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DHYPERBOLIC_BUILD_TESTS=OFF \
-  -DHYPERBOLIC_BUILD_BENCH=OFF -DHYPERBOLIC_BUILD_TOOLS=OFF -DHYPERBOLIC_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$BUILD_DIR" -j"$JOBS" --target hyperbolic-finetune
-BIN="$BUILD_DIR/examples/finetune/hyperbolic-finetune"
+if [[ -n ${FINETUNE_BIN:-} ]]; then
+  BIN="$FINETUNE_BIN"
+  [[ -x $BIN ]] || { echo "run-finetune: FINETUNE_BIN='$BIN' is not an executable" >&2; exit 2; }
+else
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DHYPERBOLIC_BUILD_TESTS=OFF \
+    -DHYPERBOLIC_BUILD_BENCH=OFF -DHYPERBOLIC_BUILD_TOOLS=OFF -DHYPERBOLIC_BUILD_EXAMPLES=ON >/dev/null
+  cmake --build "$BUILD_DIR" -j"$JOBS" --target hyperbolic-finetune
+  BIN="$BUILD_DIR/examples/finetune/hyperbolic-finetune"
+fi
 t1=$(date +%s)
 echo "run-finetune: built in $((t1 - t0)) s"
 

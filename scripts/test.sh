@@ -33,6 +33,11 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release "${cuda_flag[@]}" > build
 cmake --build build/release -j "$jobs"
 stamp "tests (Release)"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
+if [ -x build/release/examples/finetune/hyperbolic-finetune ]; then
+  stamp "fine-tuning demo smoke test (--quick)"
+  FINETUNE_BIN=build/release/examples/finetune/hyperbolic-finetune OUT_DIR=build/finetune-quick \
+    bash scripts/run-finetune.sh --quick
+fi
 
 if [ -z "${SKIP_SANITIZERS:-}" ]; then
   stamp "build (ASan + UBSan)"
