@@ -180,21 +180,25 @@ print("GB/s counts the bytes that must move (inputs read once, outputs written o
 print("copy GB/s is a device-to-device cudaMemcpy of the same size in the same run.")
 print("Target: copy share >= 0.80 at d >= 64.")
 print()
-print("| benchmark | d | rows | GB/s | copy GB/s | copy share | target |")
-print("|---|---:|---:|---:|---:|---:|---|")
-def split(b):  # "BM_x<M,S>/64/manual_time" -> ("BM_x<M,S>", 64)
+print("elems/lane: coordinates per lane of a row's tile (4 is the library's default;")
+print("1 = one lane per coordinate, the first design), measured side by side.")
+print()
+print("| benchmark | d | elems/lane | rows | GB/s | copy GB/s | copy share | target |")
+print("|---|---:|---:|---:|---:|---:|---:|---|")
+def split(b):  # "BM_x<M,S>/64/4/manual_time" -> ("BM_x<M,S>", 64, 4)
     parts = b["name"].split("/")
     args = [int(p) for p in parts[1:] if p.isdigit()]
-    return parts[0], (args[0] if args else 0)
-misses = 0
+    return parts[0], (args[0] if args else 0), (args[1] if len(args) > 1 else 4)
+misses = counted = 0
 for b in rows:
-    name, d = split(b)
+    name, d, lane = split(b)
     share = b["copy_share"]
-    target = "" if d < 64 else ("met" if share >= 0.8 else "**missed**")
+    target = "" if d < 64 or lane != 4 else ("met" if share >= 0.8 else "**missed**")
     misses += target == "**missed**"
-    print(f"| {name} | {d} | {int(b['rows'])} | {b['GB/s']:.0f} | {b['copy_GB/s']:.0f} | {share:.2f} | {target} |")
+    counted += target != ""
+    print(f"| {name} | {d} | {lane} | {int(b['rows'])} | {b['GB/s']:.0f} | {b['copy_GB/s']:.0f} | {share:.2f} | {target} |")
 print()
-print(f"{misses} of {sum(1 for b in rows if split(b)[1] >= 64)} batched benchmarks at d >= 64 miss the 80% target.")
+print(f"{misses} of {counted} batched benchmarks at d >= 64 (default tiles) miss the 80% target.")
 print()
 if pairs:
     print("## Pairwise distances (GEMM + epilogue + exact recomputation)")

@@ -87,6 +87,10 @@ template <class M, class S, class F>
 void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int scalar_outputs,
               F launch) {
   const index_t d = state.range(0), n = rows_for<S>(d);
+  // Second argument: coordinates per lane of the row tiles (launch_shape.cuh),
+  // so that the default and one-lane-per-coordinate run side by side.
+  const int saved_lane_elements = hc::row_elements_per_lane();
+  hc::row_elements_per_lane() = static_cast<int>(state.range(1));
   std::vector<hc::DeviceBuffer<S>> bufs;
   std::vector<MatrixView<S>> views;
   for (int i = 0; i < inputs + outputs; ++i) {
@@ -110,6 +114,8 @@ void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int 
   state.counters["copy_GB/s"] = copy_bw * 1e-9;
   state.counters["copy_share"] = double(bytes) / secs / copy_bw;
   state.counters["rows"] = double(n);
+  state.counters["lane_elems"] = double(state.range(1));
+  hc::row_elements_per_lane() = saved_lane_elements;
 }
 
 template <class M, class S>
@@ -162,7 +168,10 @@ void BM_dist_backward(benchmark::State& state) {
 }
 
 #define HYP_ROWS_BENCH(fn, M, S) \
-  BENCHMARK(fn<M, S>)->Name(#fn "<" #M "," #S ">")->Arg(16)->Arg(64)->Arg(256)->UseManualTime()
+  BENCHMARK(fn<M, S>)                                          \
+      ->Name(#fn "<" #M "," #S ">")                              \
+      ->ArgsProduct({{16, 64, 256}, {1, 4}})                     \
+      ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);
 HYP_ROWS_BENCH(BM_expmap, PoincareBall<float>, float);

@@ -15,15 +15,21 @@ namespace {
 using namespace hyperbolic;
 using cuda::row_launch_shape;
 
-TEST_CASE("row tile width is the next power of two up to a warp") {
+TEST_CASE("row tile width: the smallest power of two leaving <= 4 coordinates per lane") {
   CHECK(cuda::row_tile_width(1) == 1);
-  CHECK(cuda::row_tile_width(2) == 2);
-  CHECK(cuda::row_tile_width(3) == 4);
-  CHECK(cuda::row_tile_width(8) == 8);
-  CHECK(cuda::row_tile_width(17) == 32);
-  CHECK(cuda::row_tile_width(32) == 32);
-  CHECK(cuda::row_tile_width(33) == 32);
+  CHECK(cuda::row_tile_width(4) == 1);
+  CHECK(cuda::row_tile_width(5) == 2);
+  CHECK(cuda::row_tile_width(16) == 4);
+  CHECK(cuda::row_tile_width(17) == 8);
+  CHECK(cuda::row_tile_width(64) == 16);
+  CHECK(cuda::row_tile_width(128) == 32);
+  CHECK(cuda::row_tile_width(129) == 32);
   CHECK(cuda::row_tile_width(4096) == 32);
+  // One coordinate per lane: the next power of two up to a warp.
+  CHECK(cuda::row_tile_width(3, 1) == 4);
+  CHECK(cuda::row_tile_width(17, 1) == 32);
+  CHECK(cuda::row_tile_width(33, 1) == 32);
+  CHECK(cuda::row_tile_width(7, 0) == 8);  // nonsense settings act as 1
 }
 
 TEST_CASE("row launch shape covers every row once with whole warps") {
@@ -32,7 +38,8 @@ TEST_CASE("row launch shape covers every row once with whole warps") {
       const auto s = row_launch_shape(rows, cols);
       CHECK(s.threads_per_block % cuda::warp_size == 0);
       CHECK(cuda::warp_size % s.tile_width == 0);
-      CHECK(s.tile_width >= (cols < 32 ? cols : 32));
+      const index_t covered = index_t(s.tile_width) * cuda::default_row_elements_per_lane;
+      CHECK((covered >= cols || s.tile_width == cuda::warp_size));
       CHECK(s.rows_per_block * s.tile_width == s.threads_per_block);
       // blocks * rows_per_block >= rows, and no block is wholly idle.
       CHECK(s.blocks * s.rows_per_block >= rows);

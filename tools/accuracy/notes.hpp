@@ -25,21 +25,21 @@ library's own error.
   underestimates the worst direction by up to ~sqrt(d)).
 - **Close pairs far out** are ill-conditioned in both models (kappa up to
   e^r / distance): the coordinates cannot resolve the pair.
-- **Poincaré logmap for distant pairs (library issue).** logmap evaluates
-  `artanh(s|w|)` with `|w| = tanh(s d(x,y)/2)`; once the two points are more
-  than ~18 (float) / ~37 (double) apart, `c|w|^2` rounds to 1 and the result
-  is inf/NaN, and well before that the error grows as e^d(x,y) (rows
-  r in [5,limit): `max ULP/kappa` >> 1, non-finite outputs). The asinh form
-  used by dist has no such limit: with `q2 = c|x-y|^2/((1-c|x|^2)(1-c|y|^2))`,
-  `artanh(z)/z = asinhc(q2) sqrt(1+q2)` for `z^2 = q2/(1+q2)`.
-  logmap_backward inherits it.
-- **Poincaré transp for close pairs (library issue).** The denominator
-  `1 - 2c<x,y> + c^2|x|^2|y|^2` cancels for x ~ y near the boundary; it equals
-  `(1-c|x|^2)(1-c|y|^2) + c|x-y|^2`, which does not.
-- **Poincaré expmap_backward far out (library issue).** `tanhc_sq_slope`
-  forms sech^2 as `(1 - t)(1 + t)` with `t = tanh(z)`, which cancels for
-  large z (far from the origin z = s lambda_x |u| / 2 is large even for small
-  u).
+- **Poincaré logmap for distant pairs (fixed).** logmap used to evaluate
+  `artanh(s|w|)` with `|w| = tanh(s d(x,y)/2)`, which rounds to inf once the
+  points are ~18 (float) / ~37 (double) apart. It now uses the asinh form of
+  the distance: with `q2 = c|x-y|^2/((1-c|x|^2)(1-c|y|^2))`,
+  `artanh(z)/z = asinhc(q2) sqrt(1+q2)` for `z^2 = q2/(1+q2)`; the far bands
+  are finite with `max ULP/kappa` ~5 (logmap and logmap_backward).
+- **Poincaré transp for close pairs (fixed).** The denominator
+  `1 - 2c<x,y> + c^2|x|^2|y|^2` cancels for x ~ y near the boundary; the
+  library now forms it as `(1-c|x|^2)(1-c|y|^2) + c|x-y|^2` and the numerators
+  from `<y-x, v>` (poincare::transp in coefficients.hpp): `max ULP/kappa`
+  went from 3.4e3 (float) / 2.4e7 (double) to 2.3 / 6.9 in the far close band.
+- **Poincaré expmap_backward far out (open).** `max ULP/kappa` reaches ~1.7e4
+  (double, r in [5,15)). Forming sech^2 as `1/cosh^2` instead of
+  `(1 - t)(1 + t)` in `tanhc_sq_slope` did not change it, so the loss is in
+  the chain through `mobius_add` on dual numbers, not in that derivative.
 - **Lorentz primitives read the redundant time coordinate.** A rounded
   hyperboloid point carries x0 with an absolute error ~ulp(e^r/2); formulas
   that subtract time coordinates (`y0 - x0` in logmap, `<y,v>_L` in transp,

@@ -72,19 +72,12 @@ struct RowKernels<PoincareBall<T>> {
     scale(b * b, g, out, d);
   }
   static void transp(const M& m, const T* x, const T* y, const T* v, T* out, index_t d) noexcept {
-    const auto [xx, yy, xy, xv, yv] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto xi = at(x), yi = at(y), vi = at(v);
-      return std::array{xi * xi, yi * yi, xi * yi, xi * vi, yi * vi};
+    const auto [xx, yy, dd, xv, dv] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at(x), yi = at(y), vi = at(v), ei = yi - xi;
+      return std::array{xi * xi, yi * yi, ei * ei, xi * vi, ei * vi};
     });
-    // The scalar class writes these coefficients inline (no coefficient
-    // function exists for transp); same expressions, same order.
-    const T c = m.c();
-    const T A = -c * c * yv * xx - c * xv + T(2) * c * c * xy * xv;
-    const T B = c * c * xv * yy - c * yv;
-    const T D = T(1) - T(2) * c * xy + c * c * xx * yy;
-    const T s = (T(1) - c * yy) / (T(1) - c * xx);
-    const T ay = T(2) * A / D, ax = -T(2) * B / D;
-    simd::combine_row(d, out, [&](auto at) { return s * (at(v) + ay * at(y) + ax * at(x)); });
+    const auto k = poincare::transp(m.c(), xx, yy, dd, xv, dv);
+    simd::combine_row(d, out, [&](auto at) { return k.v * at(v) + k.y * at(y) + k.x * at(x); });
   }
   static void mobius_add(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
     const auto [xx, yy, xy] = simd::reduce_row<T>(d, [&](auto at) {

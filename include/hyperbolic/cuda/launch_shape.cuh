@@ -1,9 +1,13 @@
 #pragma once
 // How rows are spread over threads. A row is handled by a tile of `width`
-// lanes of one warp (width = the next power of two >= the row length, at most
-// 32), so lane j reads coordinates j, j + width, ...: consecutive lanes read
-// consecutive addresses and every warp-wide load is coalesced. Short rows
-// share a warp (32 / width rows per warp) instead of leaving lanes idle.
+// lanes of one warp, so lane j reads coordinates j, j + width, ...:
+// consecutive lanes read consecutive addresses and every load is coalesced.
+// The width is the smallest power of two (at most 32) that leaves each lane at
+// most `elements_per_lane` coordinates (default 4): a lane then issues several
+// independent loads before the tile's shuffle reduction, which is what keeps
+// enough bytes in flight to approach the copy bandwidth (one coordinate per
+// lane measured 0.3-0.5 of it at d = 64 on an H200). Short rows share a warp
+// (32 / width rows per warp) instead of leaving lanes idle.
 // Plain C++ so that the shape logic is tested on machines without a GPU.
 
 #include "../core/config.hpp"
@@ -23,16 +27,21 @@ inline constexpr int row_block_threads = 256;
 // kernel's grid-stride loop takes over (and grid.x stays far below 2^31).
 inline constexpr index_t max_row_blocks = index_t(1) << 20;
 
-HYP_HD_INLINE constexpr int row_tile_width(index_t cols) {
+inline constexpr int default_row_elements_per_lane = 4;
+
+HYP_HD_INLINE constexpr int row_tile_width(index_t cols,
+                                           int elements_per_lane = default_row_elements_per_lane) {
+  const index_t per_lane = elements_per_lane < 1 ? 1 : elements_per_lane;
   int w = 1;
-  while (w < warp_size && w < cols)
+  while (w < warp_size && index_t(w) * per_lane < cols)
     w *= 2;
   return w;
 }
 
-HYP_HD_INLINE constexpr RowLaunchShape row_launch_shape(index_t rows, index_t cols) {
+HYP_HD_INLINE constexpr RowLaunchShape row_launch_shape(
+    index_t rows, index_t cols, int elements_per_lane = default_row_elements_per_lane) {
   RowLaunchShape s;
-  s.tile_width = row_tile_width(cols);
+  s.tile_width = row_tile_width(cols, elements_per_lane);
   s.threads_per_block = row_block_threads;
   s.rows_per_block = row_block_threads / s.tile_width;
   const index_t needed = rows <= 0 ? 0 : (rows + s.rows_per_block - 1) / s.rows_per_block;

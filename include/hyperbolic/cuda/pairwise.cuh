@@ -69,6 +69,7 @@ struct RowNorms {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     T qq(0), ee(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const T a = x(r, j), a2 = a * a;
       ee += a2;

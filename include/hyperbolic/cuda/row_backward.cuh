@@ -34,6 +34,7 @@ struct DistBackward {
     const index_t r = s.row, n = s.end(cols);
     const C gr = s.valid ? to_compute(g[r]) : C(0);
     C xx(0), yy(0), dd(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j), b = y(r, j), d = a - b;
       xx += a * a;
@@ -49,6 +50,7 @@ struct DistBackward {
       const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                  D::variable(nd, 3));
       const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j), b = y(r, j), d = a - b;
         gx.set(r, j, fx * a + fn * d);
@@ -60,6 +62,7 @@ struct DistBackward {
       const C nd = math::sqrt(nonnegative(dd));
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
       const C k = per_norm(gr * f.d[1], nd);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C gj = k * time_sign<C>(j) * (x(r, j) - y(r, j));
         gx.set(r, j, gj);
@@ -68,6 +71,7 @@ struct DistBackward {
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else {
       const C k = per_norm(gr, math::sqrt(dd));
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C d = x(r, j) - y(r, j);
         gx.set(r, j, k * d);
@@ -89,6 +93,7 @@ struct ExpmapBackward {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0), uu(0), xu(0), gxd(0), gud(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j), b = u(r, j), h = g(r, j);
       xx += a * a;
@@ -107,6 +112,7 @@ struct ExpmapBackward {
       const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
                                       D::variable(xu, 3));
       const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j), b = u(r, j), h = g(r, j);
         gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
@@ -118,6 +124,7 @@ struct ExpmapBackward {
       const auto k = lorentz::expmap(D::variable(m.c(), 0), D::variable(nonnegative(uu), 1));
       const D L = k.a * gxd + k.b * gud;
       const C kuu = uu > C(0) ? C(2) * L.d[1] : C(0);  // flat where <u,u>_L was clamped
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C b = u(r, j), h = g(r, j);
         gx.set(r, j, k.a.v * h);
@@ -125,6 +132,7 @@ struct ExpmapBackward {
       }
       store_grad_c(grad_c, s, L.d[0]);
     } else {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C h = g(r, j);
         gx.set(r, j, h);
@@ -146,6 +154,7 @@ struct LogmapBackward {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0), yy(0), dd(0), gdiff(0), gxd(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
       xx += a * a;
@@ -164,6 +173,7 @@ struct LogmapBackward {
       const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                       D::variable(dd, 3));
       const D L = k.a * gdiff + k.b * gxd;
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
         const C through_diff = k.a.v * h + C(2) * L.d[3] * d;  // dL/d(y - x)
@@ -176,6 +186,7 @@ struct LogmapBackward {
       const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nonnegative(dd), 1));
       const D L = k.a * gdiff + k.b * gxd;
       const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C h = g(r, j), d = y(r, j) - x(r, j);
         const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
@@ -184,6 +195,7 @@ struct LogmapBackward {
       }
       store_grad_c(grad_c, s, L.d[0]);
     } else {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C h = g(r, j);
         gx.set(r, j, -h);
@@ -209,6 +221,7 @@ struct RadialBackward {
     const bool lor = model_v<M> == Model::lorentz;
     const C g0 = lor && s.valid ? g(r, 0) : C(0);  // read before gv may overwrite it
     C vv(0), gvd(0);                               // Lorentz: space parts
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       if (lor && j == 0) continue;
       const C a = v(r, j);
@@ -242,6 +255,7 @@ struct RadialBackward {
         gc = f.d[0] * gvd;
       }
     }
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width)
       gv.set(r, j, lor && j == 0 ? C(0) : a * g(r, j) + k * v(r, j));
     store_grad_c(grad_c, s, gc);
@@ -263,6 +277,7 @@ struct MobiusAddBackward {
     const bool time = lor && s.valid;
     const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1), g0 = time ? g(r, 0) : C(0);
     C xx(0), yy(0), xy(0), gxd(0), gyd(0);  // Lorentz: space parts
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       if (lor && j == 0) continue;
       const C a = x(r, j), b = y(r, j), h = g(r, j);
@@ -282,6 +297,7 @@ struct MobiusAddBackward {
       const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
                                           D::variable(yy, 2), D::variable(xy, 3));
       const D L = k.a * gxd + k.b * gyd;
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j), b = y(r, j), h = g(r, j);
         gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
@@ -294,6 +310,7 @@ struct MobiusAddBackward {
           lorentz::mobius_add(D::variable(m.c(), 0), D::variable(x0, 1), D::variable(y0, 2),
                               D::variable(xx, 3), D::variable(yy, 4), D::variable(xy, 5));
       const D L = k.time * g0 + k.a * gxd + k.b * gyd;
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         if (j == 0) {
           gx.set(r, 0, L.d[1]);
@@ -306,6 +323,7 @@ struct MobiusAddBackward {
       }
       store_grad_c(grad_c, s, L.d[0]);
     } else {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C h = g(r, j);
         gx.set(r, j, h);

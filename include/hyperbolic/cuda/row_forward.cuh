@@ -6,7 +6,7 @@
 // the combine pass, so an output may alias an input of the same stride.
 //
 // The few formulas the scalar classes keep inline instead of in
-// coefficients.hpp (projx, proju, egrad2rgrad, transp) are restated here from
+// coefficients.hpp (projx, proju, egrad2rgrad, Lorentz transp) are restated here from
 // PoincareBall / Lorentz, line for line.
 
 #include "model.cuh"
@@ -25,6 +25,7 @@ __device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, 
                                  int width) {
   using C = compute_t<S>;
   C xx(0), yy(0), dd(0);  // Lorentz: dd is <x - y, x - y>_L
+  HYP_LANE_UNROLL
   for (index_t j = lane; j < n; j += width) {
     const C a = to_compute(x[j]), b = to_compute(y[j]), d = a - b;
     if constexpr (model_v<M> == Model::poincare) {
@@ -70,6 +71,7 @@ struct Dist0 {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0);  // Lorentz: space part only
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j);
       if (model_v<M> != Model::lorentz || j > 0) xx += a * a;
@@ -97,6 +99,7 @@ struct Expmap {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0), uu(0), xu(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j), b = u(r, j);
       if constexpr (model_v<M> == Model::lorentz) {
@@ -118,6 +121,7 @@ struct Expmap {
       ka = k.a;
       kb = k.b;
     }
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width)
       out.set(r, j, ka * x(r, j) + kb * u(r, j));
   }
@@ -133,6 +137,7 @@ struct Expmap0 {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C uu(0);  // Lorentz: space part (u0 is ignored, as in Lorentz::expmap0)
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C b = u(r, j);
       if (model_v<M> != Model::lorentz || j > 0) uu += b * b;
@@ -140,10 +145,12 @@ struct Expmap0 {
     uu = tile_sum(uu, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::expmap0(m.c(), uu);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, j == 0 ? k.time : k.space * u(r, j));
     } else {
       const C a = model_v<M> == Model::poincare ? poincare::expmap0(m.c(), uu) : C(1);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, a * u(r, j));
     }
@@ -161,6 +168,7 @@ struct Logmap {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0), yy(0), dd(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j), b = y(r, j), d = b - a;
       if constexpr (model_v<M> == Model::poincare) {
@@ -182,6 +190,7 @@ struct Logmap {
       ka = k.a;
       kb = k.b;
     }
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j);
       out.set(r, j, ka * (y(r, j) - a) + kb * a);
@@ -199,6 +208,7 @@ struct Logmap0 {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C yy(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C b = y(r, j);
       if (model_v<M> != Model::lorentz || j > 0) yy += b * b;
@@ -207,6 +217,7 @@ struct Logmap0 {
     C a(1);
     if constexpr (model_v<M> == Model::poincare) a = poincare::logmap0(m.c(), yy);
     if constexpr (model_v<M> == Model::lorentz) a = lorentz::logmap0(m.c(), yy);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width)
       out.set(r, j, model_v<M> == Model::lorentz && j == 0 ? C(0) : a * y(r, j));
   }
@@ -223,6 +234,7 @@ struct Projx {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     C xx(0);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       const C a = x(r, j);
       if (model_v<M> != Model::lorentz || j > 0) xx += a * a;
@@ -230,6 +242,7 @@ struct Projx {
     xx = tile_sum(xx, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const C t = math::sqrt(C(1) / m.c() + xx);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, j == 0 ? t : x(r, j));
     } else {
@@ -238,6 +251,7 @@ struct Projx {
         const C norm = math::sqrt(xx), mx = m.max_norm();
         a = norm > mx ? mx / norm : C(1);  // NaN compares false: NaN passes through
       }
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, a * x(r, j));
     }
@@ -256,11 +270,13 @@ struct Proju {
     const index_t r = s.row, n = s.end(cols);
     C xu(0);
     if constexpr (model_v<M> == Model::lorentz) {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         xu += time_sign<C>(j) * x(r, j) * u(r, j);
       xu = tile_sum(xu, s.width);
     }
     const C k = m.c() * xu;
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width)
       out.set(r, j, model_v<M> == Model::lorentz ? u(r, j) + k * x(r, j) : u(r, j));
   }
@@ -278,6 +294,7 @@ struct Egrad2rgrad {
     const index_t r = s.row, n = s.end(cols);
     C q(0);  // ball: |x|^2; hyperboloid: Euclidean <x, g>
     if constexpr (model_v<M> != Model::euclidean) {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j);
         q += a * (model_v<M> == Model::poincare ? a : g(r, j));
@@ -286,6 +303,7 @@ struct Egrad2rgrad {
     }
     if constexpr (model_v<M> == Model::lorentz) {
       const C k = m.c() * q;
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C gj = g(r, j);
         out.set(r, j, (j == 0 ? -gj : gj) + k * x(r, j));
@@ -296,6 +314,7 @@ struct Egrad2rgrad {
         const C b = (C(1) - m.c() * q) / C(2);
         k = b * b;
       }
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, k * g(r, j));
     }
@@ -313,31 +332,25 @@ struct Transp {
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
     if constexpr (model_v<M> == Model::poincare) {
-      C xx(0), yy(0), xy(0), xv(0), yv(0);
+      C xx(0), yy(0), dd(0), xv(0), dv(0);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
-        const C a = x(r, j), b = y(r, j), w = v(r, j);
+        const C a = x(r, j), b = y(r, j), w = v(r, j), e = b - a;
         xx += a * a;
         yy += b * b;
-        xy += a * b;
+        dd += e * e;
         xv += a * w;
-        yv += b * w;
+        dv += e * w;
       }
-      xx = tile_sum(xx, s.width);
-      yy = tile_sum(yy, s.width);
-      xy = tile_sum(xy, s.width);
-      xv = tile_sum(xv, s.width);
-      yv = tile_sum(yv, s.width);
-      // PoincareBall::transp: (lambda_x / lambda_y) gyr[y, -x] v.
-      const C c = m.c();
-      const C A = -c * c * yv * xx - c * xv + C(2) * c * c * xy * xv;
-      const C B = c * c * xv * yy - c * yv;
-      const C D = C(1) - C(2) * c * xy + c * c * xx * yy;
-      const C scale = (C(1) - c * yy) / (C(1) - c * xx);
-      const C ay = C(2) * A / D, ax = -C(2) * B / D;
+      const auto k = poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
+                                      tile_sum(dd, s.width), tile_sum(xv, s.width),
+                                      tile_sum(dv, s.width));
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, scale * (v(r, j) + ay * y(r, j) + ax * x(r, j)));
+        out.set(r, j, k.v * v(r, j) + k.y * y(r, j) + k.x * x(r, j));
     } else if constexpr (model_v<M> == Model::lorentz) {
       C q(0), yv(0);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width) {
         const C a = x(r, j), b = y(r, j), d = a - b, sg = time_sign<C>(j);
         q += sg * d * d;
@@ -347,9 +360,11 @@ struct Transp {
       yv = tile_sum(yv, s.width);
       // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
       const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, v(r, j) + k * (x(r, j) + y(r, j)));
     } else {
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, v(r, j));
     }
@@ -370,6 +385,7 @@ struct MobiusAdd {
     // tile), before the shuffles, so that lane 0 may overwrite them later.
     const bool time = model_v<M> == Model::lorentz && s.valid;
     const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1);
+    HYP_LANE_UNROLL
     for (index_t j = s.lane; j < n; j += s.width) {
       if (model_v<M> == Model::lorentz && j == 0) continue;
       const C a = x(r, j), b = y(r, j);
@@ -382,6 +398,7 @@ struct MobiusAdd {
     xy = tile_sum(xy, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, j == 0 ? k.time : k.a * x(r, j) + k.b * y(r, j));
     } else {
@@ -391,6 +408,7 @@ struct MobiusAdd {
         ka = k.a;
         kb = k.b;
       }
+      HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, ka * x(r, j) + kb * y(r, j));
     }

@@ -24,6 +24,10 @@ struct RowSlot {
   __device__ bool leader() const { return valid && lane == 0; }
 };
 
+// Before each lane's loop over its coordinates: lets the compiler issue the
+// loads of several iterations before the first use.
+#define HYP_LANE_UNROLL _Pragma("unroll 4")
+
 // Sum over the lanes of a tile (width a power of two <= 32). xor offsets below
 // the width never leave the tile; every lane ends with the full sum.
 template <class C>
@@ -71,11 +75,19 @@ __global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t r
   }
 }
 
+// Coordinates per lane the row kernels aim for (see launch_shape.cuh); a
+// process-wide tuning knob, read at each launch. 1 gives one lane per
+// coordinate up to a warp.
+inline int& row_elements_per_lane() {
+  static int value = default_row_elements_per_lane;
+  return value;
+}
+
 // Launches op over `rows` rows of `cols` coordinates on `stream`.
 template <class Op>
 void launch_rows(const Op& op, index_t rows, index_t cols, cudaStream_t stream) {
   if (rows <= 0) return;
-  const RowLaunchShape s = row_launch_shape(rows, cols);
+  const RowLaunchShape s = row_launch_shape(rows, cols, row_elements_per_lane());
   row_kernel<<<static_cast<unsigned>(s.blocks), s.threads_per_block, 0, stream>>>(op, rows,
                                                                                   s.tile_width);
   HYP_CUDA_CHECK_LAUNCH();

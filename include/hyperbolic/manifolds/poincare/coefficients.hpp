@@ -73,13 +73,17 @@ HYP_HD_INLINE S expmap0(S c, S uu) {
 // logmap(x, y) = a (y - x) + b x.
 // With w = (-x) (+) y written as [(1 - c|x|^2)(y - x) - c dd x] / den, where
 // den = c dd + (1 - c|x|^2)(1 - c|y|^2) > 0, the difference y - x enters
-// directly and |w|^2 = dd / den has no cancellation.
+// directly. The length factor artanh(s|w|) / (s|w|) is evaluated in the asinh
+// form the distance uses: with q2 = c dd / ((1 - c|x|^2)(1 - c|y|^2)),
+// c|w|^2 = q2 / (1 + q2) and artanh(s|w|) = asinh(sqrt(q2)), so nothing
+// cancels however far apart the points are (artanh of s|w| ~ 1 would round
+// to inf once d(x, y) exceeds ~18 / s in float and ~37 / s in double).
 template <class S>
 HYP_HD_INLINE Pair<S> logmap(S c, S xx, S yy, S dd) {
-  const S bx = S(1) - c * xx;
-  const S den = c * dd + bx * (S(1) - c * yy);
-  const S scale =
-      bx * artanhc_sq(c * dd / den) / den;  // (2 / (s lambda_x)) artanh(s|w|) / |w| / den
+  const S bx = S(1) - c * xx, by = S(1) - c * yy;
+  const S q2 = c * dd / (bx * by);
+  // (2 / (s lambda_x)) artanh(s|w|) / |w| / den, simplified.
+  const S scale = asinhc_sq(q2) / (by * math::sqrt(S(1) + q2));
   return {scale * bx, -scale * c * dd};
 }
 
@@ -87,6 +91,26 @@ HYP_HD_INLINE Pair<S> logmap(S c, S xx, S yy, S dd) {
 template <class S>
 HYP_HD_INLINE S logmap0(S c, S yy) {
   return artanhc_sq(c * yy);
+}
+
+// Parallel transport P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v
+// = a_v v + a_y y + a_x x, from xx, yy, dd = |y - x|^2, xv = <x, v> and
+// dv = <y - x, v>. The textbook coefficients use 1 - 2c<x,y> + c^2|x|^2|y|^2,
+// which cancels for close points near the boundary; it equals
+// (1 - c|x|^2)(1 - c|y|^2) + c dd, and with <y, v> = xv + dv the numerators
+// become sums of like-signed terms as well.
+template <class S>
+struct Transport {
+  S v, y, x;
+};
+template <class S>
+HYP_HD_INLINE Transport<S> transp(S c, S xx, S yy, S dd, S xv, S dv) {
+  const S bx = S(1) - c * xx, by = S(1) - c * yy;
+  const S den = bx * by + c * dd;
+  const S A = -c * (xv * (by + c * dd) + c * xx * dv);
+  const S B = -c * (xv * by + dv);
+  const S scale = by / bx;
+  return {scale, scale * S(2) * A / den, -scale * S(2) * B / den};
 }
 
 // Signed distance from x to the gyroplane through p with normal a:

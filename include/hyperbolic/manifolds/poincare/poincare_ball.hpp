@@ -102,15 +102,18 @@ class PoincareBall {
   // ---- parallel transport --------------------------------------------------
   // P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v. out must not alias x, y.
   HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
-    const T c = c_, xx = squared_norm(x), yy = squared_norm(y), xy = dot(x, y);
-    const T xv = dot(x, v), yv = dot(y, v);
-    const T A = -c * c * yv * xx - c * xv + T(2) * c * c * xy * xv;
-    const T B = c * c * xv * yy - c * yv;
-    const T D = T(1) - T(2) * c * xy + c * c * xx * yy;
-    const T scale = (T(1) - c * yy) / (T(1) - c * xx);
-    const T ay = T(2) * A / D, ax = -T(2) * B / D;
+    T xx(0), yy(0), dd(0), xv(0), dv(0);
+    for (index_t i = 0; i < v.size(); ++i) {
+      const T e = y[i] - x[i];
+      xx += x[i] * x[i];
+      yy += y[i] * y[i];
+      dd += e * e;
+      xv += x[i] * v[i];
+      dv += e * v[i];
+    }
+    const auto k = poincare::transp(c_, xx, yy, dd, xv, dv);
     for (index_t i = 0; i < v.size(); ++i)
-      out[i] = scale * (v[i] + ay * y[i] + ax * x[i]);
+      out[i] = k.v * v[i] + k.y * y[i] + k.x * x[i];
   }
   // Transport from the origin to y, and from y back to the origin.
   HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
