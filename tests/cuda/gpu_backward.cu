@@ -24,25 +24,10 @@ void run_backward(const M& m, index_t n) {
   DeviceBuffer<S> g_scalar(in.g_scalar), grad_c(static_cast<std::size_t>(rows));
   RowsOf<S> X(in.x), Y(in.y), U(in.u), G(in.g);
 
-  // The scalar path's spread under ulp-level input changes (see
-  // gpu_support.cuh): four passes with every input coordinate scaled by
-  // 1 + k eps, k in {-2, ..., 2} at random. Non-finite spreads give no slack.
   const auto with_perturbed_inputs = [&](int pass, auto body) {
-    const auto saved = std::array{X.rows, Y.rows, U.rows, G.rows};
-    std::mt19937_64 rng(900 + static_cast<std::uint64_t>(pass));
-    std::uniform_int_distribution<int> k(-2, 2);
-    const C eps = std::numeric_limits<C>::epsilon();
-    for (auto* rs : {&X.rows, &Y.rows, &U.rows, &G.rows})
-      for (auto& row : *rs)
-        for (auto& v : row)
-          v *= C(1) + C(k(rng)) * eps;
-    body();
-    X.rows = saved[0], Y.rows = saved[1], U.rows = saved[2], G.rows = saved[3];
+    with_perturbed_rows<S>({&X, &Y, &U, &G}, pass, body);
   };
-  const auto widen = [](C& spread, C nominal, C moved) {
-    const C diff = std::fabs(moved - nominal);
-    if (std::isfinite(diff)) spread = std::max(spread, diff);
-  };
+  const auto widen = [](C& spread, C nominal, C moved) { widen_spread(spread, nominal, moved); };
 
   // Spreads of ref's outputs (wa, wb, wc at the nominal inputs).
   const auto spreads = [&](auto ref, const std::vector<std::vector<C>>& wa,

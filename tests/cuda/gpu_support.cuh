@@ -17,8 +17,9 @@
 // combination are only accurate relative to the row). A wrong coefficient or a
 // misplaced sign gives errors of order scale, far above this.
 //
-// Backward passes (and dL/dc above all) are not that well conditioned: they
-// sum terms that cancel. There the suites also pass a per-element `slack`,
+// Backward passes (dL/dc above all) and projections such as the Lorentz
+// egrad2rgrad are not that well conditioned: they sum terms that cancel.
+// There the suites also pass a per-element `slack`,
 // the spread of the scalar path's own results when its inputs move by one or
 // two ulp of the compute type, and allow 8 x slack on top: a GPU result is
 // accepted when it is as close to the CPU's as an ulp-level change of the
@@ -32,6 +33,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -117,6 +120,35 @@ struct RowsOf {
   }
   ConstRow<compute_t<S>> operator()(index_t r) const { return cr(rows[r]); }
 };
+
+// Runs body() with every coordinate of the given row sets scaled by
+// 1 + k eps (k in {-2, ..., 2} at random, seeded by pass), then restores them:
+// the input side of the ulp-spread slack (see the tolerance notes above).
+template <class S, class Body>
+void with_perturbed_rows(std::initializer_list<RowsOf<S>*> sets, int pass, Body body) {
+  using C = compute_t<S>;
+  std::vector<std::vector<std::vector<C>>> saved;
+  std::mt19937_64 rng(900 + static_cast<std::uint64_t>(pass));
+  std::uniform_int_distribution<int> k(-2, 2);
+  const C eps = std::numeric_limits<C>::epsilon();
+  for (auto* set : sets) {
+    saved.push_back(set->rows);
+    for (auto& row : set->rows)
+      for (auto& v : row)
+        v *= C(1) + C(k(rng)) * eps;
+  }
+  body();
+  std::size_t i = 0;
+  for (auto* set : sets)
+    set->rows = saved[i++];
+}
+
+// spread = max(spread, |moved - nominal|), ignoring non-finite differences.
+template <class C>
+void widen_spread(C& spread, C nominal, C moved) {
+  const C diff = std::fabs(moved - nominal);
+  if (std::isfinite(diff)) spread = std::max(spread, diff);
+}
 
 // Points at distance up to max_radius (in curvature units 1/sqrt(c)) from the
 // origin and tangent vectors at them, rounded to storage. Every tenth pair
