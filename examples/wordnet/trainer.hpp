@@ -6,11 +6,12 @@
 // averaged over a batch of edges, minimised by Riemannian SGD. The first `burnin_epochs` epochs
 // run at lr * burnin_lr_factor with negatives drawn by parent degree.
 //
-// Gradients come from the manifold's dist_backward (Euclidean gradient), egrad2rgrad turns them
-// into Riemannian ones, and the step is the reference's: Poincare x - lr*rgrad projected to
-// norm <= max_norm; Lorentz expmap with the tangent step clipped to length 1, then projx;
-// Euclidean x - lr*grad. The optimizer is written here (plain RSGD on the rows a batch touches)
-// because the library's sparse-row optimizer (include/hyperbolic/optim/) was not yet committed.
+// Gradients come from the manifold's dist_backward (Euclidean gradient) and each touched row takes
+// one step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state): the
+// reference's update. Poincare: the retraction x - lr*rgrad, then the reference's clamp to
+// norm <= max_norm; Lorentz: the exponential map with the tangent step clipped to length 1
+// (done by scaling the Euclidean gradient, which egrad2rgrad maps linearly), then projx;
+// Euclidean: x - lr*grad.
 //
 // Determinism: a "sync group" of `sync_batches` consecutive batches is computed against one
 // snapshot of the embedding, spread over the threads; then the coalesced gradient of each batch
@@ -41,6 +42,7 @@
 #include "hyperbolic/manifolds/euclidean.hpp"
 #include "hyperbolic/manifolds/lorentz/lorentz.hpp"
 #include "hyperbolic/manifolds/poincare/poincare_ball.hpp"
+#include "hyperbolic/optim/sgd_row.hpp"
 
 namespace hyperbolic::wordnet_train {
 
@@ -133,16 +135,28 @@ inline std::vector<double> initial_embedding(const TrainConfig& config, std::siz
 template <class M>
 struct Geometry;
 
+// One plain Riemannian SGD step of the library (stateless without momentum).
+template <class M>
+void library_sgd_step(const M& m, optim::StepMap map, Row<double> x, ConstRow<double> egrad,
+                      double lr) noexcept {
+  thread_local std::vector<double> work;
+  work.resize(static_cast<std::size_t>(optim::sgd_work_size(x.size())));
+  optim::SgdHyper<double> h;
+  h.lr = lr;
+  h.policy.step_map = map;
+  std::int64_t steps = 0;
+  optim::sgd_step_row(m, h, x, egrad, Row<double>(), steps,
+                      Row<double>(work.data(), index_t(work.size())));
+}
+
 template <>
 struct Geometry<PoincareBall<double>> {
   static void step(const PoincareBall<double>& m, const TrainConfig& cfg, Row<double> x,
                    Row<double> grad, double lr) noexcept {
-    m.egrad2rgrad(x, grad, grad);
+    library_sgd_step(m, optim::StepMap::retraction, x, grad, lr);
     double norm2 = 0;
-    for (index_t i = 0; i < x.size(); ++i) {
-      x[i] -= lr * grad[i];
+    for (index_t i = 0; i < x.size(); ++i)
       norm2 += x[i] * x[i];
-    }
     const double norm = std::sqrt(norm2);
     if (norm > cfg.max_norm)  // NaN compares false and passes through (checked per epoch)
       for (index_t i = 0; i < x.size(); ++i)
@@ -154,26 +168,28 @@ template <>
 struct Geometry<Lorentz<double>> {
   static void step(const Lorentz<double>& m, const TrainConfig& cfg, Row<double> x,
                    Row<double> grad, double lr) noexcept {
-    m.egrad2rgrad(x, grad, grad);
-    // Tangent step v = -lr * rgrad, its Minkowski length clipped like the reference.
-    double time = grad[0] * grad[0], space = 0;
+    // The tangent step -lr * rgrad has its Minkowski length clipped like the reference's;
+    // egrad2rgrad is linear, so scaling the Euclidean gradient scales the step.
+    thread_local std::vector<double> rgrad;
+    rgrad.resize(static_cast<std::size_t>(x.size()));
+    const Row<double> r(rgrad.data(), x.size());
+    m.egrad2rgrad(x, grad, r);
+    double time = r[0] * r[0], space = 0;
     for (index_t i = 1; i < x.size(); ++i)
-      space += grad[i] * grad[i];
+      space += r[i] * r[i];
     const double length = lr * std::sqrt(std::max(space - time, 0.0));
     const double scale = length > cfg.lorentz_step_clip ? cfg.lorentz_step_clip / length : 1.0;
     for (index_t i = 0; i < x.size(); ++i)
-      grad[i] *= -lr * scale;
-    m.expmap(x, grad, x);
-    m.projx(x, x);
+      grad[i] *= scale;
+    library_sgd_step(m, optim::StepMap::exponential, x, grad, lr);
   }
 };
 
 template <>
 struct Geometry<Euclidean<double>> {
-  static void step(const Euclidean<double>&, const TrainConfig&, Row<double> x, Row<double> grad,
-                   double lr) noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      x[i] -= lr * grad[i];
+  static void step(const Euclidean<double>& m, const TrainConfig&, Row<double> x,
+                   Row<double> grad, double lr) noexcept {
+    library_sgd_step(m, optim::StepMap::exponential, x, grad, lr);
   }
 };
 
