@@ -167,10 +167,10 @@ void BM_dist_backward(benchmark::State& state) {
   });
 }
 
-#define HYP_ROWS_BENCH(fn, M, S) \
-  BENCHMARK(fn<M, S>)                                          \
-      ->Name(#fn "<" #M "," #S ">")                              \
-      ->ArgsProduct({{16, 64, 256}, {1, 4}})                     \
+#define HYP_ROWS_BENCH(fn, M, S)             \
+  BENCHMARK(fn<M, S>)                        \
+      ->Name(#fn "<" #M "," #S ">")          \
+      ->ArgsProduct({{16, 64, 256}, {1, 4}}) \
       ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);

@@ -187,8 +187,8 @@ struct Geometry<Lorentz<double>> {
 
 template <>
 struct Geometry<Euclidean<double>> {
-  static void step(const Euclidean<double>& m, const TrainConfig&, Row<double> x,
-                   Row<double> grad, double lr) noexcept {
+  static void step(const Euclidean<double>& m, const TrainConfig&, Row<double> x, Row<double> grad,
+                   double lr) noexcept {
     library_sgd_step(m, optim::StepMap::exponential, x, grad, lr);
   }
 };

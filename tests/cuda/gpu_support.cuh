@@ -237,8 +237,9 @@ void check_rows(const char* what, const HostBatch<S>& gpu,
       }
     }
   }
-  INFO(std::string(what) << " [" << std::string(cuda::storage_traits<S>::name) << ", d=" << gpu.cols << "] "
-                         << bad << " elements out of tolerance; worst (" << worst << " x tol) at " << where);
+  INFO(std::string(what) << " [" << std::string(cuda::storage_traits<S>::name) << ", d=" << gpu.cols
+                         << "] " << bad << " elements out of tolerance; worst (" << worst
+                         << " x tol) at " << where);
   CHECK(bad == 0);
 }
 
@@ -269,8 +270,8 @@ void check_scalars(const char* what, const std::vector<S>& gpu,
                 std::to_string(want);
     }
   }
-  INFO(std::string(what) << " [" << std::string(cuda::storage_traits<S>::name) << ", d=" << d << "] " << bad
-            << " rows out of tolerance; first at " << where);
+  INFO(std::string(what) << " [" << std::string(cuda::storage_traits<S>::name) << ", d=" << d
+                         << "] " << bad << " rows out of tolerance; first at " << where);
   CHECK(bad == 0);
 }
 

@@ -342,9 +342,9 @@ struct Transp {
         xv += a * w;
         dv += e * w;
       }
-      const auto k = poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
-                                      tile_sum(dd, s.width), tile_sum(xv, s.width),
-                                      tile_sum(dv, s.width));
+      const auto k =
+          poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
+                           tile_sum(dd, s.width), tile_sum(xv, s.width), tile_sum(dv, s.width));
       HYP_LANE_UNROLL
       for (index_t j = s.lane; j < n; j += s.width)
         out.set(r, j, k.v * v(r, j) + k.y * y(r, j) + k.x * x(r, j));
