@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <hyperbolic/nn/hyplora.hpp>
+#include <hyperbolic/manifolds/lorentz/lorentz.hpp>
 #include <hyperbolic/nn/lora.hpp>
 #include <random>
+#include <vector>
 
 #include "finite_difference.hpp"
 
@@ -147,4 +149,35 @@ TEST_CASE_TEMPLATE("HypLoRA adapter: float agrees with double", T, float, double
   // A few dozen roundings of relative size eps each (|x| ~ 3, sinh grows ~e^3).
   const double tol = 200 * std::numeric_limits<T>::epsilon();
   CHECK((Yt.template cast<double>() - Yd).norm() <= tol * Yd.norm());
+}
+
+// The fused forward (radial maps folded into the products) against the
+// definition spelled out with the core's Lorentz primitives row by row:
+// u = expmap0((0, x)), v_s = B A u_s, v = projx(v), z = logmap0(v)_s.
+TEST_CASE("HypLoRA adapter: forward equals the composition of the core's Lorentz maps") {
+  std::mt19937_64 rng(6);
+  for (const double c : {0.05, 1.0, 3.0}) {
+    CAPTURE(c);
+    HypLoraAdapter<double> h(6, 5, 3, 6.0, c, true, rng);
+    h.B = random_matrix(5, 3, 0.8, rng);
+    Matrix<double> X = random_matrix(9, 6, 1.2, rng);
+    X.row(4).setZero();
+    Matrix<double> Y = Matrix<double>::Zero(9, 5);
+    h.forward(X, Y);
+    const hyperbolic::Lorentz<double> m(h.c());
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      std::vector<double> t(7, 0.0), u(7), v(6, 0.0), z(6);
+      for (int j = 0; j < 6; ++j)
+        t[std::size_t(j + 1)] = X(i, j);
+      m.expmap0(hyperbolic::ConstRow<double>(t.data(), 7), hyperbolic::Row<double>(u.data(), 7));
+      for (int o = 0; o < 5; ++o)
+        for (int r = 0; r < 3; ++r)
+          for (int j = 0; j < 6; ++j)
+            v[std::size_t(o + 1)] += h.B(o, r) * h.A(r, j) * u[std::size_t(j + 1)];
+      m.projx(hyperbolic::ConstRow<double>(v.data(), 6), hyperbolic::Row<double>(v.data(), 6));
+      m.logmap0(hyperbolic::ConstRow<double>(v.data(), 6), hyperbolic::Row<double>(z.data(), 6));
+      for (int o = 0; o < 5; ++o)
+        CHECK(Y(i, o) == doctest::Approx(h.scale * z[std::size_t(o + 1)]).epsilon(1e-12));
+    }
+  }
 }

@@ -22,24 +22,12 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
-#include <utility>
 
-#include "../manifolds/lorentz/lorentz.hpp"
+#include "../core/special_functions.hpp"
 #include "curvature_parameter.hpp"
 #include "matrix.hpp"
 
 namespace hyperbolic::nn {
-
-namespace detail {
-template <class T>
-Row<T> row_of(Matrix<T>& m, Eigen::Index i) {
-  return Row<T>(m.data() + i * m.cols(), m.cols());
-}
-template <class T>
-ConstRow<T> row_of(const Matrix<T>& m, Eigen::Index i) {
-  return ConstRow<T>(m.data() + i * m.cols(), m.cols());
-}
-}  // namespace detail
 
 template <class T>
 class HypLoraAdapter {
@@ -75,71 +63,69 @@ class HypLoraAdapter {
     curvature.grad_rho = T(0);
   }
 
-  // Y += s logmap0(LLR(B A, expmap0(X))) row by row; keeps what backward needs.
+  // Y += s logmap0(LLR(B A, expmap0(X))); keeps what backward needs.
+  //
+  // Both maps at the origin are radial, so they fold into the matrix
+  // products as per-row scalars (no Lorentz-layout copies, no per-row passes
+  // beyond two row norms):
+  //   expmap0(x)_s = k x,        k = sinhc_sq(c |x|^2)     (sinh(s|x|) / (s|x|))
+  //   logmap0(v)_s = q v_s,      q = asinhc_sq(c |v_s|^2)  (time from the constraint)
+  // so with P = X A^T (n x r):  H = diag(k) P,  V = H B^T,  Y += s diag(q) V.
+  // tests/nn checks this against the composition of the core's Lorentz
+  // expmap0 / projx / logmap0, and every gradient against finite differences.
   void forward(const Matrix<T>& X, Matrix<T>& Y) {
-    const Eigen::Index n = X.rows(), d = X.cols(), d_out = B.rows();
-    const Lorentz<T> m(c());
-    X_.resize(n, d + 1);  // a leading (ignored) time slot, the layout the core expects
-    X_.col(0).setZero();
-    X_.rightCols(d) = X;
-    U_.resize(n, d + 1);
-    // clang-format off
-    HYP_NN_OMP(omp parallel for if (n > 256))
+    const Eigen::Index n = X.rows();
+    const T c_now = c();
+    X_ = X;
+    xx_ = X_.rowwise().squaredNorm();
+    timed([&] { P_.noalias() = X_ * A.transpose(); });
+    k_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i)
-      m.expmap0(detail::row_of(std::as_const(X_), i), detail::row_of(U_, i));
-    // clang-format on
-    V_.resize(n, d_out + 1);
-    timed([&] {
-      H_.noalias() = U_.rightCols(d) * A.transpose();
-      V_.rightCols(d_out).noalias() = H_ * B.transpose();
-    });
-    Z_.resize(n, d_out + 1);
-    // clang-format off
-    HYP_NN_OMP(omp parallel for if (n > 256))
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Row<T> v = detail::row_of(V_, i);
-      m.projx(ConstRow<T>(v), v);  // time from the constraint <v, v>_L = -1/c
-      m.logmap0(ConstRow<T>(v), detail::row_of(Z_, i));
-    }
-    // clang-format on
-    Y.noalias() += scale * Z_.rightCols(d_out);
+      k_[i] = math::sinhc_sq(c_now * xx_[i]);
+    H_.noalias() = k_.asDiagonal() * P_;
+    timed([&] { V_.noalias() = H_ * B.transpose(); });
+    vv_ = V_.rowwise().squaredNorm();
+    q_.resize(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      q_[i] = math::asinhc_sq(c_now * vv_[i]);
+    Y.noalias() += (scale * q_).asDiagonal() * V_;
   }
 
   // Accumulates dL/dA, dL/dB, dL/drho (if learned) and adds dL/dX into dX.
+  // With g = s dY, w = c|v|^2, w_x = c|x|^2 (primes: d/dw of the scalar maps):
+  //   dV = diag(q) g + diag(2 c q'(w) <v, g>) V,   dL/dc += sum q'(w) |v|^2 <v, g>
+  //   dH = dV B,  dP = diag(k) dH,  a_i = <dH_i, P_i> (= dL/dk_i)
+  //   dA += dP^T X,  dX += dP A + diag(2 c k'(w_x) a) X,  dL/dc += sum k'(w_x) |x|^2 a
   void backward(const Matrix<T>& dY, Matrix<T>& dX) {
-    const Eigen::Index n = dY.rows(), d = A.cols(), d_out = B.rows();
-    const Lorentz<T> m(c());
-    G_.resize(n, d_out + 1);
-    G_.col(0).setZero();
-    G_.rightCols(d_out) = scale * dY;
+    const Eigen::Index n = dY.rows();
+    const T c_now = c();
     T grad_c = T(0);
-    // clang-format off
-    HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
+    Vector<T> vg = (V_.cwiseProduct(dY)).rowwise().sum();
+    Vector<T> coef_g(n), coef_v(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const Row<T> g = detail::row_of(G_, i);
-      const ConstRow<T> v = detail::row_of(std::as_const(V_), i);
-      // In place: the core's backward passes read each g[i] before writing it.
-      grad_c += m.logmap0_backward(v, ConstRow<T>(g), g);
-      grad_c += m.projx_backward(v, ConstRow<T>(g), g);
+      const T w = c_now * vv_[i], slope = math::asinhc_sq_slope(w), vgi = scale * vg[i];
+      coef_g[i] = scale * q_[i];
+      coef_v[i] = T(2) * c_now * slope * vgi;
+      grad_c += slope * vv_[i] * vgi;
     }
-    // clang-format on
-    const auto dV = G_.rightCols(d_out);
-    GU_.resize(n, d + 1);
-    GU_.col(0).setZero();  // A reads only the space coordinates of u
+    dV_.noalias() = coef_g.asDiagonal() * dY;
+    dV_.noalias() += coef_v.asDiagonal() * V_;
     timed([&] {
-      grad_B.noalias() += dV.transpose() * H_;
-      dH_.noalias() = dV * B;
-      grad_A.noalias() += dH_.transpose() * U_.rightCols(d);
-      GU_.rightCols(d).noalias() = dH_ * A;
+      grad_B.noalias() += dV_.transpose() * H_;
+      dH_.noalias() = dV_ * B;
     });
-    // clang-format off
-    HYP_NN_OMP(omp parallel for reduction(+ : grad_c) if (n > 256))
+    Vector<T> coef_x(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const Row<T> g = detail::row_of(GU_, i);
-      grad_c += m.expmap0_backward(detail::row_of(std::as_const(X_), i), ConstRow<T>(g), g);
+      const T a = dH_.row(i).dot(P_.row(i)), slope = math::sinhc_sq_slope(c_now * xx_[i]);
+      coef_x[i] = T(2) * c_now * slope * a;
+      grad_c += slope * xx_[i] * a;
     }
-    // clang-format on
-    dX.noalias() += GU_.rightCols(d);
+    dH_ = k_.asDiagonal() * dH_;  // now dP
+    timed([&] {
+      grad_A.noalias() += dH_.transpose() * X_;
+      dX.noalias() += dH_ * A;
+    });
+    dX.noalias() += coef_x.asDiagonal() * X_;
     curvature.accumulate(grad_c);
   }
 
@@ -156,7 +142,8 @@ class HypLoraAdapter {
     *gemm_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 
-  Matrix<T> X_, U_, H_, V_, Z_, G_, dH_, GU_;
+  Matrix<T> X_, P_, H_, V_, dV_, dH_;
+  Vector<T> xx_, k_, vv_, q_;
 };
 
 }  // namespace hyperbolic::nn

@@ -12,7 +12,8 @@
 #include <string>
 #include <utility>
 
-#include "hyplora.hpp"
+#include "../manifolds/lorentz/lorentz.hpp"
+#include "curvature_parameter.hpp"
 #include "matrix.hpp"
 
 namespace hyperbolic::nn {

@@ -7,6 +7,8 @@
 #include <Eigen/Core>
 #include <random>
 
+#include "../core/row_view.hpp"
+
 // Row loops run on OpenMP threads when the including target links OpenMP.
 #if defined(_OPENMP)
 #define HYP_NN_OMP(directive) _Pragma(#directive)
@@ -29,5 +31,17 @@ void fill_normal(Eigen::PlainObjectBase<Dense>& m, typename Dense::Scalar stddev
   for (Eigen::Index i = 0; i < m.size(); ++i)
     m.data()[i] = static_cast<T>(normal(rng));
 }
+
+namespace detail {
+// Row i of a row-major matrix as the core's row view.
+template <class T>
+Row<T> row_of(Matrix<T>& m, Eigen::Index i) {
+  return Row<T>(m.data() + i * m.cols(), m.cols());
+}
+template <class T>
+ConstRow<T> row_of(const Matrix<T>& m, Eigen::Index i) {
+  return ConstRow<T>(m.data() + i * m.cols(), m.cols());
+}
+}  // namespace detail
 
 }  // namespace hyperbolic::nn
