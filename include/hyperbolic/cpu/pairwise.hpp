@@ -19,6 +19,12 @@
 // high-dimensional points are nearly orthogonal (ratio ~ 1), so only near
 // neighbours take the exact path.
 //
+// The per-entry distance step runs on SIMD registers across each row of the
+// output (xsimd asinh / sqrt); flagged entries are then recomputed singly.
+// Measured side by side on one thread (2048 x 2048, d = 64, f32): Poincare
+// 7.6% -> 43% of the GEMM rate, Lorentz 19% -> 29% (the rule flags more
+// pairs there: hyperboloid rows carry the time coordinate in |x|^2).
+//
 // Allocates O(N + M) for the row norms (not O(N M)).
 
 #include <Eigen/Core>
@@ -110,11 +116,56 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
   else
     o.setZero();
 
+  // The per-entry step, SIMD across a row of out: the distance from the
+  // GEMM-derived q, with the transcendental evaluated on whole registers
+  // (xsimd's asinh and sqrt) - the scalar coefficient function would cost
+  // tens of nanoseconds per entry, more than the GEMM's share. Entries the
+  // rule flags are then recomputed one by one. Curvature 0 (the ball's
+  // Euclidean limit) keeps the scalar loop below.
+  constexpr bool poincare_model = std::is_same_v<M, PoincareBall<T>>;
+  using B = simd::batch<T>;
+  constexpr index_t W = static_cast<index_t>(B::size);
+  const T c = m.c();
+  const bool vector_epilogue = !(lorentz || poincare_model) || c > T(0);
+  const T s = c > T(0) ? math::sqrt(c) : T(1);
+  std::vector<T> by(poincare_model ? ys : 0);  // 1 - c|y|^2
+  for (std::size_t j = 0; j < by.size(); ++j)
+    by[j] = T(1) - c * yy[j];
+
   for_each_row(n, nm * 8, [&](index_t i) {
     T* oi = out.ptr(i);
     const T xi = xx[std::size_t(i)], xf = xfull[std::size_t(i)];
     const T x0 = lorentz ? x.ptr(i)[0] : T(0);
-    for (index_t j = 0; j < nm; ++j) {
+    index_t j = 0;
+    if (vector_epilogue) {
+      const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi), xf_b(xf);
+      for (; j + W <= nm; j += W) {
+        const std::size_t js = static_cast<std::size_t>(j);
+        B q = xi_b + B::load_unaligned(yy.data() + js) - twice * B::load_unaligned(oi + j);
+        if constexpr (lorentz) {
+          const B dt = B(x0) - B::load_unaligned(y0.data() + js);
+          q -= dt * dt;
+        }
+        const auto keep = q >= rule * (xf_b + B::load_unaligned(yfull.data() + js));
+        B r;
+        if constexpr (lorentz)  // (2/s) asinh(s sqrt(q) / 2)
+          r = two_over_s * xsimd::asinh(B(s / T(2)) * xsimd::sqrt(q));
+        else if constexpr (poincare_model)  // (2/s) asinh(s sqrt(q / ((1-c|x|^2)(1-c|y|^2))))
+          r = two_over_s *
+              xsimd::asinh(B(s) *
+                           xsimd::sqrt(q / (B(T(1) - c * xi) * B::load_unaligned(by.data() + js))));
+        else
+          r = xsimd::sqrt(q);
+        r.store_unaligned(oi + j);
+        if (!xsimd::all(keep)) {  // close pairs (and NaN): exact, from the rows
+          alignas(64) T kept[W];
+          xsimd::select(keep, B(T(1)), B(T(0))).store_unaligned(kept);
+          for (index_t l = 0; l < W; ++l)
+            if (kept[l] == T(0)) oi[j + l] = RowKernels<M>::dist(m, x.ptr(i), y.ptr(j + l), d);
+        }
+      }
+    }
+    for (; j < nm; ++j) {
       const T yj = yy[std::size_t(j)];
       T q = xi + yj - T(2) * oi[j];
       if constexpr (lorentz) {
