@@ -46,6 +46,12 @@ TEST_CASE("SentencePiece trains, loads and encodes") {
   CHECK(joined == marker + "the" + marker + "dog" + marker + "sat" + marker + "on" + marker + "a" +
                       marker + "mat");
   CHECK(pieces.encode_ids("the cat").size() >= 2);
+  // decode_ids inverts encode_ids on covered text; bad ids are named.
+  for (const char* text : {"the cat sat on the mat", "a dog and a cat", "the log"})
+    CHECK(pieces.decode_ids(pieces.encode_ids(text)) == text);
+  CHECK(pieces.decode_ids({}).empty());
+  CHECK_THROWS_AS(pieces.decode_ids({0, -1}), std::out_of_range);
+  CHECK_THROWS_AS(pieces.decode_ids({pieces.vocabulary_size()}), std::out_of_range);
 
   CHECK_THROWS_AS(SentencePieceTokenizer((dir / "missing.model").string()), std::runtime_error);
   CHECK_THROWS_AS(train_sentencepiece({}, (dir / "none").string()), std::invalid_argument);

@@ -55,6 +55,20 @@ class SentencePieceTokenizer final : public Tokenizer {
     return ids;
   }
 
+  // Text of a sequence of ids (inverse of encode_ids for text the model covers).
+  // An id outside [0, vocabulary_size()) is an error naming it.
+  std::string decode_ids(const std::vector<int>& ids) const {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (ids[i] < 0 || ids[i] >= vocabulary_size())
+        throw std::out_of_range("SentencePieceTokenizer::decode_ids: id " + std::to_string(ids[i]) +
+                                " at position " + std::to_string(i) + " is outside [0, " +
+                                std::to_string(vocabulary_size()) + ")");
+    std::string text;
+    const auto status = processor_->Decode(ids, &text);
+    if (!status.ok()) throw std::runtime_error("SentencePieceTokenizer: " + status.ToString());
+    return text;
+  }
+
   int vocabulary_size() const { return processor_->GetPieceSize(); }
 
  private:
