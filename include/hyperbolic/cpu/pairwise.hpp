@@ -10,8 +10,10 @@
 // recomputed exactly from the row differences (the batched dist kernel, i.e.
 // the scalar path) when
 //     GEMM-derived |x - y|^2  <  recompute_below * (|x|^2 + |y|^2)
-// (Lorentz: GEMM-derived q = <x - y, x - y>_L below recompute_below times the
-// Euclidean |x|^2 + |y|^2 of the whole rows), and also when it is NaN. Every
+// (Lorentz: GEMM-derived q = <x - y, x - y>_L below recompute_below times
+// |x_s|^2 + |y_s|^2 of the space coordinates, the only part the GEMM forms:
+// the time term (x0 - y0)^2 is computed per entry the same way on both paths),
+// and also when it is NaN. Every
 // entry kept from the GEMM therefore has a relative error in |x - y|^2 of at
 // most (d + 3) eps / recompute_below, and so (the distance is at most linear
 // in |x - y| relative terms) a relative distance error of the same bound;
@@ -22,8 +24,9 @@
 // The per-entry distance step runs on SIMD registers across each row of the
 // output (xsimd asinh / sqrt); flagged entries are then recomputed singly.
 // Measured side by side on one thread (2048 x 2048, d = 64, f32): Poincare
-// 7.6% -> 43% of the GEMM rate, Lorentz 19% -> 29% (the rule flags more
-// pairs there: hyperboloid rows carry the time coordinate in |x|^2).
+// 7.6% -> 43% of the GEMM rate; Lorentz 23% -> 50% with the space-norm
+// rule above (f64: 16% -> 50%). (The CUDA backend still applies the rule with
+// the whole Lorentz rows' norms, which flags more pairs than needed.)
 //
 // Allocates O(N + M) for the row norms (not O(N M)).
 
@@ -92,9 +95,9 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
 
   // Squared norms of the GEMM part and of the whole rows (for the rule).
   const auto xs = static_cast<std::size_t>(n), ys = static_cast<std::size_t>(nm);
-  std::vector<T> xx(xs), yy(ys), xfull(xs), yfull(ys);
+  std::vector<T> xx(xs), yy(ys);
   std::vector<T> y0(lorentz ? ys : 0);  // time coordinates of y, read per entry
-  auto norms = [&](const Rows<const T>& r, std::vector<T>& part, std::vector<T>& full) {
+  auto norms = [&](const Rows<const T>& r, std::vector<T>& part) {
     for_each_row(r.rows(), d, [&](index_t i) {
       const T* p = r.ptr(i);
       const auto [s] = simd::reduce_row<T>(d - first, [&](auto at) {
@@ -102,11 +105,10 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
         return std::array{v * v};
       });
       part[std::size_t(i)] = s;
-      full[std::size_t(i)] = lorentz ? s + p[0] * p[0] : s;
     });
   };
-  norms(x, xx, xfull);
-  norms(y, yy, yfull);
+  norms(x, xx);
+  norms(y, yy);
   for (std::size_t j = 0; j < y0.size(); ++j)
     y0[j] = y.ptr(index_t(j))[0];
 
@@ -134,11 +136,11 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
 
   for_each_row(n, nm * 8, [&](index_t i) {
     T* oi = out.ptr(i);
-    const T xi = xx[std::size_t(i)], xf = xfull[std::size_t(i)];
+    const T xi = xx[std::size_t(i)];
     const T x0 = lorentz ? x.ptr(i)[0] : T(0);
     index_t j = 0;
     if (vector_epilogue) {
-      const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi), xf_b(xf);
+      const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi);
       for (; j + W <= nm; j += W) {
         const std::size_t js = static_cast<std::size_t>(j);
         B q = xi_b + B::load_unaligned(yy.data() + js) - twice * B::load_unaligned(oi + j);
@@ -146,7 +148,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
           const B dt = B(x0) - B::load_unaligned(y0.data() + js);
           q -= dt * dt;
         }
-        const auto keep = q >= rule * (xf_b + B::load_unaligned(yfull.data() + js));
+        const auto keep = q >= rule * (xi_b + B::load_unaligned(yy.data() + js));
         B r;
         if constexpr (lorentz)  // (2/s) asinh(s sqrt(q) / 2)
           r = two_over_s * xsimd::asinh(B(s / T(2)) * xsimd::sqrt(q));
@@ -172,7 +174,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
         const T dt = x0 - y0[std::size_t(j)];
         q -= dt * dt;
       }
-      if (!(q >= recompute_below * (xf + yfull[std::size_t(j)]))) {
+      if (!(q >= recompute_below * (xi + yy[std::size_t(j)]))) {
         oi[j] = RowKernels<M>::dist(m, x.ptr(i), y.ptr(j), d);  // close pair: exact
       } else if constexpr (lorentz) {
         oi[j] = lorentz::dist(m.c(), math::sqrt(q));
