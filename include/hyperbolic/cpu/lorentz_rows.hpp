@@ -19,6 +19,10 @@ struct RowKernels<Lorentz<T>> {
     const T q = minkowski_squared_distance(x, y, d);
     return lorentz::dist(m.c(), math::sqrt(detail::nonnegative(q)));
   }
+  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t), t = sqrt(c <x-y, x-y>_L) / 2.
+  static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
+    return math::sqrt(m.c() * detail::nonnegative(minkowski_squared_distance(x, y, d))) / T(2);
+  }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
     return lorentz::dist0(m.c(), math::sqrt(space_squared_norm(x, d)));
   }

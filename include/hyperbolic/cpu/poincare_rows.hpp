@@ -21,6 +21,17 @@ struct RowKernels<PoincareBall<T>> {
     });
     return poincare::dist(m.c(), xx, yy, math::sqrt(dd));
   }
+  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t), i.e.
+  // t = sqrt(c |x - y|^2 / ((1 - c|x|^2)(1 - c|y|^2))); lets batched dist
+  // evaluate asinh on SIMD registers across rows.
+  static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
+    const auto [xx, yy, dd] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at(x), yi = at(y), di = xi - yi;
+      return std::array{xi * xi, yi * yi, di * di};
+    });
+    const T c = m.c();
+    return math::sqrt(c * dd / ((T(1) - c * xx) * (T(1) - c * yy)));
+  }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
     const auto [xx] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x);
