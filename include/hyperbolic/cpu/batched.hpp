@@ -25,6 +25,29 @@
 
 namespace hyperbolic::cpu {
 
+namespace detail {
+// out[r] = finish(argument(r)) for r in [0, n): argument runs per row (the
+// row reductions and a few flops), finish (one transcendental) runs on SIMD
+// registers across blocks of 16 rows - per row it would cost more than
+// moving a row of 64 floats. Threads take whole blocks.
+template <class T, class Argument, class Finish>
+void blocked_rows(index_t n, index_t d, std::span<T> out, Argument argument, Finish finish) {
+  using B = simd::batch<T>;
+  constexpr index_t block = 16, lanes = static_cast<index_t>(B::size);
+  static_assert(block % lanes == 0);
+  for_each_row((n + block - 1) / block, d * block, [&](index_t b) {
+    const index_t r0 = b * block, count = std::min(block, n - r0);
+    alignas(64) T t[block] = {};
+    for (index_t k = 0; k < count; ++k)
+      t[k] = argument(r0 + k);
+    for (index_t k = 0; k < block; k += lanes)
+      finish(B::load_aligned(t + k)).store_aligned(t + k);
+    for (index_t k = 0; k < count; ++k)
+      out[std::size_t(r0 + k)] = t[k];
+  });
+}
+}  // namespace detail
+
 template <class M>
 using S = typename M::scalar;
 
@@ -39,24 +62,13 @@ void dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, std::span<S<M>> ou
                                         {detail::len("out", out)});
   const index_t d = x.cols();
   if constexpr (requires { K::dist_asinh_argument(m, x.ptr(0), y.ptr(0), d); }) {
-    // Blocks of 16 rows: the row reductions one row at a time, then asinh on
-    // SIMD registers across the block (the scalar asinh per row cost more than
-    // moving a row of 64 floats). Curvature 0 takes the row kernel below.
+    // The transcendental step on SIMD registers across rows (see
+    // detail::blocked_rows); curvature 0 takes the row kernel below.
     if (m.c() > T(0)) {
-      using B = simd::batch<T>;
-      constexpr index_t block = 16, lanes = static_cast<index_t>(B::size);
-      static_assert(block % lanes == 0);
       const T two_over_s = T(2) / math::sqrt(m.c());
-      for_each_row((n + block - 1) / block, d * block, [&](index_t b) {
-        const index_t r0 = b * block, count = std::min(block, n - r0);
-        alignas(64) T t[block] = {};
-        for (index_t k = 0; k < count; ++k)
-          t[k] = K::dist_asinh_argument(m, x.ptr(r0 + k), y.ptr(r0 + k), d);
-        for (index_t k = 0; k < block; k += lanes)
-          (B(two_over_s) * xsimd::asinh(B::load_aligned(t + k))).store_aligned(t + k);
-        for (index_t k = 0; k < count; ++k)
-          out[std::size_t(r0 + k)] = t[k];
-      });
+      detail::blocked_rows<T>(
+          n, d, out, [&](index_t r) { return K::dist_asinh_argument(m, x.ptr(r), y.ptr(r), d); },
+          [&](auto t) { return decltype(t)(two_over_s) * xsimd::asinh(t); });
       return;
     }
   }
@@ -74,8 +86,22 @@ requires requires(const M& mm) {
 }
 void dist0(const M& m, Rows<const S<M>> x, std::span<S<M>> out) {
   using K = RowKernels<M>;
+  using T = S<M>;
   const index_t n = detail::check_batch("dist0", {detail::in("x", x)}, {detail::len("out", out)});
   const index_t d = x.cols();
+  if constexpr (requires { K::dist0_argument(m, x.ptr(0), d); }) {
+    if (m.c() > T(0)) {  // ball: (2/s) artanh(s|x|); hyperboloid: (1/s) asinh(s|x_s|)
+      const T s = math::sqrt(m.c());
+      const auto argument = [&](index_t r) { return K::dist0_argument(m, x.ptr(r), d); };
+      if constexpr (std::is_same_v<M, PoincareBall<T>>)
+        detail::blocked_rows<T>(n, d, out, argument,
+                                [&](auto t) { return decltype(t)(T(2) / s) * xsimd::atanh(t); });
+      else
+        detail::blocked_rows<T>(n, d, out, argument,
+                                [&](auto t) { return decltype(t)(T(1) / s) * xsimd::asinh(t); });
+      return;
+    }
+  }
   for_each_row(n, d, [&](index_t i) {
     if constexpr (requires { K::dist0(m, x.ptr(i), d); })
       out[i] = K::dist0(m, x.ptr(i), d);

@@ -23,6 +23,10 @@ struct RowKernels<Lorentz<T>> {
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
     return math::sqrt(m.c() * detail::nonnegative(minkowski_squared_distance(x, y, d))) / T(2);
   }
+  // For c > 0: s|x_s| (dist0 = (1/s) asinh(s|x_s|)).
+  static T dist0_argument(const M& m, const T* x, index_t d) noexcept {
+    return math::sqrt(m.c() * space_squared_norm(x, d));
+  }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
     return lorentz::dist0(m.c(), math::sqrt(space_squared_norm(x, d)));
   }

@@ -32,6 +32,10 @@ struct RowKernels<PoincareBall<T>> {
     const T c = m.c();
     return math::sqrt(c * dd / ((T(1) - c * xx) * (T(1) - c * yy)));
   }
+  // For c > 0: s|x| (dist0 = (2/s) artanh(s|x|)).
+  static T dist0_argument(const M& m, const T* x, index_t d) noexcept {
+    return math::sqrt(m.c() * squared_norm(x, d));
+  }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
     const auto [xx] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x);
