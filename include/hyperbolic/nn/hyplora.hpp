@@ -100,24 +100,25 @@ class HypLoraAdapter {
     const Eigen::Index n = dY.rows();
     const T c_now = c();
     T grad_c = T(0);
-    Vector<T> vg = (V_.cwiseProduct(dY)).rowwise().sum();
-    Vector<T> coef_g(n), coef_v(n);
+    vg_.noalias() = V_.cwiseProduct(dY).rowwise().sum();
+    coef_g_.resize(n);
+    coef_v_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const T w = c_now * vv_[i], slope = math::asinhc_sq_slope(w), vgi = scale * vg[i];
-      coef_g[i] = scale * q_[i];
-      coef_v[i] = T(2) * c_now * slope * vgi;
+      const T w = c_now * vv_[i], slope = math::asinhc_sq_slope(w), vgi = scale * vg_[i];
+      coef_g_[i] = scale * q_[i];
+      coef_v_[i] = T(2) * c_now * slope * vgi;
       grad_c += slope * vv_[i] * vgi;
     }
-    dV_.noalias() = coef_g.asDiagonal() * dY;
-    dV_.noalias() += coef_v.asDiagonal() * V_;
+    dV_.noalias() = coef_g_.asDiagonal() * dY;
+    dV_.noalias() += coef_v_.asDiagonal() * V_;
     timed([&] {
       grad_B.noalias() += dV_.transpose() * H_;
       dH_.noalias() = dV_ * B;
     });
-    Vector<T> coef_x(n);
+    coef_x_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {
       const T a = dH_.row(i).dot(P_.row(i)), slope = math::sinhc_sq_slope(c_now * xx_[i]);
-      coef_x[i] = T(2) * c_now * slope * a;
+      coef_x_[i] = T(2) * c_now * slope * a;
       grad_c += slope * xx_[i] * a;
     }
     dH_ = k_.asDiagonal() * dH_;  // now dP
@@ -125,7 +126,7 @@ class HypLoraAdapter {
       grad_A.noalias() += dH_.transpose() * X_;
       dX.noalias() += dH_ * A;
     });
-    dX.noalias() += coef_x.asDiagonal() * X_;
+    dX.noalias() += coef_x_.asDiagonal() * X_;
     curvature.accumulate(grad_c);
   }
 
@@ -143,7 +144,8 @@ class HypLoraAdapter {
   }
 
   Matrix<T> X_, P_, H_, V_, dV_, dH_;
-  Vector<T> xx_, k_, vv_, q_;
+  Vector<T> xx_, k_, vv_, q_;                // per row, kept from forward
+  Vector<T> vg_, coef_g_, coef_v_, coef_x_;  // backward scratch, reused across calls
 };
 
 }  // namespace hyperbolic::nn
