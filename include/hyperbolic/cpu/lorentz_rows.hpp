@@ -19,9 +19,10 @@ struct RowKernels<Lorentz<T>> {
     const T q = minkowski_squared_distance(x, y, d);
     return lorentz::dist(m.c(), math::sqrt(detail::nonnegative(q)));
   }
-  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t), t = sqrt(c <x-y, x-y>_L) / 2.
+  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t) (batched dist).
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
-    return math::sqrt(m.c() * detail::nonnegative(minkowski_squared_distance(x, y, d))) / T(2);
+    return lorentz::dist_asinh_argument(m.c(),
+                                        detail::nonnegative(minkowski_squared_distance(x, y, d)));
   }
   // For c > 0: s|x_s| (dist0 = (1/s) asinh(s|x_s|)).
   static T dist0_argument(const M& m, const T* x, index_t d) noexcept {

@@ -143,12 +143,13 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
       const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi);
       for (; j + W <= nm; j += W) {
         const std::size_t js = static_cast<std::size_t>(j);
-        B q = xi_b + B::load_unaligned(yy.data() + js) - twice * B::load_unaligned(oi + j);
+        const B yj = B::load_unaligned(yy.data() + js);
+        B q = xi_b + yj - twice * B::load_unaligned(oi + j);
         if constexpr (lorentz) {
           const B dt = B(x0) - B::load_unaligned(y0.data() + js);
           q -= dt * dt;
         }
-        const auto keep = q >= rule * (xi_b + B::load_unaligned(yy.data() + js));
+        const auto keep = q >= rule * (xi_b + yj);
         B r;
         if constexpr (lorentz)  // (2/s) asinh(s sqrt(q) / 2)
           r = two_over_s * xsimd::asinh(B(s / T(2)) * xsimd::sqrt(q));

@@ -21,16 +21,13 @@ struct RowKernels<PoincareBall<T>> {
     });
     return poincare::dist(m.c(), xx, yy, math::sqrt(dd));
   }
-  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t), i.e.
-  // t = sqrt(c |x - y|^2 / ((1 - c|x|^2)(1 - c|y|^2))); lets batched dist
-  // evaluate asinh on SIMD registers across rows.
+  // For c > 0: t with dist = (2 / sqrt(c)) asinh(t) (batched dist).
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
     const auto [xx, yy, dd] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x), yi = at(y), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di};
     });
-    const T c = m.c();
-    return math::sqrt(c * dd / ((T(1) - c * xx) * (T(1) - c * yy)));
+    return poincare::dist_asinh_argument(m.c(), xx, yy, dd);
   }
   // For c > 0: s|x| (dist0 = (2/s) artanh(s|x|)).
   static T dist0_argument(const M& m, const T* x, index_t d) noexcept {

@@ -23,7 +23,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../core/special_functions.hpp"
+#include "../manifolds/lorentz/coefficients.hpp"
 #include "curvature_parameter.hpp"
 #include "matrix.hpp"
 
@@ -68,8 +68,8 @@ class HypLoraAdapter {
   // Both maps at the origin are radial, so they fold into the matrix
   // products as per-row scalars (no Lorentz-layout copies, no per-row passes
   // beyond two row norms):
-  //   expmap0(x)_s = k x,        k = sinhc_sq(c |x|^2)     (sinh(s|x|) / (s|x|))
-  //   logmap0(v)_s = q v_s,      q = asinhc_sq(c |v_s|^2)  (time from the constraint)
+  //   expmap0(x)_s = k x,   k = lorentz::expmap0_space(c, |x|^2)  (sinh(s|x|) / (s|x|))
+  //   logmap0(v)_s = q v_s, q = lorentz::logmap0(c, |v_s|^2)      (time from the constraint)
   // so with P = X A^T (n x r):  H = diag(k) P,  V = H B^T,  Y += s diag(q) V.
   // tests/nn checks this against the composition of the core's Lorentz
   // expmap0 / projx / logmap0, and every gradient against finite differences.
@@ -81,21 +81,22 @@ class HypLoraAdapter {
     timed([&] { P_.noalias() = X_ * A.transpose(); });
     k_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i)
-      k_[i] = math::sinhc_sq(c_now * xx_[i]);
+      k_[i] = lorentz::expmap0_space(c_now, xx_[i]);
     H_.noalias() = k_.asDiagonal() * P_;
     timed([&] { V_.noalias() = H_ * B.transpose(); });
     vv_ = V_.rowwise().squaredNorm();
     q_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i)
-      q_[i] = math::asinhc_sq(c_now * vv_[i]);
+      q_[i] = lorentz::logmap0(c_now, vv_[i]);
     Y.noalias() += (scale * q_).asDiagonal() * V_;
   }
 
   // Accumulates dL/dA, dL/dB, dL/drho (if learned) and adds dL/dX into dX.
-  // With g = s dY, w = c|v|^2, w_x = c|x|^2 (primes: d/dw of the scalar maps):
-  //   dV = diag(q) g + diag(2 c q'(w) <v, g>) V,   dL/dc += sum q'(w) |v|^2 <v, g>
+  // With g = s dY and the scalar maps' partial derivatives from the core's
+  // coefficient functions on dual numbers (q_c = dq/dc, q_vv = dq/d|v|^2, ...):
+  //   dV = diag(q) g + diag(2 q_vv <v, g>) V,   dL/dc += sum q_c <v, g>
   //   dH = dV B,  dP = diag(k) dH,  a_i = <dH_i, P_i> (= dL/dk_i)
-  //   dA += dP^T X,  dX += dP A + diag(2 c k'(w_x) a) X,  dL/dc += sum k'(w_x) |x|^2 a
+  //   dA += dP^T X,  dX += dP A + diag(2 k_xx a) X,  dL/dc += sum k_c a
   void backward(const Matrix<T>& dY, Matrix<T>& dX) {
     const Eigen::Index n = dY.rows();
     const T c_now = c();
@@ -104,10 +105,12 @@ class HypLoraAdapter {
     coef_g_.resize(n);
     coef_v_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const T w = c_now * vv_[i], slope = math::asinhc_sq_slope(w), vgi = scale * vg_[i];
+      const Partials q =
+          lorentz::logmap0(Partials::variable(c_now, 0), Partials::variable(vv_[i], 1));
+      const T vgi = scale * vg_[i];
       coef_g_[i] = scale * q_[i];
-      coef_v_[i] = T(2) * c_now * slope * vgi;
-      grad_c += slope * vv_[i] * vgi;
+      coef_v_[i] = T(2) * q.d[1] * vgi;
+      grad_c += q.d[0] * vgi;
     }
     dV_.noalias() = coef_g_.asDiagonal() * dY;
     dV_.noalias() += coef_v_.asDiagonal() * V_;
@@ -117,9 +120,11 @@ class HypLoraAdapter {
     });
     coef_x_.resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const T a = dH_.row(i).dot(P_.row(i)), slope = math::sinhc_sq_slope(c_now * xx_[i]);
-      coef_x_[i] = T(2) * c_now * slope * a;
-      grad_c += slope * xx_[i] * a;
+      const Partials k =
+          lorentz::expmap0_space(Partials::variable(c_now, 0), Partials::variable(xx_[i], 1));
+      const T a = dH_.row(i).dot(P_.row(i));
+      coef_x_[i] = T(2) * k.d[1] * a;
+      grad_c += k.d[0] * a;
     }
     dH_ = k_.asDiagonal() * dH_;  // now dP
     timed([&] {
@@ -142,6 +147,8 @@ class HypLoraAdapter {
     f();
     *gemm_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+
+  using Partials = Dual<T, 2>;  // (d/dc, d/d|row|^2) of a per-row scalar map
 
   Matrix<T> X_, P_, H_, V_, dV_, dH_;
   Vector<T> xx_, k_, vv_, q_;                // per row, kept from forward

@@ -26,6 +26,13 @@ HYP_HD_INLINE S dist(S c, S n_diff) {
   return n_diff * asinhc_sq(c * n_diff * n_diff / S(4));
 }
 
+// For c > 0 the same distance is (2/s) asinh(t), t = s sqrt(<x-y, x-y>_L) / 2
+// (split for batched callers that evaluate asinh on SIMD registers).
+template <class S>
+HYP_HD_INLINE S dist_asinh_argument(S c, S q) {
+  return math::sqrt(c * q) / S(2);
+}
+
 // d(o, x) = (1/s) asinh(s |x_space|).
 template <class S>
 HYP_HD_INLINE S dist0(S c, S n_space) {
@@ -86,9 +93,14 @@ template <class S>
 struct Radial {
   S time, space;
 };
+// The space factor alone (no cosh), for callers that drop the time coordinate.
+template <class S>
+HYP_HD_INLINE S expmap0_space(S c, S ww) {
+  return sinhc_sq(c * ww);
+}
 template <class S>
 HYP_HD_INLINE Radial<S> expmap0(S c, S ww) {
-  return {cosh_sq(c * ww) / math::sqrt(c), sinhc_sq(c * ww)};
+  return {cosh_sq(c * ww) / math::sqrt(c), expmap0_space(c, ww)};
 }
 
 struct Logmap0 {
