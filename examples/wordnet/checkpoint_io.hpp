@@ -77,7 +77,8 @@ struct Checkpoint {
 };
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
-inline constexpr std::uint32_t checkpoint_version = 1;
+// Version 2 added the lr schedule; version 1 files (no schedule) still load.
+inline constexpr std::uint32_t checkpoint_version = 2;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(static_cast<std::uint32_t>(c.model));
@@ -94,9 +95,12 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.init_range);
   w.put(c.max_norm);
   w.put(c.lorentz_step_clip);
+  w.put(c.lr_decay_start);
+  w.put(c.lr_decay_end);
+  w.put(c.lr_final_factor);
 }
 
-inline TrainConfig get_config(ByteReader& r) {
+inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
   TrainConfig c;
   const auto model = r.get<std::uint32_t>();
   if (model > 2) throw std::runtime_error("checkpoint: unknown model " + std::to_string(model));
@@ -114,6 +118,11 @@ inline TrainConfig get_config(ByteReader& r) {
   c.init_range = r.get<double>();
   c.max_norm = r.get<double>();
   c.lorentz_step_clip = r.get<double>();
+  if (version >= 2) {
+    c.lr_decay_start = r.get<std::uint32_t>();
+    c.lr_decay_end = r.get<std::uint32_t>();
+    c.lr_final_factor = r.get<double>();
+  }
   return c;
 }
 
@@ -171,8 +180,8 @@ inline Checkpoint read_checkpoint(const std::string& path) {
   if (std::memcmp(magic, checkpoint_magic, sizeof magic) != 0)
     throw std::runtime_error(source + ": not a trainer checkpoint (bad magic)");
   const auto version = header.get<std::uint32_t>();
-  if (version != checkpoint_version)
-    throw std::runtime_error(source + ": version " + std::to_string(version) + ", expected " +
+  if (version < 1 || version > checkpoint_version)
+    throw std::runtime_error(source + ": version " + std::to_string(version) + ", expected 1 to " +
                              std::to_string(checkpoint_version));
   header.get<std::uint32_t>();
   const auto size = header.get<std::uint64_t>();
@@ -186,7 +195,7 @@ inline Checkpoint read_checkpoint(const std::string& path) {
     throw std::runtime_error(source + ": checksum mismatch (corrupt file)");
   ByteReader r(std::span<const char>(bytes).subspan(header_bytes), source);
   Checkpoint ck;
-  ck.config = get_config(r);
+  ck.config = get_config(r, version);
   ck.graph_fingerprint = r.get<std::uint64_t>();
   ck.node_count = r.get<std::uint64_t>();
   ck.epochs_done = r.get<std::uint32_t>();
@@ -203,12 +212,11 @@ inline Checkpoint read_checkpoint(const std::string& path) {
   return ck;
 }
 
-// Throws naming the first field where a checkpoint's config differs from the requested one.
-inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig& asked) {
-  ByteWriter a, b;
-  put_config(a, saved);
-  put_config(b, asked);
-  if (a.bytes == b.bytes) return;
+// Throws naming the first field where a checkpoint's config differs from the requested one in a
+// way that changes the first `epochs_done` epochs. The lr schedule may differ as long as it gives
+// the same lr for every epoch already trained: a finished run can be resumed with annealing.
+inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig& asked,
+                                    std::uint32_t epochs_done) {
   std::string diff;
   auto check = [&](const char* name, auto x, auto y) {
     if (x != y && diff.empty())
@@ -229,6 +237,11 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   check("init range", saved.init_range, asked.init_range);
   check("max norm", saved.max_norm, asked.max_norm);
   check("lorentz step clip", saved.lorentz_step_clip, asked.lorentz_step_clip);
+  for (std::uint32_t e = 0; e < epochs_done && diff.empty(); ++e)
+    if (saved.lr_at(e) != asked.lr_at(e))
+      diff = "lr schedule (epoch " + std::to_string(e) + " was trained at lr " +
+             std::to_string(saved.lr_at(e)) + ", asked " + std::to_string(asked.lr_at(e)) + ")";
+  if (diff.empty()) return;
   throw std::runtime_error("resume: the checkpoint was trained with a different " + diff);
 }
 

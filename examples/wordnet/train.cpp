@@ -124,7 +124,7 @@ int run(const Options& o) {
     if (o.checkpoint.empty()) throw std::runtime_error("--resume needs --checkpoint PATH");
     if (std::filesystem::exists(o.checkpoint)) {
       wt::Checkpoint ck = wt::read_checkpoint(o.checkpoint);
-      wt::require_same_trajectory(ck.config, config);
+      wt::require_same_trajectory(ck.config, config, ck.epochs_done);
       if (ck.graph_fingerprint != fingerprint || ck.node_count != g.node_count())
         throw std::runtime_error("resume: checkpoint '" + o.checkpoint +
                                  "' was trained on a different graph");
@@ -300,6 +300,13 @@ int main(int argc, char** argv) {
   app.add_option("--lr", o.config.lr, "learning rate")->capture_default_str();
   app.add_option("--epochs", o.epochs, "total epochs (burn-in included)")->capture_default_str();
   app.add_option("--burnin", o.config.burnin_epochs, "burn-in epochs")->capture_default_str();
+  app.add_option("--lr-decay-start", o.config.lr_decay_start,
+                 "anneal: lr factor falls linearly from 1 at this epoch ...")
+      ->capture_default_str();
+  app.add_option("--lr-decay-end", o.config.lr_decay_end, "... to --lr-final-factor at this epoch")
+      ->capture_default_str();
+  app.add_option("--lr-final-factor", o.config.lr_final_factor, "lr factor at and after the end")
+      ->capture_default_str();
   app.add_option("--burnin-lr-factor", o.config.burnin_lr_factor, "lr multiplier in burn-in")
       ->capture_default_str();
   app.add_option("--negatives", o.config.negatives, "negatives per edge")->capture_default_str();

@@ -80,6 +80,23 @@ struct TrainConfig {
   double init_range = 1e-4;        // coordinates uniform in [-init_range, init_range]
   double max_norm = 1 - 1e-5;      // Poincare: the reference's boundary clamp
   double lorentz_step_clip = 1.0;  // Lorentz: the reference's norm_clip on the tangent step
+  // Annealing after burn-in: the lr factor falls linearly from 1 at epoch lr_decay_start to
+  // lr_final_factor at lr_decay_end and stays there; off while lr_decay_end <= lr_decay_start.
+  // A smaller step at the end settles the nodes that the full-size step keeps moving.
+  std::uint32_t lr_decay_start = 0;
+  std::uint32_t lr_decay_end = 0;
+  double lr_final_factor = 1.0;
+
+  bool lr_decays() const { return lr_decay_end > lr_decay_start; }
+
+  // The learning rate of an epoch (burn-in, then the schedule).
+  double lr_at(std::uint32_t epoch) const {
+    if (epoch < burnin_epochs) return lr * burnin_lr_factor;
+    if (!lr_decays() || epoch <= lr_decay_start) return lr;
+    if (epoch >= lr_decay_end) return lr * lr_final_factor;
+    const double t = double(epoch - lr_decay_start) / double(lr_decay_end - lr_decay_start);
+    return lr * (1.0 + (lr_final_factor - 1.0) * t);
+  }
 
   std::size_t row_size() const { return model == Model::lorentz ? dim + 1 : dim; }
 
@@ -95,6 +112,8 @@ struct TrainConfig {
     if (sync_batches == 0) fail("sync_batches must be positive");
     if (!(init_range > 0)) fail("init range must be positive");
     if (!(max_norm > 0 && max_norm < 1)) fail("max_norm must be in (0, 1)");
+    if (lr_decays() && !(lr_final_factor > 0 && std::isfinite(lr_final_factor)))
+      fail("lr final factor must be positive, got " + std::to_string(lr_final_factor));
   }
 };
 
@@ -427,7 +446,7 @@ class Trainer {
     const std::size_t n_batches = batches_per_epoch();
     const std::size_t group = config_.sync_batches;
     const std::size_t a = config_.row_size();
-    const double lr = config_.lr * (in_burnin(epoch) ? config_.burnin_lr_factor : 1.0);
+    const double lr = config_.lr_at(epoch);
     const unsigned t_count =
         static_cast<unsigned>(std::min<std::size_t>(threads_, std::max<std::size_t>(group, 1)));
     while (buffers_.size() < group)

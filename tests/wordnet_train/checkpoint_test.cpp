@@ -74,7 +74,7 @@ TEST_CASE("resuming from a checkpoint continues exactly") {
     CHECK(ck.train_seconds == 1.5);
     CHECK(ck.history_json == R"([{"epoch":2}])");
     CHECK(ck.graph_fingerprint == fingerprint);
-    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, config));
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, config, ck.epochs_done));
     // A different thread count may resume: the trajectory depends on sync_batches only.
     wt::Trainer resumed(ck.config, tree.node_count, tree.closure, 1);
     resumed.restore(ck.epochs_done, std::move(ck.embedding));
@@ -86,6 +86,54 @@ TEST_CASE("resuming from a checkpoint continues exactly") {
     CHECK(a == b);
     std::filesystem::remove(path);
   }
+}
+
+TEST_CASE("an lr schedule can be added on resume when it leaves the trained epochs unchanged") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  wt::TrainConfig annealed = config_for(wt::Model::poincare);
+  annealed.lr_decay_start = 4;
+  annealed.lr_decay_end = 6;
+  annealed.lr_final_factor = 0.1;
+  CHECK(annealed.lr_at(0) == doctest::Approx(annealed.lr * annealed.burnin_lr_factor));
+  CHECK(annealed.lr_at(4) == annealed.lr);
+  CHECK(annealed.lr_at(5) == doctest::Approx(0.55 * annealed.lr).epsilon(1e-15));
+  CHECK(annealed.lr_at(6) == doctest::Approx(0.1 * annealed.lr).epsilon(1e-15));
+  CHECK(annealed.lr_at(100) == doctest::Approx(0.1 * annealed.lr).epsilon(1e-15));
+
+  // Uninterrupted annealed run vs. a constant-lr run checkpointed after 4 epochs and resumed
+  // with the schedule: the same embedding, bit for bit.
+  wt::Trainer uninterrupted(annealed, tree.node_count, tree.closure, 2);
+  for (int e = 0; e < 8; ++e)
+    uninterrupted.run_epoch();
+  const std::string path = temp_path("anneal.ckpt");
+  {
+    wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 4; ++e)
+      plain.run_epoch();
+    wt::write_checkpoint(path, snapshot(plain, fingerprint));
+  }
+  wt::Checkpoint ck = wt::read_checkpoint(path);
+  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, annealed, ck.epochs_done));
+  wt::Trainer resumed(annealed, tree.node_count, tree.closure, 1);
+  resumed.restore(ck.epochs_done, std::move(ck.embedding));
+  for (int e = 4; e < 8; ++e)
+    resumed.run_epoch();
+  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+  CHECK(a == b);
+  // The annealing changed the result (otherwise the test above proves nothing).
+  wt::Trainer constant(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
+  for (int e = 0; e < 8; ++e)
+    constant.run_epoch();
+  const std::vector<double> c(constant.embedding().begin(), constant.embedding().end());
+  CHECK(a != c);
+
+  // A schedule that would have changed an epoch already trained is refused, naming the epoch.
+  annealed.lr_decay_start = 2;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), annealed, 4),
+                       doctest::Contains("lr schedule (epoch 3"), std::runtime_error);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused") {
@@ -118,7 +166,7 @@ TEST_CASE("corrupt, truncated and foreign checkpoints are refused") {
 
   auto other = config_for(wt::Model::poincare);
   other.lr = 0.5;
-  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), other),
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), other, 1),
                        doctest::Contains("lr (checkpoint 1"), std::runtime_error);
   CHECK_THROWS_WITH_AS(trainer.restore(1, std::vector<double>(3)), doctest::Contains("3 values"),
                        std::invalid_argument);
