@@ -88,7 +88,7 @@ void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int 
               F launch) {
   const index_t d = state.range(0), n = rows_for<S>(d);
   // Second argument: coordinates per lane of the row tiles (launch_shape.cuh),
-  // so that the default and one-lane-per-coordinate run side by side.
+  // so that tile shapes run side by side.
   const int saved_lane_elements = hc::row_elements_per_lane();
   hc::row_elements_per_lane() = static_cast<int>(state.range(1));
   std::vector<hc::DeviceBuffer<S>> bufs;
@@ -170,7 +170,7 @@ void BM_dist_backward(benchmark::State& state) {
 #define HYP_ROWS_BENCH(fn, M, S)             \
   BENCHMARK(fn<M, S>)                        \
       ->Name(#fn "<" #M "," #S ">")          \
-      ->ArgsProduct({{16, 64, 256}, {1, 4}}) \
+      ->ArgsProduct({{16, 64, 256}, {4, 8, 16}}) \
       ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);
@@ -199,7 +199,10 @@ void BM_pairwise(benchmark::State& state) {
   fill_points(m, xv, 1.0f);
   hc::CublasHandle handle;
   EventTimer t;
-  auto call = [&] { hc::pairwise_dist<M, T>(handle, m, xv, xv, ov); };
+  hc::DeviceBuffer<unsigned long long> flagged(1);
+  hc::PairwiseOptions options;
+  options.flagged_count = flagged.data();
+  auto call = [&] { hc::pairwise_dist<M, T>(handle, m, xv, xv, ov, options); };
   auto gemm = [&] {
     HYP_CUDA_CHECK(hc::detail::gemm_xyt(handle, int(n), int(n), int(d), x.data(), int(d), x.data(),
                                         int(d), out.data(), int(n)));
@@ -213,6 +216,8 @@ void BM_pairwise(benchmark::State& state) {
   state.counters["pairs/s"] = double(n) * double(n) / tp;
   state.counters["gemm_GFLOP/s"] = 2.0 * double(n) * double(n) * double(d) / tg * 1e-9;
   state.counters["gemm_share"] = tg / tp;
+  // Share of the pairs the exactness rule sent to the exact path.
+  state.counters["flagged"] = double(flagged.download()[0]) / (double(n) * double(n));
 }
 BENCHMARK(BM_pairwise<PoincareBall<float>>)
     ->Name("BM_pairwise<PoincareBall<float>>")

@@ -25,8 +25,7 @@
 // output (xsimd asinh / sqrt); flagged entries are then recomputed singly.
 // Measured side by side on one thread (2048 x 2048, d = 64, f32): Poincare
 // 7.6% -> 43% of the GEMM rate; Lorentz 23% -> 50% with the space-norm
-// rule above (f64: 16% -> 50%). (The CUDA backend still applies the rule with
-// the whole Lorentz rows' norms, which flags more pairs than needed.)
+// rule above (f64: 16% -> 50%). The CUDA backend applies the same rule.
 //
 // Allocates O(N + M) for the row norms (not O(N M)).
 

@@ -2,13 +2,18 @@
 // All pairwise distances between the rows of X (n x d) and Y (m x d):
 // out (n x m) = dist(x_i, y_j).
 //
-// 1. per-row norms (one row-kernel pass over X and over Y): the model's
-//    quadratic form q (|x|^2 or <x, x>_L) and the Euclidean |x|^2;
+// 1. per-row squared norms (one row-kernel pass over X and over Y) of the
+//    coordinates the GEMM forms: all of them, or the Lorentz space part;
 // 2. G = X Y^T by cuBLAS GEMM, written straight into `out` (FP32/FP64
 //    "pedantic" compute: never TF32, whatever the handle's math mode);
-// 3. an elementwise epilogue turns G into dd = q(x) + q(y) - 2 b(x, y) and the
-//    distance (the core's coefficient function), and lists the pairs that
-//    the exactness rule (exactness_rule.cuh) rejects;
+//    Lorentz: over the space coordinates only;
+// 3. an elementwise epilogue turns G into dd = |x|^2 + |y|^2 - 2 G (Lorentz:
+//    minus (x0 - y0)^2, formed per pair like the CPU backend) and the distance
+//    (the core's coefficient function), and lists the pairs that the
+//    exactness rule (exactness_rule.cuh) rejects against |x|^2 + |y|^2 of the
+//    GEMM's coordinates (cpu/pairwise.hpp explains why the Lorentz time term
+//    needs no share of the bound; with the whole rows' norms every pair of
+//    points near the origin was flagged, 0.05 of the GEMM rate on an H200);
 // 4. a second kernel recomputes the listed pairs from the row differences,
 //    one warp per pair, as the batched `dist` does.
 // The list has a bounded capacity; a pair that finds it full is recomputed
@@ -60,27 +65,22 @@ inline index_t flagged_capacity(index_t n, index_t m) {
   return all < bounded ? all : bounded;
 }
 
-template <class M, class T>
+// Squared norm of the coordinates [first, cols) of each row.
+template <class T>
 struct RowNorms {
   InRows<T> x;
-  T* q;  // model quadratic form
-  T* e;  // Euclidean squared norm
-  index_t cols;
+  T* e;
+  index_t first, cols;
   __device__ void operator()(RowSlot s) const {
     const index_t r = s.row, n = s.end(cols);
-    T qq(0), ee(0);
+    T ee(0);
     HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const T a = x(r, j), a2 = a * a;
-      ee += a2;
-      qq += model_v<M> == Model::lorentz ? time_sign<T>(j) * a2 : a2;
+    for (index_t j = first + s.lane; j < n; j += s.width) {
+      const T a = x(r, j);
+      ee += a * a;
     }
-    qq = tile_sum(qq, s.width);
     ee = tile_sum(ee, s.width);
-    if (s.leader()) {
-      q[r] = qq;
-      e[r] = ee;
-    }
+    if (s.leader()) e[r] = ee;
   }
 };
 
@@ -94,7 +94,7 @@ struct PairwiseArgs {
   T* out;
   index_t so;
   index_t n, mm, d;
-  const T *xq, *xe, *yq, *ye;
+  const T *xe, *ye;  // squared norms of the GEMM's coordinates
   T ratio;
   unsigned long long* count;
   unsigned long long* list;
@@ -107,12 +107,15 @@ __global__ void pairwise_epilogue(PairwiseArgs<M, T> a) {
   if (j >= a.mm) return;
   for (index_t i = blockIdx.y; i < a.n; i += gridDim.y) {
     T& o = a.out[i * a.so + j];
-    T b = o;  // <x_i, y_j> Euclidean
-    if constexpr (model_v<M> == Model::lorentz) b -= T(2) * a.x[i * a.sx] * a.y[j * a.sy];
-    const T dd = a.xq[i] + a.yq[j] - T(2) * b;
-    if (!needs_exact_recompute(dd, a.xe[i] + a.ye[j], a.ratio)) {
+    const T ee = a.xe[i] + a.ye[j];
+    T dd = ee - T(2) * o;  // |x - y|^2 of the GEMM's coordinates
+    if constexpr (model_v<M> == Model::lorentz) {
+      const T dt = a.x[i * a.sx] - a.y[j * a.sy];
+      dd -= dt * dt;
+    }
+    if (!needs_exact_recompute(dd, ee, a.ratio)) {
       if constexpr (model_v<M> == Model::poincare)
-        o = poincare::dist(a.m.c(), a.xq[i], a.yq[j], math::sqrt(dd));
+        o = poincare::dist(a.m.c(), a.xe[i], a.ye[j], math::sqrt(dd));
       else if constexpr (model_v<M> == Model::lorentz)
         o = lorentz::dist(a.m.c(), math::sqrt(dd));
       else
@@ -208,32 +211,51 @@ void pairwise_dist(cublasHandle_t handle, const M& m, NoDeduce<ConstMatrixView<T
     HYP_CUDA_CHECK(cudaMemsetAsync(options.flagged_count, 0, sizeof(unsigned long long), stream));
   if (n == 0 || mm == 0) return;
 
-  // Workspace: norms (4 arrays), the counter and the flagged list, in one
+  // Workspace: norms (2 arrays), the counter and the flagged list, in one
   // stream-ordered allocation.
   const index_t capacity = detail::flagged_capacity(n, mm);
-  const std::size_t norm_bytes = sizeof(T) * static_cast<std::size_t>(2 * (n + mm));
+  const std::size_t norm_bytes = sizeof(T) * static_cast<std::size_t>(n + mm);
   const std::size_t list_offset = (norm_bytes + 15) / 16 * 16;
   const std::size_t bytes = list_offset + 8 * static_cast<std::size_t>(capacity + 1);
   void* work = nullptr;
   HYP_CUDA_CHECK(cudaMallocAsync(&work, bytes, stream));
-  T* xq = static_cast<T*>(work);
-  T *xe = xq + n, *yq = xe + n, *ye = yq + mm;
+  T* xe = static_cast<T*>(work);
+  T* ye = xe + n;
   auto* count = reinterpret_cast<unsigned long long*>(static_cast<char*>(work) + list_offset);
   auto* list = count + 1;
   try {
     HYP_CUDA_CHECK(cudaMemsetAsync(count, 0, sizeof(unsigned long long), stream));
-    launch_rows(detail::RowNorms<M, T>{in_rows(x), xq, xe, d}, n, d, stream);
-    launch_rows(detail::RowNorms<M, T>{in_rows(y), yq, ye, d}, mm, d, stream);
-    HYP_CUDA_CHECK(cublasSetStream(handle, stream));
-    HYP_CUDA_CHECK(detail::gemm_xyt(handle, static_cast<int>(n), static_cast<int>(mm),
-                                    static_cast<int>(d), x.data(), static_cast<int>(x.stride()),
-                                    y.data(), static_cast<int>(y.stride()), out.data(),
-                                    static_cast<int>(out.stride())));
-    const detail::PairwiseArgs<M, T> args{
-        m,          x.data(),     x.stride(), y.data(), y.stride(),
-        out.data(), out.stride(), n,          mm,       d,
-        xq,         xe,           yq,         ye,       static_cast<T>(options.exactness_ratio),
-        count,      list,         capacity};
+    // The GEMM's coordinates: all, or the Lorentz space part.
+    const index_t first = model_v<M> == Model::lorentz ? 1 : 0;
+    launch_rows(detail::RowNorms<T>{in_rows(x), xe, first, d}, n, d, stream);
+    launch_rows(detail::RowNorms<T>{in_rows(y), ye, first, d}, mm, d, stream);
+    if (d > first) {
+      HYP_CUDA_CHECK(cublasSetStream(handle, stream));
+      HYP_CUDA_CHECK(detail::gemm_xyt(
+          handle, static_cast<int>(n), static_cast<int>(mm), static_cast<int>(d - first),
+          x.data() + first, static_cast<int>(x.stride()), y.data() + first,
+          static_cast<int>(y.stride()), out.data(), static_cast<int>(out.stride())));
+    } else {  // no GEMM coordinates (a 0-dimensional hyperboloid): G = 0
+      HYP_CUDA_CHECK(cudaMemset2DAsync(
+          out.data(), sizeof(T) * static_cast<std::size_t>(out.stride()), 0,
+          sizeof(T) * static_cast<std::size_t>(mm), static_cast<std::size_t>(n), stream));
+    }
+    const detail::PairwiseArgs<M, T> args{m,
+                                          x.data(),
+                                          x.stride(),
+                                          y.data(),
+                                          y.stride(),
+                                          out.data(),
+                                          out.stride(),
+                                          n,
+                                          mm,
+                                          d,
+                                          xe,
+                                          ye,
+                                          static_cast<T>(options.exactness_ratio),
+                                          count,
+                                          list,
+                                          capacity};
     const dim3 block(256),
         grid(static_cast<unsigned>((mm + 255) / 256), static_cast<unsigned>(n < 65535 ? n : 65535));
     detail::pairwise_epilogue<<<grid, block, 0, stream>>>(args);

@@ -50,33 +50,27 @@ struct DistBackward {
       const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                  D::variable(nd, 3));
       const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C a = x(r, j), b = y(r, j), d = a - b;
-        gx.set(r, j, fx * a + fn * d);
-        gy.set(r, j, fy * b - fn * d);
-      }
+        return {fx * a + fn * d, fy * b - fn * d};
+      });
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const C nd = math::sqrt(nonnegative(dd));
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
       const C k = per_norm(gr * f.d[1], nd);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C gj = k * time_sign<C>(j) * (x(r, j) - y(r, j));
-        gx.set(r, j, gj);
-        gy.set(r, j, -gj);
-      }
+        return {gj, -gj};
+      });
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else {
       const C k = per_norm(gr, math::sqrt(dd));
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C d = x(r, j) - y(r, j);
-        gx.set(r, j, k * d);
-        gy.set(r, j, -k * d);
-      }
+        return {k * d, -k * d};
+      });
       store_grad_c(grad_c, s, C(0));
     }
   }
@@ -112,32 +106,27 @@ struct ExpmapBackward {
       const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
                                       D::variable(xu, 3));
       const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
         const C a = x(r, j), b = u(r, j), h = g(r, j);
-        gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
-        gu.set(r, j, k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a);
-      }
+        return {k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b,
+                k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const auto k = lorentz::expmap(D::variable(m.c(), 0), D::variable(nonnegative(uu), 1));
       const D L = k.a * gxd + k.b * gud;
       const C kuu = uu > C(0) ? C(2) * L.d[1] : C(0);  // flat where <u,u>_L was clamped
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
         const C b = u(r, j), h = g(r, j);
-        gx.set(r, j, k.a.v * h);
-        gu.set(r, j, k.b.v * h + kuu * time_sign<C>(j) * b);
-      }
+        return {k.a.v * h, k.b.v * h + kuu * time_sign<C>(j) * b};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
         const C h = g(r, j);
-        gx.set(r, j, h);
-        gu.set(r, j, h);
-      }
+        return {h, h};
+      });
       store_grad_c(grad_c, s, C(0));
     }
   }
@@ -173,34 +162,28 @@ struct LogmapBackward {
       const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                       D::variable(dd, 3));
       const D L = k.a * gdiff + k.b * gxd;
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
         const C through_diff = k.a.v * h + C(2) * L.d[3] * d;  // dL/d(y - x)
-        gx.set(r, j, k.b.v * h + C(2) * L.d[1] * a - through_diff);
-        gy.set(r, j, C(2) * L.d[2] * b + through_diff);
-      }
+        return {k.b.v * h + C(2) * L.d[1] * a - through_diff, C(2) * L.d[2] * b + through_diff};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nonnegative(dd), 1));
       const D L = k.a * gdiff + k.b * gxd;
       const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C h = g(r, j), d = y(r, j) - x(r, j);
         const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
-        gx.set(r, j, k.b.v * h - through_diff);
-        gy.set(r, j, through_diff);
-      }
+        return {k.b.v * h - through_diff, through_diff};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C h = g(r, j);
-        gx.set(r, j, -h);
-        gy.set(r, j, h);
-      }
+        return {-h, h};
+      });
       store_grad_c(grad_c, s, C(0));
     }
   }
@@ -255,9 +238,8 @@ struct RadialBackward {
         gc = f.d[0] * gvd;
       }
     }
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width)
-      gv.set(r, j, lor && j == 0 ? C(0) : a * g(r, j) + k * v(r, j));
+    store_row(s, n, gv,
+              [&](index_t j) -> C { return lor && j == 0 ? C(0) : a * g(r, j) + k * v(r, j); });
     store_grad_c(grad_c, s, gc);
   }
 };
@@ -297,12 +279,11 @@ struct MobiusAddBackward {
       const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
                                           D::variable(yy, 2), D::variable(xy, 3));
       const D L = k.a * gxd + k.b * gyd;
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C a = x(r, j), b = y(r, j), h = g(r, j);
-        gx.set(r, j, k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b);
-        gy.set(r, j, k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a);
-      }
+        return {k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b,
+                k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 6>;
@@ -310,25 +291,18 @@ struct MobiusAddBackward {
           lorentz::mobius_add(D::variable(m.c(), 0), D::variable(x0, 1), D::variable(y0, 2),
                               D::variable(xx, 3), D::variable(yy, 4), D::variable(xy, 5));
       const D L = k.time * g0 + k.a * gxd + k.b * gyd;
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
-        if (j == 0) {
-          gx.set(r, 0, L.d[1]);
-          gy.set(r, 0, L.d[2]);
-          continue;
-        }
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
+        if (j == 0) return {L.d[1], L.d[2]};
         const C a = x(r, j), b = y(r, j), h = g(r, j);
-        gx.set(r, j, k.a.v * h + C(2) * L.d[3] * a + L.d[5] * b);
-        gy.set(r, j, k.b.v * h + C(2) * L.d[4] * b + L.d[5] * a);
-      }
+        return {k.a.v * h + C(2) * L.d[3] * a + L.d[5] * b,
+                k.b.v * h + C(2) * L.d[4] * b + L.d[5] * a};
+      });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
         const C h = g(r, j);
-        gx.set(r, j, h);
-        gy.set(r, j, h);
-      }
+        return {h, h};
+      });
       store_grad_c(grad_c, s, C(0));
     }
   }

@@ -121,9 +121,7 @@ struct Expmap {
       ka = k.a;
       kb = k.b;
     }
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width)
-      out.set(r, j, ka * x(r, j) + kb * u(r, j));
+    store_row(s, n, out, [&](index_t j) -> C { return ka * x(r, j) + kb * u(r, j); });
   }
 };
 
@@ -145,14 +143,10 @@ struct Expmap0 {
     uu = tile_sum(uu, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::expmap0(m.c(), uu);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, j == 0 ? k.time : k.space * u(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return j == 0 ? k.time : k.space * u(r, j); });
     } else {
       const C a = model_v<M> == Model::poincare ? poincare::expmap0(m.c(), uu) : C(1);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, a * u(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return a * u(r, j); });
     }
   }
 };
@@ -190,11 +184,10 @@ struct Logmap {
       ka = k.a;
       kb = k.b;
     }
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
+    store_row(s, n, out, [&](index_t j) -> C {
       const C a = x(r, j);
-      out.set(r, j, ka * (y(r, j) - a) + kb * a);
-    }
+      return ka * (y(r, j) - a) + kb * a;
+    });
   }
 };
 
@@ -217,9 +210,9 @@ struct Logmap0 {
     C a(1);
     if constexpr (model_v<M> == Model::poincare) a = poincare::logmap0(m.c(), yy);
     if constexpr (model_v<M> == Model::lorentz) a = lorentz::logmap0(m.c(), yy);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width)
-      out.set(r, j, model_v<M> == Model::lorentz && j == 0 ? C(0) : a * y(r, j));
+    store_row(s, n, out, [&](index_t j) -> C {
+      return model_v<M> == Model::lorentz && j == 0 ? C(0) : a * y(r, j);
+    });
   }
 };
 
@@ -242,18 +235,14 @@ struct Projx {
     xx = tile_sum(xx, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const C t = math::sqrt(C(1) / m.c() + xx);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, j == 0 ? t : x(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return j == 0 ? t : x(r, j); });
     } else {
       C a(1);
       if constexpr (model_v<M> == Model::poincare) {
         const C norm = math::sqrt(xx), mx = m.max_norm();
         a = norm > mx ? mx / norm : C(1);  // NaN compares false: NaN passes through
       }
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, a * x(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return a * x(r, j); });
     }
   }
 };
@@ -276,9 +265,9 @@ struct Proju {
       xu = tile_sum(xu, s.width);
     }
     const C k = m.c() * xu;
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width)
-      out.set(r, j, model_v<M> == Model::lorentz ? u(r, j) + k * x(r, j) : u(r, j));
+    store_row(s, n, out, [&](index_t j) -> C {
+      return model_v<M> == Model::lorentz ? u(r, j) + k * x(r, j) : u(r, j);
+    });
   }
 };
 
@@ -303,20 +292,17 @@ struct Egrad2rgrad {
     }
     if constexpr (model_v<M> == Model::lorentz) {
       const C k = m.c() * q;
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
+      store_row(s, n, out, [&](index_t j) -> C {
         const C gj = g(r, j);
-        out.set(r, j, (j == 0 ? -gj : gj) + k * x(r, j));
-      }
+        return (j == 0 ? -gj : gj) + k * x(r, j);
+      });
     } else {
       C k(1);
       if constexpr (model_v<M> == Model::poincare) {
         const C b = (C(1) - m.c() * q) / C(2);
         k = b * b;
       }
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, k * g(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return k * g(r, j); });
     }
   }
 };
@@ -345,9 +331,8 @@ struct Transp {
       const auto k =
           poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
                            tile_sum(dd, s.width), tile_sum(xv, s.width), tile_sum(dv, s.width));
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, k.v * v(r, j) + k.y * y(r, j) + k.x * x(r, j));
+      store_row(s, n, out,
+                [&](index_t j) -> C { return k.v * v(r, j) + k.y * y(r, j) + k.x * x(r, j); });
     } else if constexpr (model_v<M> == Model::lorentz) {
       C q(0), yv(0);
       HYP_LANE_UNROLL
@@ -360,13 +345,9 @@ struct Transp {
       yv = tile_sum(yv, s.width);
       // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
       const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, v(r, j) + k * (x(r, j) + y(r, j)));
+      store_row(s, n, out, [&](index_t j) -> C { return v(r, j) + k * (x(r, j) + y(r, j)); });
     } else {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, v(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return v(r, j); });
     }
   }
 };
@@ -398,9 +379,8 @@ struct MobiusAdd {
     xy = tile_sum(xy, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, j == 0 ? k.time : k.a * x(r, j) + k.b * y(r, j));
+      store_row(s, n, out,
+                [&](index_t j) -> C { return j == 0 ? k.time : k.a * x(r, j) + k.b * y(r, j); });
     } else {
       C ka(1), kb(1);
       if constexpr (model_v<M> == Model::poincare) {
@@ -408,9 +388,7 @@ struct MobiusAdd {
         ka = k.a;
         kb = k.b;
       }
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        out.set(r, j, ka * x(r, j) + kb * y(r, j));
+      store_row(s, n, out, [&](index_t j) -> C { return ka * x(r, j) + kb * y(r, j); });
     }
   }
 };

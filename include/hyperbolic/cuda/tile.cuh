@@ -63,6 +63,61 @@ OutRows<S> out_rows(MatrixView<S> v) {
   return {v.data(), v.stride()};
 }
 
+// Two values of one coordinate (kernels with two row outputs).
+template <class C>
+struct Two {
+  C first, second;
+};
+
+namespace detail {
+
+// Coordinates of a lane computed before any of them is stored (see below).
+inline constexpr int combine_chunk = 4;
+
+// The combine pass of a row kernel: value(j) computes the output(s) of the
+// lane's coordinate j from the inputs, store(j, v) writes them. Outputs may
+// alias inputs (a lane writes only what it read), so the compiler may not
+// move a later coordinate's loads above an earlier coordinate's store, and a
+// plain loop waits one memory round trip per coordinate. Here the values of
+// up to combine_chunk coordinates are computed, all loads issued, before the
+// first store.
+template <class Value, class Store>
+__device__ __forceinline__ void combine_lane(RowSlot s, index_t n, Value value, Store store) {
+  using V = decltype(value(index_t(0)));
+  for (index_t j0 = s.lane; j0 < n; j0 += combine_chunk * index_t(s.width)) {
+    V v[combine_chunk];
+#pragma unroll
+    for (int k = 0; k < combine_chunk; ++k) {
+      const index_t j = j0 + index_t(k) * s.width;
+      if (j < n) v[k] = value(j);
+    }
+#pragma unroll
+    for (int k = 0; k < combine_chunk; ++k) {
+      const index_t j = j0 + index_t(k) * s.width;
+      if (j < n) store(j, v[k]);
+    }
+  }
+}
+
+}  // namespace detail
+
+// out(row, j) = value(j) for the lane's coordinates j < n of its row.
+template <class S, class Value>
+__device__ __forceinline__ void store_row(RowSlot s, index_t n, const OutRows<S>& out,
+                                          Value value) {
+  detail::combine_lane(s, n, value, [&](index_t j, compute_t<S> v) { out.set(s.row, j, v); });
+}
+
+// (a(row, j), b(row, j)) = value(j), a Two<compute_t<S>>.
+template <class S, class Value>
+__device__ __forceinline__ void store_rows(RowSlot s, index_t n, const OutRows<S>& a,
+                                           const OutRows<S>& b, Value value) {
+  detail::combine_lane(s, n, value, [&](index_t j, Two<compute_t<S>> v) {
+    a.set(s.row, j, v.first);
+    b.set(s.row, j, v.second);
+  });
+}
+
 template <class Op>
 __global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t rows, int width) {
   const int lane = static_cast<int>(threadIdx.x) & (width - 1);
