@@ -16,15 +16,25 @@ using namespace hyperbolic;
 using cuda::row_launch_shape;
 
 TEST_CASE("row tile width: the smallest power of two leaving <= 4 coordinates per lane") {
+  // Default: at most 8 coordinates per lane, at most 4 below 4 lanes.
   CHECK(cuda::row_tile_width(1) == 1);
   CHECK(cuda::row_tile_width(4) == 1);
   CHECK(cuda::row_tile_width(5) == 2);
+  CHECK(cuda::row_tile_width(8) == 2);
+  CHECK(cuda::row_tile_width(9) == 4);
   CHECK(cuda::row_tile_width(16) == 4);
-  CHECK(cuda::row_tile_width(17) == 8);
-  CHECK(cuda::row_tile_width(64) == 16);
-  CHECK(cuda::row_tile_width(128) == 32);
-  CHECK(cuda::row_tile_width(129) == 32);
+  CHECK(cuda::row_tile_width(32) == 4);
+  CHECK(cuda::row_tile_width(33) == 8);
+  CHECK(cuda::row_tile_width(64) == 8);
+  CHECK(cuda::row_tile_width(65) == 16);
+  CHECK(cuda::row_tile_width(128) == 16);
+  CHECK(cuda::row_tile_width(256) == 32);
   CHECK(cuda::row_tile_width(4096) == 32);
+  // 4 per lane (the previous default).
+  CHECK(cuda::row_tile_width(16, 4) == 4);
+  CHECK(cuda::row_tile_width(17, 4) == 8);
+  CHECK(cuda::row_tile_width(64, 4) == 16);
+  CHECK(cuda::row_tile_width(129, 4) == 32);
   // One coordinate per lane: the next power of two up to a warp.
   CHECK(cuda::row_tile_width(3, 1) == 4);
   CHECK(cuda::row_tile_width(17, 1) == 32);

@@ -3,11 +3,16 @@
 // lanes of one warp, so lane j reads coordinates j, j + width, ...:
 // consecutive lanes read consecutive addresses and every load is coalesced.
 // The width is the smallest power of two (at most 32) that leaves each lane at
-// most `elements_per_lane` coordinates (default 4): a lane then issues several
-// independent loads before the tile's shuffle reduction, which is what keeps
-// enough bytes in flight to approach the copy bandwidth (one coordinate per
-// lane measured 0.3-0.5 of it at d = 64 on an H200). Short rows share a warp
-// (32 / width rows per warp) instead of leaving lanes idle.
+// most `elements_per_lane` coordinates (default 8), and at most 4 until the
+// tile has 4 lanes (so rows of 16 or more coordinates get 4 lanes or more). A lane then issues
+// several independent loads before the tile's shuffle reduction, which keeps enough bytes in
+// flight, and a warp shares the per-row scalar work (shuffles, the
+// coefficient function) among 32 / width rows. Measured on an H200
+// (docs/benchmarks-gpu.md, shapes side by side): one coordinate per lane
+// reached 0.3-0.5 of the copy bandwidth at d = 64; 4 per lane 0.47-0.80;
+// 8 per lane 0.66-0.93 (distances 0.84-0.93). At d = 16 the kernels with an
+// output row lose with 8 per lane (2 lanes per row: 0.63 -> 0.50 for
+// expmap), hence the 4-lane floor there.
 // Plain C++ so that the shape logic is tested on machines without a GPU.
 
 #include "../core/config.hpp"
@@ -27,13 +32,16 @@ inline constexpr int row_block_threads = 256;
 // kernel's grid-stride loop takes over (and grid.x stays far below 2^31).
 inline constexpr index_t max_row_blocks = index_t(1) << 20;
 
-inline constexpr int default_row_elements_per_lane = 4;
+inline constexpr int default_row_elements_per_lane = 8;
+// Below this width a lane takes at most 4 coordinates.
+inline constexpr int min_row_tile_width = 4;
 
 HYP_HD_INLINE constexpr int row_tile_width(index_t cols,
                                            int elements_per_lane = default_row_elements_per_lane) {
   const index_t per_lane = elements_per_lane < 1 ? 1 : elements_per_lane;
   int w = 1;
-  while (w < warp_size && index_t(w) * per_lane < cols)
+  while (w < warp_size &&
+         (index_t(w) * per_lane < cols || (w < min_row_tile_width && index_t(w) * 4 < cols)))
     w *= 2;
   return w;
 }

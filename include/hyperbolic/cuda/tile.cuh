@@ -71,8 +71,9 @@ struct Two {
 
 namespace detail {
 
-// Coordinates of a lane computed before any of them is stored (see below).
-inline constexpr int combine_chunk = 4;
+// Coordinates of a lane computed before any of them is stored (see below):
+// the default tile's most coordinates per lane.
+inline constexpr int combine_chunk = default_row_elements_per_lane;
 
 // The combine pass of a row kernel: value(j) computes the output(s) of the
 // lane's coordinate j from the inputs, store(j, v) writes them. Outputs may
