@@ -21,6 +21,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "trainer.hpp"
@@ -218,10 +219,18 @@ inline Checkpoint read_checkpoint(const std::string& path) {
 inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig& asked,
                                     std::uint32_t epochs_done) {
   std::string diff;
+  auto text = [](auto v) {
+    if constexpr (std::is_floating_point_v<decltype(v)>) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.17g", v);
+      return std::string(buffer);
+    } else {
+      return std::to_string(v);
+    }
+  };
   auto check = [&](const char* name, auto x, auto y) {
     if (x != y && diff.empty())
-      diff = std::string(name) + " (checkpoint " + std::to_string(x) + ", asked " +
-             std::to_string(y) + ")";
+      diff = std::string(name) + " (checkpoint " + text(x) + ", asked " + text(y) + ")";
   };
   check("model", static_cast<int>(saved.model), static_cast<int>(asked.model));
   check("dim", saved.dim, asked.dim);
@@ -240,7 +249,7 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   for (std::uint32_t e = 0; e < epochs_done && diff.empty(); ++e)
     if (saved.lr_at(e) != asked.lr_at(e))
       diff = "lr schedule (epoch " + std::to_string(e) + " was trained at lr " +
-             std::to_string(saved.lr_at(e)) + ", asked " + std::to_string(asked.lr_at(e)) + ")";
+             text(saved.lr_at(e)) + ", asked " + text(asked.lr_at(e)) + ")";
   if (diff.empty()) return;
   throw std::runtime_error("resume: the checkpoint was trained with a different " + diff);
 }

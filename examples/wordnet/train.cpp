@@ -68,6 +68,7 @@ struct Options {
   std::string checkpoint;
   std::uint32_t checkpoint_every = 10;
   bool resume = false;
+  bool change_recipe = false;
   double time_limit_minutes = 0;
   double stop_at_map = 0;
   bool quiet = false;
@@ -118,13 +119,21 @@ int run(const Options& o) {
   wt::Trainer trainer(config, g.node_count(), split.train, threads);
   const std::uint64_t fingerprint = wt::graph_fingerprint(g.node_count(), trainer.edges());
   json history = json::array();
+  json recipe_changes = json::array();
   double train_seconds = 0;
 
   if (o.resume) {
     if (o.checkpoint.empty()) throw std::runtime_error("--resume needs --checkpoint PATH");
     if (std::filesystem::exists(o.checkpoint)) {
       wt::Checkpoint ck = wt::read_checkpoint(o.checkpoint);
-      wt::require_same_trajectory(ck.config, config, ck.epochs_done);
+      try {
+        wt::require_same_trajectory(ck.config, config, ck.epochs_done);
+      } catch (const std::runtime_error& e) {
+        if (!o.change_recipe) throw;
+        // Continue the checkpoint's embedding under the new recipe (recorded in the results).
+        std::fprintf(stderr, "--change-recipe: %s; continuing with the new recipe\n", e.what());
+        recipe_changes.push_back({{"epoch", ck.epochs_done}, {"change", e.what()}});
+      }
       if (ck.graph_fingerprint != fingerprint || ck.node_count != g.node_count())
         throw std::runtime_error("resume: checkpoint '" + o.checkpoint +
                                  "' was trained on a different graph");
@@ -272,6 +281,7 @@ int run(const Options& o) {
                  {"load_seconds", load_seconds},
                  {"wall_seconds_this_process", seconds_since(program_start)},
                  {"history", history},
+                 {"recipe_changes", recipe_changes},
                  {"embedding", o.out + ".emb"},
                  {"embedding_tsv", o.out + ".tsv"}};
   if (final_entry.contains("link_prediction"))
@@ -337,6 +347,8 @@ int main(int argc, char** argv) {
   app.add_option("--checkpoint-every", o.checkpoint_every, "checkpoint every N epochs")
       ->capture_default_str();
   app.add_flag("--resume", o.resume, "continue from --checkpoint if it exists");
+  app.add_flag("--change-recipe", o.change_recipe,
+               "with --resume: continue even if the checkpoint was trained with other settings");
   app.add_option("--time-limit", o.time_limit_minutes, "stop after this many minutes of training");
   app.add_option("--stop-at-map", o.stop_at_map, "stop at the first evaluation with MAP >= this");
   app.add_flag("-q,--quiet", o.quiet, "no progress bar");

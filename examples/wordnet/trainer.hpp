@@ -6,12 +6,13 @@
 // averaged over a batch of edges, minimised by Riemannian SGD. The first `burnin_epochs` epochs
 // run at lr * burnin_lr_factor with negatives drawn by parent degree.
 //
-// Gradients come from the manifold's dist_backward (Euclidean gradient) and each touched row takes
-// one step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state): the
-// reference's update. Poincare: the retraction x - lr*rgrad, then the reference's clamp to
-// norm <= max_norm; Lorentz: the exponential map with the tangent step clipped to length 1
-// (done by scaling the Euclidean gradient, which egrad2rgrad maps linearly), then projx;
-// Euclidean: x - lr*grad.
+// Gradients come from the manifold's dist_partials / dist_backward_from (each distance and its
+// Euclidean gradient from one evaluation of the core's distance function) and each touched row
+// takes one step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state):
+// the reference's update. Poincare: the retraction x - lr*rgrad, then the reference's clamp to norm
+// <= max_norm; Lorentz: the exponential map with the tangent step clipped to length 1 (done by
+// scaling the Euclidean gradient, which egrad2rgrad maps linearly), then projx; Euclidean: x -
+// lr*grad.
 //
 // Determinism: a "sync group" of `sync_batches` consecutive batches is computed against one
 // snapshot of the embedding, spread over the threads; then the coalesced gradient of each batch
@@ -354,6 +355,7 @@ class Trainer {
   struct Scratch {
     std::vector<NodeId> negatives, targets;
     std::vector<double> distances, gu, gt;
+    std::vector<DistPartials<double>> partials;
   };
 
   // Checks run before the members that rely on them (adjacency, sampler) are built.
@@ -404,6 +406,7 @@ class Trainer {
     s.negatives.resize(k);
     s.targets.resize(k + 1);
     s.distances.resize(k + 1);
+    s.partials.resize(k + 1);
     s.gu.resize(a);
     s.gt.resize(a);
     auto row = [&](NodeId r) { return ConstRow<double>(x_.data() + r * a, index_t(a)); };
@@ -414,8 +417,10 @@ class Trainer {
       std::copy(s.negatives.begin(), s.negatives.end(), s.targets.begin() + 1);
       const ConstRow<double> xu = row(e.from);
       double lowest = std::numeric_limits<double>::infinity();
+      // Distances with the partials of their gradients: one evaluation per pair.
       for (std::size_t j = 0; j <= k; ++j) {
-        s.distances[j] = m.dist(xu, row(s.targets[j]));
+        s.partials[j] = m.dist_partials(xu, row(s.targets[j]));
+        s.distances[j] = s.partials[j].value;
         lowest = std::min(lowest, s.distances[j]);
       }
       // softmax over -d, shifted by the smallest distance for range.
@@ -428,7 +433,8 @@ class Trainer {
         const double p = std::exp(lowest - s.distances[j]) / sum;
         const double g = (p - (j == 0 ? 1.0 : 0.0)) * -inv_batch;  // dL/dd_j (L uses -d)
         if (g == 0) continue;
-        m.dist_backward(xu, row(s.targets[j]), g, Row<double>(s.gu), Row<double>(s.gt));
+        m.dist_backward_from(s.partials[j], xu, row(s.targets[j]), g, Row<double>(s.gu),
+                             Row<double>(s.gt));
         double* gt_total = out.row(s.targets[j]);
         gu_total = out.row(e.from);  // row() may reallocate
         for (std::size_t c = 0; c < a; ++c) {

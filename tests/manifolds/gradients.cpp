@@ -389,3 +389,23 @@ TEST_CASE_TEMPLATE("mobius_scalar_mul and the flat backward passes match finite 
         3, rng, false);
   }
 }
+
+TEST_CASE_TEMPLATE("dist_partials + dist_backward_from equal dist + dist_backward bit for bit", M,
+                   PoincareBall<double>, Lorentz<double>, Euclidean<double>, PoincareBall<float>,
+                   Lorentz<float>) {
+  using T = typename M::scalar;
+  Fixture<M> f(std::is_same_v<M, Euclidean<T>> ? M() : M(T(0.7)), 5, 33);
+  // Close pairs, far pairs, points far out and a coincident pair.
+  for (const T radius : {T(0.01), T(0.5), T(3), T(8)})
+    for (int trial = 0; trial < 8; ++trial) {
+      const auto x = f.point(radius), y = trial == 0 ? x : f.point(T(0.5) * radius);
+      const T g = T(0.37) * T(trial - 3);
+      std::vector<T> gx(x.size()), gy(x.size()), px(x.size()), py(x.size());
+      const DistPartials<T> p = f.m.dist_partials(x, y);
+      CHECK(p.value == f.m.dist(x, y));
+      f.m.dist_backward(x, y, g, gx, gy);
+      f.m.dist_backward_from(p, x, y, g, px, py);
+      CHECK(px == gx);
+      CHECK(py == gy);
+    }
+}

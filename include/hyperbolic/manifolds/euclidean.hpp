@@ -4,6 +4,7 @@
 // compared with textbook Euclidean methods. Curvature gradients are 0.
 
 #include "../core/combine.hpp"
+#include "../core/dist_partials.hpp"
 #include "check_result.hpp"
 
 namespace hyperbolic {
@@ -94,13 +95,23 @@ class Euclidean {
 
   // ---- backward passes (dL/dc is 0) ------------------------------------------
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
-    const T k = per_norm(g, dist(x, y));
+    dist_backward_from(dist_partials(x, y), x, y, g, gx, gy);
+    return T(0);
+  }
+  // d(x, y) with its partials (core/dist_partials.hpp).
+  HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    const T n = dist(x, y);
+    return {n, T(0), T(0), T(1), n};
+  }
+  // dist_backward's gradients from dist_partials(x, y).
+  HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
+                                 Row<T> gx, Row<T> gy) const noexcept {
+    const T k = per_norm(g * p.d_norm, p.norm);
     for (index_t i = 0; i < x.size(); ++i) {
       const T di = x[i] - y[i];
       gx[i] = k * di;
       gy[i] = -k * di;
     }
-    return T(0);
   }
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     scale_into(per_norm(g, dist0(x)), x, gx);

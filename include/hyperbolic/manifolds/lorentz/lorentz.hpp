@@ -8,6 +8,7 @@
 // except where noted.
 
 #include "../../core/combine.hpp"
+#include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
 #include "coefficients.hpp"
 
@@ -221,13 +222,27 @@ class Lorentz {
     using D = Dual<T, 2>;
     const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
     const D f = lorentz::dist(D::variable(c_, 0), D::variable(n, 1));
-    const T k = per_norm(g * f.d[1], n);
+    dist_backward_from({f.v, T(0), T(0), f.d[1], n}, x, y, g, gx, gy);
+    return g * f.d[0];
+  }
+
+  // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
+  // caller that needs the distance before its gradient.
+  HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    using D = Dual<T, 1>;
+    const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
+    const D f = lorentz::dist(D(c_), D::variable(n, 0));
+    return {f.v, T(0), T(0), f.d[0], n};
+  }
+  // dist_backward's gradients from dist_partials(x, y).
+  HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
+                                 Row<T> gx, Row<T> gy) const noexcept {
+    const T k = per_norm(g * p.d_norm, p.norm);
     for (index_t i = 0; i < x.size(); ++i) {
       const T gi = k * (i == 0 ? -(x[i] - y[i]) : x[i] - y[i]);
       gx[i] = gi;
       gy[i] = -gi;
     }
-    return g * f.d[0];
   }
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {

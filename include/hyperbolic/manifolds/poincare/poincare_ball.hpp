@@ -12,6 +12,7 @@
 // and on the same element of the inputs), except where noted.
 
 #include "../../core/combine.hpp"
+#include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
 #include "coefficients.hpp"
 
@@ -186,13 +187,28 @@ class PoincareBall {
     const T n = math::sqrt(squared_distance(x, y));
     const D f = poincare::dist(D::variable(c_, 0), D::variable(squared_norm(x), 1),
                                D::variable(squared_norm(y), 2), D::variable(n, 3));
-    const T fx = T(2) * g * f.d[1], fy = T(2) * g * f.d[2], fn = per_norm(g * f.d[3], n);
+    dist_backward_from({f.v, f.d[1], f.d[2], f.d[3], n}, x, y, g, gx, gy);
+    return g * f.d[0];
+  }
+
+  // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
+  // caller that needs the distance before its gradient.
+  HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    using D = Dual<T, 3>;
+    const T n = math::sqrt(squared_distance(x, y));
+    const D f = poincare::dist(D(c_), D::variable(squared_norm(x), 0),
+                               D::variable(squared_norm(y), 1), D::variable(n, 2));
+    return {f.v, f.d[0], f.d[1], f.d[2], n};
+  }
+  // dist_backward's gradients from dist_partials(x, y).
+  HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
+                                 Row<T> gx, Row<T> gy) const noexcept {
+    const T fx = T(2) * g * p.d_xx, fy = T(2) * g * p.d_yy, fn = per_norm(g * p.d_norm, p.norm);
     for (index_t i = 0; i < x.size(); ++i) {
       const T xi = x[i], yi = y[i], di = xi - yi;
       gx[i] = fx * xi + fn * di;
       gy[i] = fy * yi - fn * di;
     }
-    return g * f.d[0];
   }
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {

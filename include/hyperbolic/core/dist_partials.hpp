@@ -1,0 +1,24 @@
+#pragma once
+// A distance together with the partial derivatives its backward pass needs.
+//
+// Losses over many distances (a softmax over one positive and many negatives)
+// need every distance before any gradient. Evaluating the distance's
+// coefficient function once on dual numbers gives both; the manifold's
+// dist_backward_from(p, x, y, g, gx, gy) then writes exactly what
+// dist_backward(x, y, g, gx, gy) writes (bit for bit), without evaluating the
+// distance a second time. The curvature derivative is left out (use
+// dist_backward for dL/dc).
+
+namespace hyperbolic {
+
+template <class T>
+struct DistPartials {
+  T value = T(0);  // d(x, y)
+  // Partials of d with respect to the reductions it is a function of:
+  T d_xx = T(0);    // |x|^2 (Poincare ball; 0 elsewhere)
+  T d_yy = T(0);    // |y|^2 (Poincare ball; 0 elsewhere)
+  T d_norm = T(0);  // n, the model's norm of x - y (Euclidean, or Minkowski on the hyperboloid)
+  T norm = T(0);    // n itself
+};
+
+}  // namespace hyperbolic
