@@ -353,7 +353,7 @@ class Trainer {
 
  private:
   struct Scratch {
-    std::vector<NodeId> negatives, targets;
+    std::vector<NodeId> negatives, targets, next_targets;
     std::vector<double> distances, gu, gt;
     std::vector<DistPartials<double>> partials;
   };
@@ -409,12 +409,28 @@ class Trainer {
     s.partials.resize(k + 1);
     s.gu.resize(a);
     s.gt.resize(a);
+    s.next_targets.resize(k + 1);
     auto row = [&](NodeId r) { return ConstRow<double>(x_.data() + r * a, index_t(a)); };
-    for (std::size_t i = first; i < last; ++i) {
+    // Targets (the positive, then the negatives) of edge i, and a prefetch of their rows: the
+    // rows are scattered over the whole embedding (6.5 MB for the nouns), and waiting for each
+    // in turn took half of this function's time. Edge i + 1 is sampled and prefetched before
+    // edge i is computed; the samples are drawn in edge order, so the result is unchanged.
+    auto sample_targets = [&](std::size_t i, std::vector<NodeId>& targets) {
       const Edge e = edges_[order[i]];
       sampler_.sample(e.from, s.negatives, distribution, rng);
-      s.targets[0] = e.to;
-      std::copy(s.negatives.begin(), s.negatives.end(), s.targets.begin() + 1);
+      targets[0] = e.to;
+      std::copy(s.negatives.begin(), s.negatives.end(), targets.begin() + 1);
+      for (NodeId t : targets) {
+        const char* p = reinterpret_cast<const char*>(x_.data() + t * a);
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + a * sizeof(double) - 1);
+      }
+    };
+    if (first < last) sample_targets(first, s.next_targets);
+    for (std::size_t i = first; i < last; ++i) {
+      const Edge e = edges_[order[i]];
+      std::swap(s.targets, s.next_targets);
+      if (i + 1 < last) sample_targets(i + 1, s.next_targets);
       const ConstRow<double> xu = row(e.from);
       double lowest = std::numeric_limits<double>::infinity();
       // Distances with the partials of their gradients: one evaluation per pair.
@@ -477,7 +493,13 @@ class Trainer {
           for (std::size_t j = 0; j < in_group; ++j) {
             BatchGradient& buffer = buffers_[j];
             const auto rows = buffer.rows();
+            constexpr std::size_t ahead = 8;  // rows are scattered: fetch them early
             for (std::size_t i = 0; i < rows.size(); ++i) {
+              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t) {
+                const char* p = reinterpret_cast<const char*>(x_.data() + rows[i + ahead] * a);
+                __builtin_prefetch(p);
+                __builtin_prefetch(p + a * sizeof(double) - 1);
+              }
               if (rows[i] % t_count != t) continue;
               Geometry<M>::step(m, config_, Row<double>(x_.data() + rows[i] * a, index_t(a)),
                                 Row<double>(buffer.gradient(i), index_t(a)), lr);
