@@ -83,7 +83,7 @@ struct TrainConfig {
   double lorentz_step_clip = 1.0;  // Lorentz: the reference's norm_clip on the tangent step
   // Annealing after burn-in: the lr factor falls linearly from 1 at epoch lr_decay_start to
   // lr_final_factor at lr_decay_end and stays there; off while lr_decay_end <= lr_decay_start.
-  // A smaller step at the end settles the nodes that the full-size step keeps moving.
+  // (On the nouns it barely moved the mean rank: docs/wordnet.md.)
   std::uint32_t lr_decay_start = 0;
   std::uint32_t lr_decay_end = 0;
   double lr_final_factor = 1.0;
@@ -148,6 +148,14 @@ inline std::vector<double> initial_embedding(const TrainConfig& config, std::siz
       Lorentz<double>(1.0).projx(ConstRow<double>(row, index_t(a)), Row<double>(row, index_t(a)));
   }
   return x;
+}
+
+// Asks for the cache lines of a row of `size` doubles (it may straddle two or three lines; the
+// first and the last byte cover rows of up to 8 doubles exactly and most longer ones).
+inline void prefetch_row(const double* row, std::size_t size) noexcept {
+  const char* p = reinterpret_cast<const char*>(row);
+  __builtin_prefetch(p);
+  __builtin_prefetch(p + size * sizeof(double) - 1);
 }
 
 // ---- per-model geometry: distance + backward, Riemannian step, ranking surrogate -------------
@@ -420,11 +428,8 @@ class Trainer {
       sampler_.sample(e.from, s.negatives, distribution, rng);
       targets[0] = e.to;
       std::copy(s.negatives.begin(), s.negatives.end(), targets.begin() + 1);
-      for (NodeId t : targets) {
-        const char* p = reinterpret_cast<const char*>(x_.data() + t * a);
-        __builtin_prefetch(p);
-        __builtin_prefetch(p + a * sizeof(double) - 1);
-      }
+      for (NodeId t : targets)
+        prefetch_row(x_.data() + t * a, a);
     };
     if (first < last) sample_targets(first, s.next_targets);
     for (std::size_t i = first; i < last; ++i) {
@@ -495,11 +500,8 @@ class Trainer {
             const auto rows = buffer.rows();
             constexpr std::size_t ahead = 8;  // rows are scattered: fetch them early
             for (std::size_t i = 0; i < rows.size(); ++i) {
-              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t) {
-                const char* p = reinterpret_cast<const char*>(x_.data() + rows[i + ahead] * a);
-                __builtin_prefetch(p);
-                __builtin_prefetch(p + a * sizeof(double) - 1);
-              }
+              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t)
+                prefetch_row(x_.data() + rows[i + ahead] * a, a);
               if (rows[i] % t_count != t) continue;
               Geometry<M>::step(m, config_, Row<double>(x_.data() + rows[i] * a, index_t(a)),
                                 Row<double>(buffer.gradient(i), index_t(a)), lr);
