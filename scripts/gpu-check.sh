@@ -154,6 +154,7 @@ else
 fi
 DEFAULT_LANE_ELEMS=$(sed -n 's/.*default_row_elements_per_lane = \([0-9]*\);.*/\1/p' \
   "$ROOT/include/hyperbolic/cuda/launch_shape.cuh" | head -n1)
+DEFAULT_LANE_ELEMS=${DEFAULT_LANE_ELEMS:-0}  # 0: not found; every row then counts as non-default
 tmp=$(mktemp "${OUT_MD}.XXXXXX")
 python3 - "$LOG_DIR/bench_cuda.json" >"$tmp" <<PY || { say "report generation failed"; failed=1; }
 import json, sys, os, re

@@ -205,8 +205,8 @@ TEST_CASE("balanced tree of depth 5 in the 2-D Poincare disk: tree edges reach M
       const index_t old = index_t(points.size() / 2);
       points.resize(std::size_t(2 * sub.n));
       // A new node starts a Riemannian step of length ~1e-3 from its parent
-      // (the root: near the origin). The Euclidean tangent is scaled by
-      // 1/lambda(x) = (1 - |x|^2)/2 so the step stays short far out.
+      // (the root: near the origin). The Euclidean tangent is divided by the
+      // conformal factor lambda_x so the step stays short far out.
       for (index_t u = old; u < sub.n; ++u) {
         double v[2] = {jitter(rng), jitter(rng)};
         double* x = points.data() + 2 * u;
@@ -215,11 +215,11 @@ TEST_CASE("balanced tree of depth 5 in the 2-D Poincare disk: tree edges reach M
           x[1] = v[1];
           continue;
         }
-        const double* parent = points.data() + 2 * sub.parent[std::size_t(u)];
-        const double inv_lambda = (1 - (parent[0] * parent[0] + parent[1] * parent[1])) / 2;
-        v[0] *= inv_lambda;
-        v[1] *= inv_lambda;
-        m.expmap(ConstRow<double>(parent, 2), ConstRow<double>(v, 2), Row<double>(x, 2));
+        const ConstRow<double> parent(points.data() + 2 * sub.parent[std::size_t(u)], 2);
+        const double lambda = m.lambda_x(parent);
+        v[0] /= lambda;
+        v[1] /= lambda;
+        m.expmap(parent, ConstRow<double>(v, 2), Row<double>(x, 2));
       }
       run = train(m, sub, points, 0.05, 300);
     }

@@ -136,6 +136,41 @@ TEST_CASE("an lr schedule can be added on resume when it leaves the trained epoc
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a version-1 checkpoint (no lr schedule) still loads") {
+  const auto tree = complete_tree_closure(2, 3);
+  wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
+  trainer.run_epoch();
+  const std::string path = temp_path("v1.ckpt");
+  wt::write_checkpoint(path, snapshot(trainer, 42));
+  // Rewrite it as version 1 wrote it: the config without its last three fields (the
+  // schedule: two u32 and a double), then a new header.
+  const auto v2 = wt::read_binary_file(path, "test");
+  constexpr std::size_t header = 8 + 4 + 4 + 8 + 8;
+  wt::ByteWriter config;
+  wt::put_config(config, trainer.config());
+  const std::size_t v1_config = config.bytes.size() - (4 + 4 + 8);
+  std::vector<char> payload(v2.begin() + header, v2.begin() + long(header + v1_config));
+  payload.insert(payload.end(), v2.begin() + long(header + config.bytes.size()), v2.end());
+  wt::ByteWriter v1;
+  v1.put_bytes(wt::checkpoint_magic, sizeof wt::checkpoint_magic);
+  v1.put(std::uint32_t{1});
+  v1.put(std::uint32_t{0});
+  v1.put(static_cast<std::uint64_t>(payload.size()));
+  v1.put(wt::fnv1a(payload.data(), payload.size()));
+  v1.put_bytes(payload.data(), payload.size());
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(v1.bytes.data(), static_cast<std::streamsize>(v1.bytes.size()));
+
+  const wt::Checkpoint ck = wt::read_checkpoint(path);
+  CHECK_FALSE(ck.config.lr_decays());
+  CHECK(ck.epochs_done == 1);
+  CHECK(ck.graph_fingerprint == 42);
+  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, trainer.config(), ck.epochs_done));
+  const std::vector<double> want(trainer.embedding().begin(), trainer.embedding().end());
+  CHECK(ck.embedding == want);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused") {
   const auto tree = complete_tree_closure(2, 3);
   wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
