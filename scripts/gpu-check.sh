@@ -187,27 +187,35 @@ print("copy GB/s is a device-to-device cudaMemcpy of the same size in the same r
 print("Target: copy share >= 0.80 at d >= 64.")
 print()
 print("elems/lane: coordinates per lane of a row's tile (${DEFAULT_LANE_ELEMS} is the library's default,")
-print("\`hyperbolic::cuda::row_elements_per_lane()\`), measured side by side.")
+print("\`hyperbolic::cuda::row_elements_per_lane()\`); path: \`registers\` keeps a lane's coordinates")
+print("in registers between the reduce and combine passes (the default where the row fits),")
+print("\`memory\` re-reads them (\`row_register_cache() = false\`). Distances have no combine pass:")
+print("their two paths run the same kernel, so the pair shows the run-to-run noise.")
+print("All variants measured side by side in one run.")
 print()
-print("| benchmark | d | elems/lane | rows | GB/s | copy GB/s | copy share | target |")
-print("|---|---:|---:|---:|---:|---:|---:|---|")
-def split(b):  # "BM_x<M,S>/64/4/manual_time" -> ("BM_x<M,S>", 64, 4)
+print("| benchmark | d | elems/lane | path | rows | GB/s | copy GB/s | copy share | target |")
+print("|---|---:|---:|---|---:|---:|---:|---:|---|")
+def split(b):  # "BM_x<M,S>/64/8/1/manual_time" -> ("BM_x<M,S>", 64, 8, "registers")
     parts = b["name"].split("/")
     args = [int(p) for p in parts[1:] if p.isdigit()]
-    return parts[0], (args[0] if args else 0), (args[1] if len(args) > 1 else int("${DEFAULT_LANE_ELEMS}"))
+    lane = args[1] if len(args) > 1 else int("${DEFAULT_LANE_ELEMS}")
+    path = "memory" if len(args) > 2 and args[2] == 0 else "registers"
+    return parts[0], (args[0] if args else 0), lane, path
 misses, counted = {}, {}
 for b in rows:
-    name, d, lane = split(b)
+    name, d, lane, path = split(b)
     share = b["copy_share"]
     target = "" if d < 64 else ("met" if share >= 0.8 else "**missed**")
     if target:
-        counted[lane] = counted.get(lane, 0) + 1
-        misses[lane] = misses.get(lane, 0) + (target == "**missed**")
-    print(f"| {name} | {d} | {lane} | {int(b['rows'])} | {b['GB/s']:.0f} | {b['copy_GB/s']:.0f} | {share:.2f} | {target} |")
+        key = (lane, path)
+        counted[key] = counted.get(key, 0) + 1
+        misses[key] = misses.get(key, 0) + (target == "**missed**")
+    print(f"| {name} | {d} | {lane} | {path} | {int(b['rows'])} | {b['GB/s']:.0f} | {b['copy_GB/s']:.0f} | {share:.2f} | {target} |")
 print()
-for lane in sorted(counted):
-    mark = " (default)" if str(lane) == "${DEFAULT_LANE_ELEMS}" else ""
-    print(f"- {lane} elems/lane{mark}: {misses[lane]} of {counted[lane]} batched benchmarks at d >= 64 miss the 80% target.")
+for key in sorted(counted):
+    lane, path = key
+    mark = " (default)" if str(lane) == "${DEFAULT_LANE_ELEMS}" and path == "registers" else ""
+    print(f"- {lane} elems/lane, {path} path{mark}: {misses[key]} of {counted[key]} batched benchmarks at d >= 64 miss the 80% target.")
 print()
 if pairs:
     print("## Pairwise distances (GEMM + epilogue + exact recomputation)")

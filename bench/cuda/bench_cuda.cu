@@ -87,10 +87,13 @@ template <class M, class S, class F>
 void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int scalar_outputs,
               F launch) {
   const index_t d = state.range(0), n = rows_for<S>(d);
-  // Second argument: coordinates per lane of the row tiles (launch_shape.cuh),
-  // so that tile shapes run side by side.
+  // Second argument: coordinates per lane of the row tiles (launch_shape.cuh);
+  // third: whether rows may stay in registers between passes (tile.cuh,
+  // CachedSlot). Shapes and paths run side by side.
   const int saved_lane_elements = hc::row_elements_per_lane();
+  const bool saved_cache = hc::row_register_cache();
   hc::row_elements_per_lane() = static_cast<int>(state.range(1));
+  hc::row_register_cache() = state.range(2) != 0;
   std::vector<hc::DeviceBuffer<S>> bufs;
   std::vector<MatrixView<S>> views;
   for (int i = 0; i < inputs + outputs; ++i) {
@@ -115,7 +118,9 @@ void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int 
   state.counters["copy_share"] = double(bytes) / secs / copy_bw;
   state.counters["rows"] = double(n);
   state.counters["lane_elems"] = double(state.range(1));
+  state.counters["register_cache"] = double(state.range(2));
   hc::row_elements_per_lane() = saved_lane_elements;
+  hc::row_register_cache() = saved_cache;
 }
 
 template <class M, class S>
@@ -167,10 +172,10 @@ void BM_dist_backward(benchmark::State& state) {
   });
 }
 
-#define HYP_ROWS_BENCH(fn, M, S)             \
-  BENCHMARK(fn<M, S>)                        \
-      ->Name(#fn "<" #M "," #S ">")          \
-      ->ArgsProduct({{16, 64, 256}, {4, 8}}) \
+#define HYP_ROWS_BENCH(fn, M, S)                  \
+  BENCHMARK(fn<M, S>)                             \
+      ->Name(#fn "<" #M "," #S ">")               \
+      ->ArgsProduct({{16, 64, 256}, {8}, {1, 0}}) \
       ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);

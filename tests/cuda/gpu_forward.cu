@@ -97,7 +97,8 @@ void run_forward(const M& m, index_t n) {
 }
 
 // Intrinsic dimensions: tile widths 1, 2, 4, 8, 16, 32 and 2-4 passes.
-const index_t dims[] = {1, 2, 3, 7, 16, 31, 64, 100};
+// 300: more coordinates than a warp keeps in registers (the memory path).
+const index_t dims[] = {1, 2, 3, 7, 16, 31, 64, 100, 300};
 
 template <class S>
 void all_models(index_t n) {
@@ -108,16 +109,24 @@ void all_models(index_t n) {
 }
 
 TEST_CASE("cuda forward primitives match the scalar path: float and double") {
-  for (const index_t n : dims) {
-    all_models<float>(n);
-    all_models<double>(n);
+  for (const bool cache : {true, false}) {
+    CAPTURE(cache);
+    const RegisterCacheScope scope(cache);
+    for (const index_t n : dims) {
+      all_models<float>(n);
+      all_models<double>(n);
+    }
   }
 }
 
 TEST_CASE("cuda forward primitives match the scalar path: half and bfloat16 storage") {
-  for (const index_t n : dims) {
-    all_models<__half>(n);
-    all_models<__nv_bfloat16>(n);
+  for (const bool cache : {true, false}) {
+    CAPTURE(cache);
+    const RegisterCacheScope scope(cache);
+    for (const index_t n : dims) {
+      all_models<__half>(n);
+      all_models<__nv_bfloat16>(n);
+    }
   }
 }
 

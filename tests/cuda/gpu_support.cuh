@@ -28,6 +28,7 @@
 #include <doctest/doctest.h>
 #include <hyperbolic/cuda/device_buffer.cuh>
 #include <hyperbolic/cuda/storage.cuh>
+#include <hyperbolic/cuda/tile.cuh>
 #include <hyperbolic/hyperbolic.hpp>
 
 #include <algorithm>
@@ -204,6 +205,21 @@ struct Inputs {
 
 // Compares a GPU batch with reference rows; reports the worst element.
 // Equal values (infinities included) and two NaNs match.
+// Sets the row kernels' register-cache knob (tile.cuh) for one scope, so a
+// test runs the same checks on the register path and on the memory path.
+class RegisterCacheScope {
+ public:
+  explicit RegisterCacheScope(bool on) : saved_(hyperbolic::cuda::row_register_cache()) {
+    hyperbolic::cuda::row_register_cache() = on;
+  }
+  ~RegisterCacheScope() { hyperbolic::cuda::row_register_cache() = saved_; }
+  RegisterCacheScope(const RegisterCacheScope&) = delete;
+  RegisterCacheScope& operator=(const RegisterCacheScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
 inline bool same_value(double got, double want) {
   return got == want || (std::isnan(got) && std::isnan(want));
 }

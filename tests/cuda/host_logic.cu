@@ -59,6 +59,20 @@ TEST_CASE("row launch shape covers every row once with whole warps") {
   }
 }
 
+TEST_CASE("rows up to a warp's register capacity take the register path at the default shape") {
+  // Every row of up to 32 * 8 coordinates fits the tile chosen for it, so
+  // the register path covers it; longer rows fall back to the memory path.
+  for (index_t cols = 1; cols <= 600; ++cols) {
+    const int w = cuda::row_tile_width(cols);
+    CAPTURE(cols);
+    CHECK(cuda::row_fits_register_cache(cols, w) ==
+          (cols <= index_t(cuda::warp_size) * cuda::row_register_capacity));
+  }
+  // With more coordinates per lane than the capacity the tile is narrower.
+  CHECK_FALSE(cuda::row_fits_register_cache(100, cuda::row_tile_width(100, 16)));
+  CHECK(cuda::row_fits_register_cache(100, cuda::row_tile_width(100, 4)));
+}
+
 TEST_CASE("row launch shape caps the grid; the kernel's stride loop does the rest") {
   const index_t rows = index_t(1) << 40;
   const auto s = row_launch_shape(rows, 64);

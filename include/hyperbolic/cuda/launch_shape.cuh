@@ -46,6 +46,15 @@ HYP_HD_INLINE constexpr int row_tile_width(index_t cols,
   return w;
 }
 
+// Coordinates per lane an op may keep in registers between its reduce and
+// combine passes (tile.cuh, CachedSlot): rows of up to 32 * 8 = 256
+// coordinates at most, at the default shape every row that fits a warp.
+inline constexpr int row_register_capacity = 8;
+
+HYP_HD_INLINE constexpr bool row_fits_register_cache(index_t cols, int tile_width) {
+  return cols <= index_t(tile_width) * row_register_capacity;
+}
+
 HYP_HD_INLINE constexpr RowLaunchShape row_launch_shape(
     index_t rows, index_t cols, int elements_per_lane = default_row_elements_per_lane) {
   RowLaunchShape s;

@@ -30,17 +30,19 @@ struct DistBackward {
   OutRows<S> gx, gy;
   S* grad_c;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n);
     const C gr = s.valid ? to_compute(g[r]) : C(0);
     C xx(0), yy(0), dd(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j), b = y(r, j), d = a - b;
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos), b = yr(j, pos), d = a - b;
       xx += a * a;
       yy += b * b;
       dd += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * d * d;
-    }
+    });
     xx = tile_sum(xx, s.width);
     yy = tile_sum(yy, s.width);
     dd = tile_sum(dd, s.width);
@@ -50,8 +52,8 @@ struct DistBackward {
       const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                  D::variable(nd, 3));
       const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C a = x(r, j), b = y(r, j), d = a - b;
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C a = xr(j, pos), b = yr(j, pos), d = a - b;
         return {fx * a + fn * d, fy * b - fn * d};
       });
       store_grad_c(grad_c, s, gr * f.d[0]);
@@ -60,15 +62,15 @@ struct DistBackward {
       const C nd = math::sqrt(nonnegative(dd));
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
       const C k = per_norm(gr * f.d[1], nd);
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C gj = k * time_sign<C>(j) * (x(r, j) - y(r, j));
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C gj = k * time_sign<C>(j) * (xr(j, pos) - yr(j, pos));
         return {gj, -gj};
       });
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else {
       const C k = per_norm(gr, math::sqrt(dd));
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C d = x(r, j) - y(r, j);
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C d = xr(j, pos) - yr(j, pos);
         return {k * d, -k * d};
       });
       store_grad_c(grad_c, s, C(0));
@@ -84,18 +86,20 @@ struct ExpmapBackward {
   OutRows<S> gx, gu;
   S* grad_c;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), ur = s.load(u, n), gr = s.load(g, n);
     C xx(0), uu(0), xu(0), gxd(0), gud(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j), b = u(r, j), h = g(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos), b = ur(j, pos), h = gr(j, pos);
       xx += a * a;
       uu += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * b * b;
       xu += a * b;
       gxd += h * a;
       gud += h * b;
-    }
+    });
     xx = tile_sum(xx, s.width);
     uu = tile_sum(uu, s.width);
     xu = tile_sum(xu, s.width);
@@ -106,8 +110,8 @@ struct ExpmapBackward {
       const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
                                       D::variable(xu, 3));
       const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
-      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
-        const C a = x(r, j), b = u(r, j), h = g(r, j);
+      store_rows(s, n, gx, gu, [&](index_t j, int pos) -> Two<C> {
+        const C a = xr(j, pos), b = ur(j, pos), h = gr(j, pos);
         return {k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b,
                 k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a};
       });
@@ -117,14 +121,14 @@ struct ExpmapBackward {
       const auto k = lorentz::expmap(D::variable(m.c(), 0), D::variable(nonnegative(uu), 1));
       const D L = k.a * gxd + k.b * gud;
       const C kuu = uu > C(0) ? C(2) * L.d[1] : C(0);  // flat where <u,u>_L was clamped
-      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
-        const C b = u(r, j), h = g(r, j);
+      store_rows(s, n, gx, gu, [&](index_t j, int pos) -> Two<C> {
+        const C b = ur(j, pos), h = gr(j, pos);
         return {k.a.v * h, k.b.v * h + kuu * time_sign<C>(j) * b};
       });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      store_rows(s, n, gx, gu, [&](index_t j) -> Two<C> {
-        const C h = g(r, j);
+      store_rows(s, n, gx, gu, [&](index_t j, int pos) -> Two<C> {
+        const C h = gr(j, pos);
         return {h, h};
       });
       store_grad_c(grad_c, s, C(0));
@@ -140,18 +144,20 @@ struct LogmapBackward {
   OutRows<S> gx, gy;
   S* grad_c;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n), gr = s.load(g, n);
     C xx(0), yy(0), dd(0), gdiff(0), gxd(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos), d = b - a;
       xx += a * a;
       yy += b * b;
       dd += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * d * d;
       gdiff += h * d;
       gxd += h * a;
-    }
+    });
     xx = tile_sum(xx, s.width);
     yy = tile_sum(yy, s.width);
     dd = tile_sum(dd, s.width);
@@ -162,8 +168,8 @@ struct LogmapBackward {
       const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
                                       D::variable(dd, 3));
       const D L = k.a * gdiff + k.b * gxd;
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C a = x(r, j), b = y(r, j), h = g(r, j), d = b - a;
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos), d = b - a;
         const C through_diff = k.a.v * h + C(2) * L.d[3] * d;  // dL/d(y - x)
         return {k.b.v * h + C(2) * L.d[1] * a - through_diff, C(2) * L.d[2] * b + through_diff};
       });
@@ -173,15 +179,15 @@ struct LogmapBackward {
       const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nonnegative(dd), 1));
       const D L = k.a * gdiff + k.b * gxd;
       const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C h = g(r, j), d = y(r, j) - x(r, j);
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C h = gr(j, pos), d = yr(j, pos) - xr(j, pos);
         const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
         return {k.b.v * h - through_diff, through_diff};
       });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C h = g(r, j);
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C h = gr(j, pos);
         return {-h, h};
       });
       store_grad_c(grad_c, s, C(0));
@@ -199,18 +205,20 @@ struct RadialBackward {
   OutRows<S> gv;
   S* grad_c;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto vr = s.load(v, n), gr = s.load(g, n);
     const bool lor = model_v<M> == Model::lorentz;
     const C g0 = lor && s.valid ? g(r, 0) : C(0);  // read before gv may overwrite it
     C vv(0), gvd(0);                               // Lorentz: space parts
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      if (lor && j == 0) continue;
-      const C a = v(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      if (lor && j == 0) return;
+      const C a = vr(j, pos);
       vv += a * a;
-      gvd += g(r, j) * a;
-    }
+      gvd += gr(j, pos) * a;
+    });
     vv = tile_sum(vv, s.width);
     gvd = tile_sum(gvd, s.width);
     using D = Dual<C, 2>;
@@ -238,8 +246,9 @@ struct RadialBackward {
         gc = f.d[0] * gvd;
       }
     }
-    store_row(s, n, gv,
-              [&](index_t j) -> C { return lor && j == 0 ? C(0) : a * g(r, j) + k * v(r, j); });
+    store_row(s, n, gv, [&](index_t j, int pos) -> C {
+      return lor && j == 0 ? C(0) : a * gr(j, pos) + k * vr(j, pos);
+    });
     store_grad_c(grad_c, s, gc);
   }
 };
@@ -252,23 +261,25 @@ struct MobiusAddBackward {
   OutRows<S> gx, gy;
   S* grad_c;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n), gr = s.load(g, n);
     const bool lor = model_v<M> == Model::lorentz;
     // Time coordinates, read by every lane before any lane writes.
     const bool time = lor && s.valid;
     const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1), g0 = time ? g(r, 0) : C(0);
     C xx(0), yy(0), xy(0), gxd(0), gyd(0);  // Lorentz: space parts
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      if (lor && j == 0) continue;
-      const C a = x(r, j), b = y(r, j), h = g(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      if (lor && j == 0) return;
+      const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos);
       xx += a * a;
       yy += b * b;
       xy += a * b;
       gxd += h * a;
       gyd += h * b;
-    }
+    });
     xx = tile_sum(xx, s.width);
     yy = tile_sum(yy, s.width);
     xy = tile_sum(xy, s.width);
@@ -279,8 +290,8 @@ struct MobiusAddBackward {
       const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
                                           D::variable(yy, 2), D::variable(xy, 3));
       const D L = k.a * gxd + k.b * gyd;
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C a = x(r, j), b = y(r, j), h = g(r, j);
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos);
         return {k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b,
                 k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a};
       });
@@ -291,16 +302,16 @@ struct MobiusAddBackward {
           lorentz::mobius_add(D::variable(m.c(), 0), D::variable(x0, 1), D::variable(y0, 2),
                               D::variable(xx, 3), D::variable(yy, 4), D::variable(xy, 5));
       const D L = k.time * g0 + k.a * gxd + k.b * gyd;
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         if (j == 0) return {L.d[1], L.d[2]};
-        const C a = x(r, j), b = y(r, j), h = g(r, j);
+        const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos);
         return {k.a.v * h + C(2) * L.d[3] * a + L.d[5] * b,
                 k.b.v * h + C(2) * L.d[4] * b + L.d[5] * a};
       });
       store_grad_c(grad_c, s, L.d[0]);
     } else {
-      store_rows(s, n, gx, gy, [&](index_t j) -> Two<C> {
-        const C h = g(r, j);
+      store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
+        const C h = gr(j, pos);
         return {h, h};
       });
       store_grad_c(grad_c, s, C(0));

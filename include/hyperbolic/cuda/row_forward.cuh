@@ -96,12 +96,14 @@ struct Expmap {
   InRows<S> x, u;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), ur = s.load(u, n);
     C xx(0), uu(0), xu(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j), b = u(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos), b = ur(j, pos);
       if constexpr (model_v<M> == Model::lorentz) {
         uu += time_sign<C>(j) * b * b;
       } else {
@@ -109,7 +111,7 @@ struct Expmap {
         uu += b * b;
         xu += a * b;
       }
-    }
+    });
     C ka(1), kb(1);
     if constexpr (model_v<M> == Model::poincare) {
       const auto k = poincare::expmap(m.c(), tile_sum(xx, s.width), tile_sum(uu, s.width),
@@ -121,7 +123,8 @@ struct Expmap {
       ka = k.a;
       kb = k.b;
     }
-    store_row(s, n, out, [&](index_t j) -> C { return ka * x(r, j) + kb * u(r, j); });
+    store_row(s, n, out,
+              [&](index_t j, int pos) -> C { return ka * xr(j, pos) + kb * ur(j, pos); });
   }
 };
 
@@ -132,21 +135,24 @@ struct Expmap0 {
   InRows<S> u;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto ur = s.load(u, n);
     C uu(0);  // Lorentz: space part (u0 is ignored, as in Lorentz::expmap0)
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C b = u(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      const C b = ur(j, pos);
       if (model_v<M> != Model::lorentz || j > 0) uu += b * b;
-    }
+    });
     uu = tile_sum(uu, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::expmap0(m.c(), uu);
-      store_row(s, n, out, [&](index_t j) -> C { return j == 0 ? k.time : k.space * u(r, j); });
+      store_row(s, n, out,
+                [&](index_t j, int pos) -> C { return j == 0 ? k.time : k.space * ur(j, pos); });
     } else {
       const C a = model_v<M> == Model::poincare ? poincare::expmap0(m.c(), uu) : C(1);
-      store_row(s, n, out, [&](index_t j) -> C { return a * u(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C { return a * ur(j, pos); });
     }
   }
 };
@@ -159,12 +165,14 @@ struct Logmap {
   InRows<S> x, y;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n);
     C xx(0), yy(0), dd(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j), b = y(r, j), d = b - a;
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos), b = yr(j, pos), d = b - a;
       if constexpr (model_v<M> == Model::poincare) {
         xx += a * a;
         yy += b * b;
@@ -172,7 +180,7 @@ struct Logmap {
       } else if constexpr (model_v<M> == Model::lorentz) {
         dd += time_sign<C>(j) * d * d;
       }
-    }
+    });
     C ka(1), kb(0);
     if constexpr (model_v<M> == Model::poincare) {
       const auto k = poincare::logmap(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
@@ -184,9 +192,9 @@ struct Logmap {
       ka = k.a;
       kb = k.b;
     }
-    store_row(s, n, out, [&](index_t j) -> C {
-      const C a = x(r, j);
-      return ka * (y(r, j) - a) + kb * a;
+    store_row(s, n, out, [&](index_t j, int pos) -> C {
+      const C a = xr(j, pos);
+      return ka * (yr(j, pos) - a) + kb * a;
     });
   }
 };
@@ -198,20 +206,22 @@ struct Logmap0 {
   InRows<S> y;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto yr = s.load(y, n);
     C yy(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C b = y(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      const C b = yr(j, pos);
       if (model_v<M> != Model::lorentz || j > 0) yy += b * b;
-    }
+    });
     yy = tile_sum(yy, s.width);
     C a(1);
     if constexpr (model_v<M> == Model::poincare) a = poincare::logmap0(m.c(), yy);
     if constexpr (model_v<M> == Model::lorentz) a = lorentz::logmap0(m.c(), yy);
-    store_row(s, n, out, [&](index_t j) -> C {
-      return model_v<M> == Model::lorentz && j == 0 ? C(0) : a * y(r, j);
+    store_row(s, n, out, [&](index_t j, int pos) -> C {
+      return model_v<M> == Model::lorentz && j == 0 ? C(0) : a * yr(j, pos);
     });
   }
 };
@@ -224,25 +234,27 @@ struct Projx {
   InRows<S> x;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n);
     C xx(0);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      const C a = x(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      const C a = xr(j, pos);
       if (model_v<M> != Model::lorentz || j > 0) xx += a * a;
-    }
+    });
     xx = tile_sum(xx, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const C t = math::sqrt(C(1) / m.c() + xx);
-      store_row(s, n, out, [&](index_t j) -> C { return j == 0 ? t : x(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C { return j == 0 ? t : xr(j, pos); });
     } else {
       C a(1);
       if constexpr (model_v<M> == Model::poincare) {
         const C norm = math::sqrt(xx), mx = m.max_norm();
         a = norm > mx ? mx / norm : C(1);  // NaN compares false: NaN passes through
       }
-      store_row(s, n, out, [&](index_t j) -> C { return a * x(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C { return a * xr(j, pos); });
     }
   }
 };
@@ -255,18 +267,19 @@ struct Proju {
   InRows<S> x, u;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), ur = s.load(u, n);
     C xu(0);
     if constexpr (model_v<M> == Model::lorentz) {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width)
-        xu += time_sign<C>(j) * x(r, j) * u(r, j);
+      s.for_each(n, [&](index_t j, int pos) { xu += time_sign<C>(j) * xr(j, pos) * ur(j, pos); });
       xu = tile_sum(xu, s.width);
     }
     const C k = m.c() * xu;
-    store_row(s, n, out, [&](index_t j) -> C {
-      return model_v<M> == Model::lorentz ? u(r, j) + k * x(r, j) : u(r, j);
+    store_row(s, n, out, [&](index_t j, int pos) -> C {
+      return model_v<M> == Model::lorentz ? ur(j, pos) + k * xr(j, pos) : ur(j, pos);
     });
   }
 };
@@ -279,22 +292,24 @@ struct Egrad2rgrad {
   InRows<S> x, g;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), gr = s.load(g, n);
     C q(0);  // ball: |x|^2; hyperboloid: Euclidean <x, g>
     if constexpr (model_v<M> != Model::euclidean) {
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
-        const C a = x(r, j);
-        q += a * (model_v<M> == Model::poincare ? a : g(r, j));
-      }
+      s.for_each(n, [&](index_t j, int pos) {
+        const C a = xr(j, pos);
+        q += a * (model_v<M> == Model::poincare ? a : gr(j, pos));
+      });
       q = tile_sum(q, s.width);
     }
     if constexpr (model_v<M> == Model::lorentz) {
       const C k = m.c() * q;
-      store_row(s, n, out, [&](index_t j) -> C {
-        const C gj = g(r, j);
-        return (j == 0 ? -gj : gj) + k * x(r, j);
+      store_row(s, n, out, [&](index_t j, int pos) -> C {
+        const C gj = gr(j, pos);
+        return (j == 0 ? -gj : gj) + k * xr(j, pos);
       });
     } else {
       C k(1);
@@ -302,7 +317,7 @@ struct Egrad2rgrad {
         const C b = (C(1) - m.c() * q) / C(2);
         k = b * b;
       }
-      store_row(s, n, out, [&](index_t j) -> C { return k * g(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C { return k * gr(j, pos); });
     }
   }
 };
@@ -315,39 +330,43 @@ struct Transp {
   InRows<S> x, y, v;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n), vr = s.load(v, n);
     if constexpr (model_v<M> == Model::poincare) {
       C xx(0), yy(0), dd(0), xv(0), dv(0);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
-        const C a = x(r, j), b = y(r, j), w = v(r, j), e = b - a;
+      s.for_each(n, [&](index_t j, int pos) {
+        const C a = xr(j, pos), b = yr(j, pos), w = vr(j, pos), e = b - a;
         xx += a * a;
         yy += b * b;
         dd += e * e;
         xv += a * w;
         dv += e * w;
-      }
+      });
       const auto k =
           poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
                            tile_sum(dd, s.width), tile_sum(xv, s.width), tile_sum(dv, s.width));
-      store_row(s, n, out,
-                [&](index_t j) -> C { return k.v * v(r, j) + k.y * y(r, j) + k.x * x(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C {
+        return k.v * vr(j, pos) + k.y * yr(j, pos) + k.x * xr(j, pos);
+      });
     } else if constexpr (model_v<M> == Model::lorentz) {
       C q(0), yv(0);
-      HYP_LANE_UNROLL
-      for (index_t j = s.lane; j < n; j += s.width) {
-        const C a = x(r, j), b = y(r, j), d = a - b, sg = time_sign<C>(j);
+      s.for_each(n, [&](index_t j, int pos) {
+        const C a = xr(j, pos), b = yr(j, pos), d = a - b, sg = time_sign<C>(j);
         q += sg * d * d;
-        yv += sg * b * v(r, j);
-      }
+        yv += sg * b * vr(j, pos);
+      });
       q = nonnegative(tile_sum(q, s.width));
       yv = tile_sum(yv, s.width);
       // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
       const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
-      store_row(s, n, out, [&](index_t j) -> C { return v(r, j) + k * (x(r, j) + y(r, j)); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C {
+        return vr(j, pos) + k * (xr(j, pos) + yr(j, pos));
+      });
     } else {
-      store_row(s, n, out, [&](index_t j) -> C { return v(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C { return vr(j, pos); });
     }
   }
 };
@@ -359,28 +378,31 @@ struct MobiusAdd {
   InRows<S> x, y;
   OutRows<S> out;
   index_t cols;
-  __device__ void operator()(RowSlot s) const {
+  static constexpr bool caches_rows = true;
+  template <class Slot>
+  __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
+    const auto xr = s.load(x, n), yr = s.load(y, n);
     C xx(0), yy(0), xy(0);  // Lorentz: space parts
     // Lorentz: every lane reads the time coordinates (one broadcast load per
     // tile), before the shuffles, so that lane 0 may overwrite them later.
     const bool time = model_v<M> == Model::lorentz && s.valid;
     const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1);
-    HYP_LANE_UNROLL
-    for (index_t j = s.lane; j < n; j += s.width) {
-      if (model_v<M> == Model::lorentz && j == 0) continue;
-      const C a = x(r, j), b = y(r, j);
+    s.for_each(n, [&](index_t j, int pos) {
+      if (model_v<M> == Model::lorentz && j == 0) return;
+      const C a = xr(j, pos), b = yr(j, pos);
       xx += a * a;
       yy += b * b;
       xy += a * b;
-    }
+    });
     xx = tile_sum(xx, s.width);
     yy = tile_sum(yy, s.width);
     xy = tile_sum(xy, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
       const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
-      store_row(s, n, out,
-                [&](index_t j) -> C { return j == 0 ? k.time : k.a * x(r, j) + k.b * y(r, j); });
+      store_row(s, n, out, [&](index_t j, int pos) -> C {
+        return j == 0 ? k.time : k.a * xr(j, pos) + k.b * yr(j, pos);
+      });
     } else {
       C ka(1), kb(1);
       if constexpr (model_v<M> == Model::poincare) {
@@ -388,7 +410,8 @@ struct MobiusAdd {
         ka = k.a;
         kb = k.b;
       }
-      store_row(s, n, out, [&](index_t j) -> C { return ka * x(r, j) + kb * y(r, j); });
+      store_row(s, n, out,
+                [&](index_t j, int pos) -> C { return ka * xr(j, pos) + kb * yr(j, pos); });
     }
   }
 };

@@ -12,22 +12,6 @@
 
 namespace hyperbolic::cuda {
 
-// One lane's view of its row: which row, whether it exists, the lane's index
-// in the tile and the tile width.
-struct RowSlot {
-  index_t row;
-  bool valid;
-  int lane;
-  int width;
-  // Elements this lane owns of a row with n coordinates: lane, lane + width, ...
-  __device__ index_t end(index_t n) const { return valid ? n : 0; }
-  __device__ bool leader() const { return valid && lane == 0; }
-};
-
-// Before each lane's loop over its coordinates: lets the compiler issue the
-// loads of several iterations before the first use.
-#define HYP_LANE_UNROLL _Pragma("unroll 4")
-
 // Sum over the lanes of a tile (width a power of two <= 32). xor offsets below
 // the width never leave the tile; every lane ends with the full sum.
 template <class C>
@@ -63,6 +47,81 @@ OutRows<S> out_rows(MatrixView<S> v) {
   return {v.data(), v.stride()};
 }
 
+// One lane's view of its row: which row, whether it exists, the lane's index
+// in the tile and the tile width. The lane owns coordinates lane, lane +
+// width, ... of the row.
+//
+// Two ways to visit them, chosen per launch (launch_rows): a RowSlot reads a
+// coordinate from memory each time a pass uses it; a CachedSlot<K> (rows of at
+// most K * width coordinates) loads the lane's coordinates of each input row
+// into registers once, before the reduce pass, and the combine pass reuses
+// them. Op code is written once against both: `auto xr = s.load(x, n)`, then
+// `s.for_each(n, f)` calls f(j, k) for the lane's coordinates j (k: their
+// position in the lane, a constant once unrolled) and `xr(j, k)` reads one.
+struct RowSlot {
+  index_t row;
+  bool valid;
+  int lane;
+  int width;
+  // Coordinates of a row of n that this lane visits (none for a row past the end).
+  __device__ index_t end(index_t n) const { return valid ? n : 0; }
+  __device__ bool leader() const { return valid && lane == 0; }
+};
+
+template <class S>
+struct MemoryRow {
+  InRows<S> in;
+  index_t row;
+  __device__ compute_t<S> operator()(index_t j, int) const { return in(row, j); }
+};
+
+template <class C, int K>
+struct RegisterRow {
+  C v[K];
+  __device__ C operator()(index_t, int k) const { return v[k]; }
+};
+
+// Before each lane's loop over its coordinates: lets the compiler issue the
+// loads of several iterations before the first use.
+#define HYP_LANE_UNROLL _Pragma("unroll 4")
+
+struct MemorySlot : RowSlot {
+  template <class S>
+  __device__ MemoryRow<S> load(const InRows<S>& in, index_t) const {
+    return {in, row};
+  }
+  template <class F>
+  __device__ __forceinline__ void for_each(index_t n, F f) const {
+    HYP_LANE_UNROLL
+    for (index_t j = lane; j < n; j += width)
+      f(j, 0);
+  }
+};
+
+template <int K>
+struct CachedSlot : RowSlot {
+  static constexpr int capacity = K;
+  template <class S>
+  __device__ __forceinline__ RegisterRow<compute_t<S>, K> load(const InRows<S>& in,
+                                                               index_t n) const {
+    RegisterRow<compute_t<S>, K> c;
+#pragma unroll
+    for (int k = 0; k < K; ++k) {
+      const index_t j = lane + index_t(k) * width;
+      c.v[k] = j < n ? in(row, j) : compute_t<S>(0);
+    }
+    return c;
+  }
+  template <class F>
+  __device__ __forceinline__ void for_each(index_t n, F f) const {
+#pragma unroll
+    for (int k = 0; k < K; ++k) {
+      const index_t j = lane + index_t(k) * width;
+      if (j < n) f(j, k);
+    }
+  }
+};
+
 // Two values of one coordinate (kernels with two row outputs).
 template <class C>
 struct Two {
@@ -71,28 +130,29 @@ struct Two {
 
 namespace detail {
 
-// Coordinates of a lane computed before any of them is stored (see below).
+// Memory path: coordinates of a lane computed before any of them is stored.
 // Measured on an H200 with 8 coordinates per lane: a chunk of 4 beats a chunk
 // of 8 (expmap d = 64: 0.77 vs 0.71 of the copy rate; the larger chunk's
 // registers cost occupancy).
 inline constexpr int combine_chunk = 4;
 
-// The combine pass of a row kernel: value(j) computes the output(s) of the
-// lane's coordinate j from the inputs, store(j, v) writes them. Outputs may
+// The combine pass of a row kernel: value(j, k) computes the output(s) of the
+// lane's coordinate j, store(j, v) writes them. On the memory path outputs may
 // alias inputs (a lane writes only what it read), so the compiler may not
 // move a later coordinate's loads above an earlier coordinate's store, and a
-// plain loop waits one memory round trip per coordinate. Here the values of
+// plain loop waits one memory round trip per coordinate; there the values of
 // up to combine_chunk coordinates are computed, all loads issued, before the
-// first store.
+// first store. On the register path the inputs are already in registers.
 template <class Value, class Store>
-__device__ __forceinline__ void combine_lane(RowSlot s, index_t n, Value value, Store store) {
-  using V = decltype(value(index_t(0)));
+__device__ __forceinline__ void combine_lane(const MemorySlot& s, index_t n, Value value,
+                                             Store store) {
+  using V = decltype(value(index_t(0), 0));
   for (index_t j0 = s.lane; j0 < n; j0 += combine_chunk * index_t(s.width)) {
     V v[combine_chunk];
 #pragma unroll
     for (int k = 0; k < combine_chunk; ++k) {
       const index_t j = j0 + index_t(k) * s.width;
-      if (j < n) v[k] = value(j);
+      if (j < n) v[k] = value(j, 0);
     }
 #pragma unroll
     for (int k = 0; k < combine_chunk; ++k) {
@@ -102,18 +162,24 @@ __device__ __forceinline__ void combine_lane(RowSlot s, index_t n, Value value, 
   }
 }
 
+template <int K, class Value, class Store>
+__device__ __forceinline__ void combine_lane(const CachedSlot<K>& s, index_t n, Value value,
+                                             Store store) {
+  s.for_each(n, [&](index_t j, int k) { store(j, value(j, k)); });
+}
+
 }  // namespace detail
 
-// out(row, j) = value(j) for the lane's coordinates j < n of its row.
-template <class S, class Value>
-__device__ __forceinline__ void store_row(RowSlot s, index_t n, const OutRows<S>& out,
+// out(row, j) = value(j, k) for the lane's coordinates j < n of its row.
+template <class Slot, class S, class Value>
+__device__ __forceinline__ void store_row(const Slot& s, index_t n, const OutRows<S>& out,
                                           Value value) {
   detail::combine_lane(s, n, value, [&](index_t j, compute_t<S> v) { out.set(s.row, j, v); });
 }
 
-// (a(row, j), b(row, j)) = value(j), a Two<compute_t<S>>.
-template <class S, class Value>
-__device__ __forceinline__ void store_rows(RowSlot s, index_t n, const OutRows<S>& a,
+// (a(row, j), b(row, j)) = value(j, k), a Two<compute_t<S>>.
+template <class Slot, class S, class Value>
+__device__ __forceinline__ void store_rows(const Slot& s, index_t n, const OutRows<S>& a,
                                            const OutRows<S>& b, Value value) {
   detail::combine_lane(s, n, value, [&](index_t j, Two<compute_t<S>> v) {
     a.set(s.row, j, v.first);
@@ -121,7 +187,7 @@ __device__ __forceinline__ void store_rows(RowSlot s, index_t n, const OutRows<S
   });
 }
 
-template <class Op>
+template <class Slot, class Op>
 __global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t rows, int width) {
   const int lane = static_cast<int>(threadIdx.x) & (width - 1);
   const index_t tiles_per_block = blockDim.x / width;
@@ -129,7 +195,9 @@ __global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t r
   for (index_t base = static_cast<index_t>(blockIdx.x) * tiles_per_block; base < rows;
        base += static_cast<index_t>(gridDim.x) * tiles_per_block) {
     const index_t r = base + tile;
-    op(RowSlot{r, r < rows, lane, width});
+    Slot slot;
+    static_cast<RowSlot&>(slot) = RowSlot{r, r < rows, lane, width};
+    op(slot);
   }
 }
 
@@ -141,13 +209,37 @@ inline int& row_elements_per_lane() {
   return value;
 }
 
+// Whether ops that support it may keep rows in registers (CachedSlot) when
+// the rows fit (row_fits_register_cache); on by default. A process-wide knob
+// for side-by-side measurements, read at each launch.
+inline bool& row_register_cache() {
+  static bool value = true;
+  return value;
+}
+
+// An op opts into the register path by declaring
+// `static constexpr bool caches_rows = true;` and a templated operator()
+// that takes either slot type.
+template <class Op>
+concept CachesRows = requires {
+  requires Op::caches_rows;
+};
+
 // Launches op over `rows` rows of `cols` coordinates on `stream`.
 template <class Op>
 void launch_rows(const Op& op, index_t rows, index_t cols, cudaStream_t stream) {
   if (rows <= 0) return;
   const RowLaunchShape s = row_launch_shape(rows, cols, row_elements_per_lane());
-  row_kernel<<<static_cast<unsigned>(s.blocks), s.threads_per_block, 0, stream>>>(op, rows,
-                                                                                  s.tile_width);
+  const auto blocks = static_cast<unsigned>(s.blocks);
+  if constexpr (CachesRows<Op>) {
+    if (row_register_cache() && row_fits_register_cache(cols, s.tile_width)) {
+      row_kernel<CachedSlot<row_register_capacity>>
+          <<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
+      HYP_CUDA_CHECK_LAUNCH();
+      return;
+    }
+  }
+  row_kernel<MemorySlot><<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
   HYP_CUDA_CHECK_LAUNCH();
 }
 
