@@ -172,10 +172,23 @@ void BM_dist_backward(benchmark::State& state) {
   });
 }
 
-#define HYP_ROWS_BENCH(fn, M, S)                  \
-  BENCHMARK(fn<M, S>)                             \
-      ->Name(#fn "<" #M "," #S ">")               \
-      ->ArgsProduct({{16, 64, 256}, {8}, {1, 0}}) \
+template <class M, class S>
+void BM_transp(benchmark::State& state) {
+  const M m = make_manifold<M, S>();
+  run_rows<M, S>(state, m, 3, 1, 0, [&](auto& v, S*) { hc::transp(m, v[0], v[1], v[2], v[3]); });
+}
+template <class M, class S>
+void BM_egrad2rgrad(benchmark::State& state) {
+  const M m = make_manifold<M, S>();
+  run_rows<M, S>(state, m, 2, 1, 0, [&](auto& v, S*) { hc::egrad2rgrad(m, v[0], v[1], v[2]); });
+}
+
+// The target is stated for d >= 64 (issue 5); d = 16 was measured in earlier
+// runs (docs/cuda.md).
+#define HYP_ROWS_BENCH(fn, M, S)              \
+  BENCHMARK(fn<M, S>)                         \
+      ->Name(#fn "<" #M "," #S ">")           \
+      ->ArgsProduct({{64, 256}, {8}, {1, 0}}) \
       ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);
@@ -188,6 +201,9 @@ HYP_ROWS_BENCH(BM_dist_backward, PoincareBall<float>, float);
 HYP_ROWS_BENCH(BM_dist, Lorentz<float>, float);
 HYP_ROWS_BENCH(BM_expmap, Lorentz<float>, float);
 HYP_ROWS_BENCH(BM_logmap, Lorentz<float>, float);
+HYP_ROWS_BENCH(BM_mobius_add, Lorentz<float>, float);
+HYP_ROWS_BENCH(BM_egrad2rgrad, Lorentz<float>, float);
+HYP_ROWS_BENCH(BM_transp, PoincareBall<float>, float);
 HYP_ROWS_BENCH(BM_expmap, PoincareBall<double>, double);
 HYP_ROWS_BENCH(BM_expmap, PoincareBall<float>, __half);
 HYP_ROWS_BENCH(BM_expmap, PoincareBall<float>, __nv_bfloat16);

@@ -49,10 +49,14 @@ HYP_HD_INLINE constexpr int row_tile_width(index_t cols,
 // Coordinates per lane an op may keep in registers between its reduce and
 // combine passes (tile.cuh, CachedSlot): rows of up to 32 * 8 = 256
 // coordinates at most, at the default shape every row that fits a warp.
+// Rows that fit row_register_capacity_small per lane get the smaller slot
+// (fewer registers, more warps per SM).
 inline constexpr int row_register_capacity = 8;
+inline constexpr int row_register_capacity_small = 4;
 
-HYP_HD_INLINE constexpr bool row_fits_register_cache(index_t cols, int tile_width) {
-  return cols <= index_t(tile_width) * row_register_capacity;
+HYP_HD_INLINE constexpr bool row_fits_register_cache(index_t cols, int tile_width,
+                                                     int capacity = row_register_capacity) {
+  return cols <= index_t(tile_width) * capacity;
 }
 
 HYP_HD_INLINE constexpr RowLaunchShape row_launch_shape(

@@ -96,7 +96,9 @@ struct Expmap {
   InRows<S> x, u;
   OutRows<S> out;
   index_t cols;
-  static constexpr bool caches_rows = true;
+  // Measured on an H200 (docs/cuda.md): the register path loses on the
+  // hyperboloid (copy share 0.58 vs 0.71 at d = 64) and wins on the ball.
+  static constexpr bool caches_rows = model_v<M> != Model::lorentz;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);
@@ -165,7 +167,9 @@ struct Logmap {
   InRows<S> x, y;
   OutRows<S> out;
   index_t cols;
-  static constexpr bool caches_rows = true;
+  // Measured on an H200 (docs/cuda.md): the register path loses on the
+  // hyperboloid (copy share 0.58 vs 0.71 at d = 64) and wins on the ball.
+  static constexpr bool caches_rows = model_v<M> != Model::lorentz;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
     const index_t r = s.row, n = s.end(cols);

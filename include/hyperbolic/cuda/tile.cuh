@@ -232,6 +232,13 @@ void launch_rows(const Op& op, index_t rows, index_t cols, cudaStream_t stream) 
   const RowLaunchShape s = row_launch_shape(rows, cols, row_elements_per_lane());
   const auto blocks = static_cast<unsigned>(s.blocks);
   if constexpr (CachesRows<Op>) {
+    if (row_register_cache() &&
+        row_fits_register_cache(cols, s.tile_width, row_register_capacity_small)) {
+      row_kernel<CachedSlot<row_register_capacity_small>>
+          <<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
+      HYP_CUDA_CHECK_LAUNCH();
+      return;
+    }
     if (row_register_cache() && row_fits_register_cache(cols, s.tile_width)) {
       row_kernel<CachedSlot<row_register_capacity>>
           <<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
