@@ -129,25 +129,17 @@ void all_models(index_t n) {
 }
 
 TEST_CASE("cuda backward passes match the scalar path: float and double") {
-  for (const bool cache : {true, false}) {
-    CAPTURE(cache);
-    const RegisterCacheScope scope(cache);
-    for (const index_t n : dims) {
-      all_models<float>(n);
-      all_models<double>(n);
-    }
-  }
+  on_both_row_paths(dims, [](index_t n) {
+    all_models<float>(n);
+    all_models<double>(n);
+  });
 }
 
 TEST_CASE("cuda backward passes match the scalar path: half and bfloat16 storage") {
-  for (const bool cache : {true, false}) {
-    CAPTURE(cache);
-    const RegisterCacheScope scope(cache);
-    for (const index_t n : dims) {
-      all_models<__half>(n);
-      all_models<__nv_bfloat16>(n);
-    }
-  }
+  on_both_row_paths(dims, [](index_t n) {
+    all_models<__half>(n);
+    all_models<__nv_bfloat16>(n);
+  });
 }
 
 }  // namespace

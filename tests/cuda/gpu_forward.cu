@@ -109,25 +109,17 @@ void all_models(index_t n) {
 }
 
 TEST_CASE("cuda forward primitives match the scalar path: float and double") {
-  for (const bool cache : {true, false}) {
-    CAPTURE(cache);
-    const RegisterCacheScope scope(cache);
-    for (const index_t n : dims) {
-      all_models<float>(n);
-      all_models<double>(n);
-    }
-  }
+  on_both_row_paths(dims, [](index_t n) {
+    all_models<float>(n);
+    all_models<double>(n);
+  });
 }
 
 TEST_CASE("cuda forward primitives match the scalar path: half and bfloat16 storage") {
-  for (const bool cache : {true, false}) {
-    CAPTURE(cache);
-    const RegisterCacheScope scope(cache);
-    for (const index_t n : dims) {
-      all_models<__half>(n);
-      all_models<__nv_bfloat16>(n);
-    }
-  }
+  on_both_row_paths(dims, [](index_t n) {
+    all_models<__half>(n);
+    all_models<__nv_bfloat16>(n);
+  });
 }
 
 TEST_CASE("cuda forward: an empty batch launches nothing and succeeds") {

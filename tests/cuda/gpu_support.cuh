@@ -220,6 +220,18 @@ class RegisterCacheScope {
   bool saved_;
 };
 
+// Runs check(n) for every row length in dims, once on the register path and
+// once on the memory path of the row kernels.
+template <class Dims, class Check>
+void on_both_row_paths(const Dims& dims, Check check) {
+  for (const bool cache : {true, false}) {
+    CAPTURE(cache);
+    const RegisterCacheScope scope(cache);
+    for (const auto n : dims)
+      check(n);
+  }
+}
+
 inline bool same_value(double got, double want) {
   return got == want || (std::isnan(got) && std::isnan(want));
 }

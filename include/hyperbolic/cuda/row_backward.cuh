@@ -91,7 +91,7 @@ struct ExpmapBackward {
   static constexpr bool caches_rows = false;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), ur = s.load(u, n), gr = s.load(g, n);
     C xx(0), uu(0), xu(0), gxd(0), gud(0);
     s.for_each(n, [&](index_t j, int pos) {
@@ -149,7 +149,7 @@ struct LogmapBackward {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), yr = s.load(y, n), gr = s.load(g, n);
     C xx(0), yy(0), dd(0), gdiff(0), gxd(0);
     s.for_each(n, [&](index_t j, int pos) {

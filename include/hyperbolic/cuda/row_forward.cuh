@@ -101,7 +101,7 @@ struct Expmap {
   static constexpr bool caches_rows = model_v<M> != Model::lorentz;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), ur = s.load(u, n);
     C xx(0), uu(0), xu(0);
     s.for_each(n, [&](index_t j, int pos) {
@@ -140,7 +140,7 @@ struct Expmap0 {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto ur = s.load(u, n);
     C uu(0);  // Lorentz: space part (u0 is ignored, as in Lorentz::expmap0)
     s.for_each(n, [&](index_t j, int pos) {
@@ -172,7 +172,7 @@ struct Logmap {
   static constexpr bool caches_rows = model_v<M> != Model::lorentz;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), yr = s.load(y, n);
     C xx(0), yy(0), dd(0);
     s.for_each(n, [&](index_t j, int pos) {
@@ -213,7 +213,7 @@ struct Logmap0 {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto yr = s.load(y, n);
     C yy(0);
     s.for_each(n, [&](index_t j, int pos) {
@@ -241,7 +241,7 @@ struct Projx {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n);
     C xx(0);
     s.for_each(n, [&](index_t j, int pos) {
@@ -274,7 +274,7 @@ struct Proju {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), ur = s.load(u, n);
     C xu(0);
     if constexpr (model_v<M> == Model::lorentz) {
@@ -299,7 +299,7 @@ struct Egrad2rgrad {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), gr = s.load(g, n);
     C q(0);  // ball: |x|^2; hyperboloid: Euclidean <x, g>
     if constexpr (model_v<M> != Model::euclidean) {
@@ -337,7 +337,7 @@ struct Transp {
   static constexpr bool caches_rows = true;
   template <class Slot>
   __device__ void operator()(const Slot& s) const {
-    const index_t r = s.row, n = s.end(cols);
+    const index_t n = s.end(cols);
     const auto xr = s.load(x, n), yr = s.load(y, n), vr = s.load(v, n);
     if constexpr (model_v<M> == Model::poincare) {
       C xx(0), yy(0), dd(0), xv(0), dv(0);

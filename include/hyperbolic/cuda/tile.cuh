@@ -51,13 +51,14 @@ OutRows<S> out_rows(MatrixView<S> v) {
 // in the tile and the tile width. The lane owns coordinates lane, lane +
 // width, ... of the row.
 //
-// Two ways to visit them, chosen per launch (launch_rows): a RowSlot reads a
-// coordinate from memory each time a pass uses it; a CachedSlot<K> (rows of at
-// most K * width coordinates) loads the lane's coordinates of each input row
-// into registers once, before the reduce pass, and the combine pass reuses
-// them. Op code is written once against both: `auto xr = s.load(x, n)`, then
-// `s.for_each(n, f)` calls f(j, k) for the lane's coordinates j (k: their
-// position in the lane, a constant once unrolled) and `xr(j, k)` reads one.
+// Two ways to visit them, chosen per launch (launch_rows): a MemorySlot reads
+// a coordinate from memory each time a pass uses it; a CachedSlot<K> (rows of
+// at most K * width coordinates) loads the lane's coordinates of each input
+// row into registers once, before the reduce pass, and the combine pass
+// reuses them. Op code is written once against both: `auto xr = s.load(x, n)`,
+// then `s.for_each(n, f)` calls f(j, k) for the lane's coordinates j (k: their
+// position in the lane, a constant once unrolled, so `v[k]` stays a register)
+// and `xr(j, k)` reads one.
 struct RowSlot {
   index_t row;
   bool valid;
