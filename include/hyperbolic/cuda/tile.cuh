@@ -101,7 +101,6 @@ struct MemorySlot : RowSlot {
 
 template <int K>
 struct CachedSlot : RowSlot {
-  static constexpr int capacity = K;
   template <class S>
   __device__ __forceinline__ RegisterRow<compute_t<S>, K> load(const InRows<S>& in,
                                                                index_t n) const {
