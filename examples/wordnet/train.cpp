@@ -210,9 +210,9 @@ int run(const Options& o) {
       std::fflush(stderr);
     };
     const wt::EpochStats stats = trainer.run_epoch(progress);
-    train_seconds += seconds_since(epoch_start);
     last_loss = stats.mean_loss;
-    progress(edges_per_epoch);
+    progress(edges_per_epoch);  // before the epoch's time is added: progress adds it itself
+    train_seconds += seconds_since(epoch_start);
     if (!stats.finite)
       throw std::runtime_error("training diverged at epoch " + std::to_string(epoch + 1) +
                                " (non-finite coordinates); try a smaller --lr");

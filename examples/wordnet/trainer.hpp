@@ -26,6 +26,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -36,6 +38,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/mman.h>
+
+#include "hyperbolic/cpu/distance_fan.hpp"
 #include "hyperbolic/graph/adjacency.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/negative_sampling.hpp"
@@ -134,10 +139,34 @@ inline std::uint64_t graph_fingerprint(std::size_t node_count, std::span<const E
   return fnv1a(edges.data(), edges.size_bytes(), fnv1a(&n, sizeof n));
 }
 
+// Allocator for the embedding: 2 MiB-aligned and marked for transparent huge pages, so that the
+// random row accesses of training do not miss the TLB on every row (6.5 MB = 1,600 small pages).
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    constexpr std::size_t huge = std::size_t(2) << 20;
+    const std::size_t bytes = (n * sizeof(T) + huge - 1) / huge * huge;
+    void* p = std::aligned_alloc(huge, bytes);
+    if (!p) throw std::bad_alloc();
+    ::madvise(p, bytes, MADV_HUGEPAGE);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+using Embedding = std::vector<double, HugePageAllocator<double>>;
+
 // Initial embedding: coordinates uniform in [-r, r] (Lorentz: the space part; time recomputed).
-inline std::vector<double> initial_embedding(const TrainConfig& config, std::size_t node_count) {
+inline Embedding initial_embedding(const TrainConfig& config, std::size_t node_count) {
   const std::size_t a = config.row_size();
-  std::vector<double> x(node_count * a);
+  Embedding x(node_count * a);
   Xoshiro256 rng(config.seed ^ 0x1A17E3B0u, 0xFFFFFFFFFFFF0001ull);
   for (std::size_t r = 0; r < node_count; ++r) {
     double* row = x.data() + r * a;
@@ -163,61 +192,82 @@ inline void prefetch_row(const double* row, std::size_t size) noexcept {
 template <class M>
 struct Geometry;
 
-// One plain Riemannian SGD step of the library (stateless without momentum).
-template <class M>
-void library_sgd_step(const M& m, optim::StepMap map, Row<double> x, ConstRow<double> egrad,
-                      double lr) noexcept {
-  thread_local std::vector<double> work;
-  work.resize(static_cast<std::size_t>(optim::sgd_work_size(x.size())));
-  optim::SgdHyper<double> h;
-  h.lr = lr;
-  h.policy.step_map = map;
-  std::int64_t steps = 0;
-  optim::sgd_step_row(m, h, x, egrad, Row<double>(), steps,
-                      Row<double>(work.data(), index_t(work.size())));
-}
+// One plain Riemannian SGD step of the library (stateless without momentum). The epoch builds
+// the step once (its hyperparameters) and each thread brings its own workspace.
+struct RowStep {
+  optim::SgdHyper<double> hyper;
+  double lr;
+  const TrainConfig* config;
+
+  RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project) noexcept
+      : lr(learning_rate), config(&cfg) {
+    hyper.lr = learning_rate;
+    hyper.policy.step_map = map;
+    hyper.policy.project = project;
+  }
+  // Workspace scalars for rows of `size` (the library step's, plus one row for Lorentz's clip).
+  static std::size_t work_size(std::size_t size) {
+    return static_cast<std::size_t>(optim::sgd_work_size(index_t(size))) + size;
+  }
+  template <class M>
+  void library_step(const M& m, Row<double> x, ConstRow<double> egrad,
+                    Row<double> work) const noexcept {
+    std::int64_t steps = 0;
+    optim::sgd_step_row(m, hyper, x, egrad, Row<double>(), steps,
+                        Row<double>(work.data(), optim::sgd_work_size(x.size())));
+  }
+};
 
 template <>
 struct Geometry<PoincareBall<double>> {
-  static void step(const PoincareBall<double>& m, const TrainConfig& cfg, Row<double> x,
-                   Row<double> grad, double lr) noexcept {
-    library_sgd_step(m, optim::StepMap::retraction, x, grad, lr);
+  static constexpr optim::StepMap step_map = optim::StepMap::retraction;
+  // The ball's projx before and after the step changes nothing here: every row is kept within
+  // max_norm < the ball's own bound by the clamp below, and retr projects already.
+  static constexpr bool project = false;
+  static void step(const PoincareBall<double>& m, const RowStep& rs, Row<double> x,
+                   Row<double> grad, Row<double> work) noexcept {
+    rs.library_step(m, x, grad, work);
     double norm2 = 0;
     for (index_t i = 0; i < x.size(); ++i)
       norm2 += x[i] * x[i];
     const double norm = std::sqrt(norm2);
-    if (norm > cfg.max_norm)  // NaN compares false and passes through (checked per epoch)
+    const double max_norm = rs.config->max_norm;
+    if (norm > max_norm)  // NaN compares false and passes through (checked per epoch)
       for (index_t i = 0; i < x.size(); ++i)
-        x[i] *= cfg.max_norm / norm;
+        x[i] *= max_norm / norm;
   }
 };
 
 template <>
 struct Geometry<Lorentz<double>> {
-  static void step(const Lorentz<double>& m, const TrainConfig& cfg, Row<double> x,
-                   Row<double> grad, double lr) noexcept {
+  static constexpr optim::StepMap step_map = optim::StepMap::exponential;
+  static constexpr bool project = true;  // the reference's projx after expmap
+  static void step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
+                   Row<double> work) noexcept {
     // The tangent step -lr * rgrad has its Minkowski length clipped like the reference's;
     // egrad2rgrad is linear, so scaling the Euclidean gradient scales the step.
-    thread_local std::vector<double> rgrad;
-    rgrad.resize(static_cast<std::size_t>(x.size()));
-    const Row<double> r(rgrad.data(), x.size());
+    const index_t d = x.size();
+    const Row<double> r(work.data() + optim::sgd_work_size(d), d);
     m.egrad2rgrad(x, grad, r);
     double time = r[0] * r[0], space = 0;
-    for (index_t i = 1; i < x.size(); ++i)
+    for (index_t i = 1; i < d; ++i)
       space += r[i] * r[i];
-    const double length = lr * std::sqrt(std::max(space - time, 0.0));
-    const double scale = length > cfg.lorentz_step_clip ? cfg.lorentz_step_clip / length : 1.0;
-    for (index_t i = 0; i < x.size(); ++i)
+    const double length = rs.lr * std::sqrt(std::max(space - time, 0.0));
+    const double clip = rs.config->lorentz_step_clip;
+    const double scale = length > clip ? clip / length : 1.0;
+    for (index_t i = 0; i < d; ++i)
       grad[i] *= scale;
-    library_sgd_step(m, optim::StepMap::exponential, x, grad, lr);
+    rs.library_step(m, x, grad, work);
   }
 };
 
 template <>
 struct Geometry<Euclidean<double>> {
-  static void step(const Euclidean<double>& m, const TrainConfig&, Row<double> x, Row<double> grad,
-                   double lr) noexcept {
-    library_sgd_step(m, optim::StepMap::exponential, x, grad, lr);
+  static constexpr optim::StepMap step_map = optim::StepMap::exponential;
+  static constexpr bool project = false;  // nothing to project
+  static void step(const Euclidean<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
+                   Row<double> work) noexcept {
+    rs.library_step(m, x, grad, work);
   }
 };
 
@@ -288,6 +338,11 @@ class BatchGradient {
     rows_.clear();
     grad_.clear();
   }
+  // Room for `rows` rows without reallocating while the batch accumulates.
+  void reserve(std::size_t rows) {
+    rows_.reserve(rows);
+    grad_.reserve(rows * a_);
+  }
   std::span<const NodeId> rows() const { return rows_; }
   double* gradient(std::size_t i) { return grad_.data() + i * a_; }
   double loss = 0;
@@ -339,7 +394,7 @@ class Trainer {
                                   std::to_string(embedding.size()) + " values, expected " +
                                   std::to_string(n_ * config_.row_size()));
     epoch_ = epochs_done;
-    x_ = std::move(embedding);
+    x_.assign(embedding.begin(), embedding.end());
   }
 
   EpochStats run_epoch(const ProgressCallback& progress = {}) {
@@ -360,10 +415,12 @@ class Trainer {
   }
 
  private:
+  template <class M>
   struct Scratch {
-    std::vector<NodeId> negatives, targets, next_targets;
-    std::vector<double> distances, gu, gt;
-    std::vector<DistPartials<double>> partials;
+    std::vector<NodeId> targets;  // (k + 1) per edge of the batch: positive, negatives
+    std::vector<const double*> target_rows;
+    std::vector<double> weights, gradients, gu, gt, step_work;
+    cpu::DistanceFan<M> fan;
   };
 
   // Checks run before the members that rely on them (adjacency, sampler) are built.
@@ -399,7 +456,8 @@ class Trainer {
 
   template <class M>
   void batch_gradient(const M& m, std::uint32_t epoch, std::size_t b,
-                      std::span<const std::uint32_t> order, BatchGradient& out, Scratch& s) const {
+                      std::span<const std::uint32_t> order, BatchGradient& out,
+                      Scratch<M>& s) const {
     out.clear();
     out.loss = 0;
     const std::size_t a = config_.row_size();
@@ -410,59 +468,60 @@ class Trainer {
     const std::size_t first = b * config_.batch;
     const std::size_t last = std::min(first + config_.batch, edges_.size());
     const double inv_batch = 1.0 / static_cast<double>(last - first);
+    out.reserve((last - first) * (k + 2));
     Xoshiro256 rng(config_.seed, static_cast<std::uint64_t>(epoch) * batches_per_epoch() + b);
-    s.negatives.resize(k);
-    s.targets.resize(k + 1);
-    s.distances.resize(k + 1);
-    s.partials.resize(k + 1);
+    s.target_rows.resize(k + 1);
+    s.weights.resize(k + 1);
+    s.gradients.resize(k + 1);
     s.gu.resize(a);
-    s.gt.resize(a);
-    s.next_targets.resize(k + 1);
-    auto row = [&](NodeId r) { return ConstRow<double>(x_.data() + r * a, index_t(a)); };
-    // Targets (the positive, then the negatives) of edge i, and a prefetch of their rows: the
-    // rows are scattered over the whole embedding (6.5 MB for the nouns), and waiting for each
-    // in turn took half of this function's time. Edge i + 1 is sampled and prefetched before
-    // edge i is computed; the samples are drawn in edge order, so the result is unchanged.
-    auto sample_targets = [&](std::size_t i, std::vector<NodeId>& targets) {
-      const Edge e = edges_[order[i]];
-      sampler_.sample(e.from, s.negatives, distribution, rng);
-      targets[0] = e.to;
-      std::copy(s.negatives.begin(), s.negatives.end(), targets.begin() + 1);
-      for (NodeId t : targets)
-        prefetch_row(x_.data() + t * a, a);
-    };
-    if (first < last) sample_targets(first, s.next_targets);
+    s.gt.resize((k + 1) * a);
+    // Targets (the positive, then the negatives) of every edge of the batch first, with a
+    // prefetch of their rows: the rows are scattered over the whole embedding (6.5 MB for the
+    // nouns), and waiting for each in turn took half of this function's time. Drawing all
+    // samples before any arithmetic gives the loads a whole batch to arrive; the samples are
+    // drawn in edge order, so the result does not depend on it.
+    const std::size_t stride = k + 1;
+    s.targets.resize((last - first) * stride);
     for (std::size_t i = first; i < last; ++i) {
       const Edge e = edges_[order[i]];
-      std::swap(s.targets, s.next_targets);
-      if (i + 1 < last) sample_targets(i + 1, s.next_targets);
-      const ConstRow<double> xu = row(e.from);
+      NodeId* targets = s.targets.data() + (i - first) * stride;
+      sampler_.sample(e.from, std::span<NodeId>(targets + 1, k), distribution, rng);
+      targets[0] = e.to;
+      prefetch_row(x_.data() + std::size_t(e.from) * a, a);
+      for (std::size_t j = 0; j < stride; ++j)
+        prefetch_row(x_.data() + std::size_t(targets[j]) * a, a);
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      const Edge e = edges_[order[i]];
+      const NodeId* targets = s.targets.data() + (i - first) * stride;
+      // The 51 distances with their partials, then the softmax and its gradient.
+      for (std::size_t j = 0; j <= k; ++j)
+        s.target_rows[j] = x_.data() + std::size_t(targets[j]) * a;
+      s.fan.evaluate(m, x_.data() + std::size_t(e.from) * a, s.target_rows, index_t(a));
       double lowest = std::numeric_limits<double>::infinity();
-      // Distances with the partials of their gradients: one evaluation per pair.
-      for (std::size_t j = 0; j <= k; ++j) {
-        s.partials[j] = m.dist_partials(xu, row(s.targets[j]));
-        s.distances[j] = s.partials[j].value;
-        lowest = std::min(lowest, s.distances[j]);
-      }
+      for (std::size_t j = 0; j <= k; ++j)
+        lowest = std::min(lowest, s.fan.distance(index_t(j)));
       // softmax over -d, shifted by the smallest distance for range.
       double sum = 0;
-      for (std::size_t j = 0; j <= k; ++j)
-        sum += std::exp(lowest - s.distances[j]);
-      out.loss += (s.distances[0] - lowest + std::log(sum)) * inv_batch;
-      double* gu_total = out.row(e.from);
       for (std::size_t j = 0; j <= k; ++j) {
-        const double p = std::exp(lowest - s.distances[j]) / sum;
-        const double g = (p - (j == 0 ? 1.0 : 0.0)) * -inv_batch;  // dL/dd_j (L uses -d)
-        if (g == 0) continue;
-        m.dist_backward_from(s.partials[j], xu, row(s.targets[j]), g, Row<double>(s.gu),
-                             Row<double>(s.gt));
-        double* gt_total = out.row(s.targets[j]);
-        gu_total = out.row(e.from);  // row() may reallocate
-        for (std::size_t c = 0; c < a; ++c) {
-          gu_total[c] += s.gu[c];
-          gt_total[c] += s.gt[c];
-        }
+        s.weights[j] = std::exp(lowest - s.fan.distance(index_t(j)));
+        sum += s.weights[j];
       }
+      out.loss += (s.fan.distance(0) - lowest + std::log(sum)) * inv_batch;
+      for (std::size_t j = 0; j <= k; ++j)  // dL/dd_j (L uses -d)
+        s.gradients[j] = (s.weights[j] / sum - (j == 0 ? 1.0 : 0.0)) * -inv_batch;
+      std::fill(s.gu.begin(), s.gu.end(), 0.0);
+      s.fan.backward(s.gradients, s.gu.data(), s.gt.data());
+      for (std::size_t j = 0; j <= k; ++j) {
+        if (s.gradients[j] == 0) continue;
+        double* total = out.row(targets[j]);
+        const double* gt = s.gt.data() + j * a;
+        for (std::size_t c = 0; c < a; ++c)
+          total[c] += gt[c];
+      }
+      double* gu_total = out.row(e.from);
+      for (std::size_t c = 0; c < a; ++c)
+        gu_total[c] += s.gu[c];
     }
   }
 
@@ -478,7 +537,10 @@ class Trainer {
         static_cast<unsigned>(std::min<std::size_t>(threads_, std::max<std::size_t>(group, 1)));
     while (buffers_.size() < group)
       buffers_.emplace_back(n_, a);
-    std::vector<Scratch> scratch(t_count);
+    std::vector<Scratch<M>> scratch(t_count);
+    for (Scratch<M>& sc : scratch)
+      sc.step_work.resize(RowStep::work_size(a));
+    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project);
     std::vector<double> batch_losses(n_batches, 0.0);
     std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
     const auto started = std::chrono::steady_clock::now();
@@ -498,13 +560,15 @@ class Trainer {
           for (std::size_t j = 0; j < in_group; ++j) {
             BatchGradient& buffer = buffers_[j];
             const auto rows = buffer.rows();
-            constexpr std::size_t ahead = 8;  // rows are scattered: fetch them early
+            constexpr std::size_t ahead = 16;  // rows are scattered: fetch them early
+            const Row<double> work(scratch[t].step_work.data(),
+                                   index_t(scratch[t].step_work.size()));
             for (std::size_t i = 0; i < rows.size(); ++i) {
               if (i + ahead < rows.size() && rows[i + ahead] % t_count == t)
                 prefetch_row(x_.data() + rows[i + ahead] * a, a);
               if (rows[i] % t_count != t) continue;
-              Geometry<M>::step(m, config_, Row<double>(x_.data() + rows[i] * a, index_t(a)),
-                                Row<double>(buffer.gradient(i), index_t(a)), lr);
+              Geometry<M>::step(m, row_step, Row<double>(x_.data() + rows[i] * a, index_t(a)),
+                                Row<double>(buffer.gradient(i), index_t(a)), work);
             }
           }
           sync.arrive_and_wait();
@@ -546,7 +610,7 @@ class Trainer {
   graph::Adjacency forbidden_;
   std::vector<double> degree_weights_;
   graph::NegativeSampler sampler_;
-  std::vector<double> x_;
+  Embedding x_;
   std::uint32_t epoch_ = 0;
   std::vector<BatchGradient> buffers_;
 };

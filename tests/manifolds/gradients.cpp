@@ -390,7 +390,12 @@ TEST_CASE_TEMPLATE("mobius_scalar_mul and the flat backward passes match finite 
   }
 }
 
-TEST_CASE_TEMPLATE("dist_partials + dist_backward_from equal dist + dist_backward bit for bit", M,
+// The distance is dist's bit for bit everywhere; the gradients too where the partials come from
+// the same dual-number evaluation (hyperboloid, Euclidean). The ball's partials have a closed form
+// (poincare_ball.hpp): there the gradients agree to a few ulps of their size. Every factor of the
+// closed form is a product or quotient of positive terms, so 16 eps relative covers the ~6
+// roundings of each side with margin; a wrong term would be O(1) off.
+TEST_CASE_TEMPLATE("dist_partials + dist_backward_from equal dist + dist_backward", M,
                    PoincareBall<double>, Lorentz<double>, Euclidean<double>, PoincareBall<float>,
                    Lorentz<float>) {
   using T = typename M::scalar;
@@ -405,7 +410,21 @@ TEST_CASE_TEMPLATE("dist_partials + dist_backward_from equal dist + dist_backwar
       CHECK(p.value == f.m.dist(x, y));
       f.m.dist_backward(x, y, g, gx, gy);
       f.m.dist_backward_from(p, x, y, g, px, py);
-      CHECK(px == gx);
-      CHECK(py == gy);
+      if constexpr (std::is_same_v<M, PoincareBall<T>>) {
+        // Relative to the largest gradient entry: the entries are sums of two terms.
+        T scale = 0;
+        for (std::size_t i = 0; i < x.size(); ++i)
+          scale = std::max({scale, std::abs(gx[i]), std::abs(gy[i])});
+        const T tol = T(16) * std::numeric_limits<T>::epsilon() * scale;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          CAPTURE(radius);
+          CAPTURE(trial);
+          CHECK(std::abs(px[i] - gx[i]) <= tol);
+          CHECK(std::abs(py[i] - gy[i]) <= tol);
+        }
+      } else {
+        CHECK(px == gx);
+        CHECK(py == gy);
+      }
     }
 }

@@ -2,12 +2,13 @@
 // A distance together with the partial derivatives its backward pass needs.
 //
 // Losses over many distances (a softmax over one positive and many negatives)
-// need every distance before any gradient. Evaluating the distance's
-// coefficient function once on dual numbers gives both; the manifold's
-// dist_backward_from(p, x, y, g, gx, gy) then writes exactly what
-// dist_backward(x, y, g, gx, gy) writes (bit for bit), without evaluating the
-// distance a second time. The curvature derivative is left out (use
-// dist_backward for dL/dc).
+// need every distance before any gradient. dist_partials gives both (the
+// value is dist's, bit for bit); the manifold's dist_backward_from(p, x, y, g,
+// gx, gy) then writes what dist_backward(x, y, g, gx, gy) writes without
+// evaluating the distance a second time: bit for bit on the hyperboloid and in
+// Euclidean space (the same dual-number evaluation), to rounding on the ball
+// (its partials have a closed form there, cheaper than dual numbers). The
+// curvature derivative is left out (use dist_backward for dL/dc).
 
 namespace hyperbolic {
 

@@ -5,5 +5,6 @@
 
 #include "batched.hpp"
 #include "batched_backward.hpp"
+#include "distance_fan.hpp"
 #include "knn.hpp"
 #include "pairwise.hpp"

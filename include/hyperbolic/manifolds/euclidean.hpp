@@ -100,7 +100,11 @@ class Euclidean {
   }
   // d(x, y) with its partials (core/dist_partials.hpp).
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    const T n = dist(x, y);
+    return dist_partials_from_reductions(T(0), T(0), squared_distance(x, y));
+  }
+  // The same from |x - y|^2 (the norms are not used; cpu/distance_fan.hpp).
+  HYP_HD DistPartials<T> dist_partials_from_reductions(T, T, T dd) const noexcept {
+    const T n = math::sqrt(dd);
     return {n, T(0), T(0), T(1), n};
   }
   // dist_backward's gradients from dist_partials(x, y).

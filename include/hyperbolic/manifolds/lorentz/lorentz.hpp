@@ -229,8 +229,13 @@ class Lorentz {
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
   // caller that needs the distance before its gradient.
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    return dist_partials_from_reductions(T(0), T(0), minkowski_squared_distance(x, y));
+  }
+  // The same from the Minkowski square <x - y, x - y>_L (the norms are not used; the
+  // signature matches the ball's, for cpu/distance_fan.hpp).
+  HYP_HD DistPartials<T> dist_partials_from_reductions(T, T, T dd) const noexcept {
     using D = Dual<T, 1>;
-    const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
+    const T n = math::sqrt(nonnegative(dd));
     const D f = lorentz::dist(D(c_), D::variable(n, 0));
     return {f.v, T(0), T(0), f.d[0], n};
   }
