@@ -119,6 +119,40 @@ TEST_CASE("negative sampling: too few candidates repeat found ones; none found g
   CHECK(few == std::vector<NodeId>(5, 0));
 }
 
+TEST_CASE("negative sampling: short and long neighbour lists exclude the same nodes") {
+  // Node 0 points to nodes 1..600 (a list longer than the sampler's bitmap limit), node 601 to
+  // nodes 1..100 (within it), nodes 602..999 to nothing. Neither may draw a neighbour, and the
+  // bitmap left by one call must not leak into the next (node 602 may draw any node but itself).
+  std::vector<Edge> edges;
+  for (NodeId v = 1; v <= 600; ++v)
+    edges.push_back({0, v});
+  for (NodeId v = 1; v <= 100; ++v)
+    edges.push_back({601, v});
+  const Adjacency adj(1000, edges);
+  const NegativeSampler sampler(adj);
+  Xoshiro256 rng(17);
+  std::vector<NodeId> out(50);
+  std::set<NodeId> seen_by_602;
+  for (int round = 0; round < 40; ++round) {
+    CHECK(sampler.sample(0, out, NegativeDistribution::uniform, rng) == 50);
+    for (NodeId n : out)
+      CHECK((n > 600 || n == 0) == true);
+    for (NodeId n : out)
+      CHECK(n != 0);
+    CHECK(sampler.sample(601, out, NegativeDistribution::uniform, rng) == 50);
+    for (NodeId n : out)
+      CHECK(((n == 0 || n > 100) && n != 601) == true);
+    sampler.sample(602, out, NegativeDistribution::uniform, rng);
+    seen_by_602.insert(out.begin(), out.end());
+  }
+  CHECK(seen_by_602.count(602) == 0);
+  // 2,000 uniform draws over 999 nodes: nodes 1..100 (forbidden for 601 a moment earlier) show up.
+  std::size_t low = 0;
+  for (NodeId n : seen_by_602)
+    low += n >= 1 && n <= 100;
+  CHECK(low > 50);
+}
+
 TEST_CASE("random: uniform_index covers small ranges evenly") {
   Xoshiro256 rng(123);
   std::vector<int> counts(6, 0);

@@ -10,6 +10,7 @@
 // Deterministic: the result depends only on the inputs and the state of the caller's generator.
 // Thread-safe: sample() is const; give each thread (or each batch) its own Xoshiro256.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -81,13 +82,29 @@ class NegativeSampler {
       throw std::logic_error("NegativeSampler: degree draws need degree weights");
 
     const std::size_t max_tries = options_.tries_per_negative * out.size();
+    // u's forbidden nodes as bits in a per-thread bitmap (a draw is then tested with one load,
+    // not a binary search whose branches the core cannot predict); for a long neighbour list
+    // marking it would cost more than the searches it saves.
+    const auto row = forbidden_->neighbours(u);
+    const bool use_marks = row.size() <= kMarkedNeighboursMax;
+    thread_local std::vector<std::uint64_t> marks;
+    if (use_marks) {
+      const std::size_t words = (node_count() + 63) / 64;
+      if (marks.size() < words) marks.assign(words, 0);
+      for (NodeId v : row)
+        marks[v >> 6] |= std::uint64_t{1} << (v & 63);
+    }
+    auto forbidden = [&](NodeId n) {
+      return use_marks ? ((marks[n >> 6] >> (n & 63)) & 1u) != 0
+                       : std::binary_search(row.begin(), row.end(), n);
+    };
     std::size_t found = 0;
     std::uint64_t seen_bits[4] = {0, 0, 0, 0};  // a 256-bit filter in front of the exact scan
     for (std::size_t tries = 0; tries < max_tries && found < out.size(); ++tries) {
       const NodeId n = distribution == NegativeDistribution::uniform
                            ? static_cast<NodeId>(rng.uniform_index(node_count()))
                            : by_degree_.sample(rng);
-      if (n == u || forbidden_->contains(u, n)) continue;
+      if (n == u || forbidden(n)) continue;
       const std::uint32_t bit = (n * 0x9E3779B1u) >> 24;
       std::uint64_t& word = seen_bits[bit >> 6];
       const std::uint64_t mask = std::uint64_t{1} << (bit & 63);
@@ -100,6 +117,9 @@ class NegativeSampler {
       word |= mask;
       out[found++] = n;
     }
+    if (use_marks)  // the words hold only u's bits: clear them for the next call
+      for (NodeId v : row)
+        marks[v >> 6] = 0;
     const std::size_t distinct = found;
     if (found == 0) out[found++] = u;
     for (std::size_t i = found; i < out.size(); ++i)
@@ -108,6 +128,7 @@ class NegativeSampler {
   }
 
  private:
+  static constexpr std::size_t kMarkedNeighboursMax = 256;
   const Adjacency* forbidden_;
   NegativeSamplerOptions options_;
   AliasTable by_degree_;
