@@ -89,7 +89,7 @@ class DistanceFan {
   // dist_backward_from:
   //   dd/dx = 2 d_xx x + (d_norm / n) J (x - y),  dd/dy = 2 d_yy y - (d_norm / n) J (x - y),
   // J flipping the sign of the time coordinate on the hyperboloid.
-  void backward(std::span<const T> g, T* gx, T* gy) const {
+  void backward(std::span<const T> g, T* gx, T* gy) {
     if (static_cast<index_t>(g.size()) != count_)
       throw std::invalid_argument("DistanceFan::backward: " + std::to_string(g.size()) +
                                   " upstream gradients for " + std::to_string(count_) +
@@ -157,7 +157,7 @@ class DistanceFan {
   index_t dim_ = 0, count_ = 0, stride_ = 0;
   std::vector<T> block_, x_, dd_, yy_;
   std::vector<DistPartials<T>> partials_;
-  mutable std::vector<T> coef_x_, coef_y_, coef_n_;
+  std::vector<T> coef_x_, coef_y_, coef_n_;  // per-target factors of the backward pass
 };
 
 }  // namespace hyperbolic::cpu
