@@ -200,12 +200,11 @@ struct Geometry;
 // One plain Riemannian SGD step of the library (stateless without momentum). The epoch builds
 // the step once (its hyperparameters) and each thread brings its own workspace.
 struct RowStep {
-  optim::SgdHyper<double> hyper;
-  double lr;
+  optim::SgdHyper<double> hyper;  // hyper.lr is the epoch's learning rate
   const TrainConfig* config;
 
   RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project) noexcept
-      : lr(learning_rate), config(&cfg) {
+      : config(&cfg) {
     hyper.lr = learning_rate;
     hyper.policy.step_map = map;
     hyper.policy.project = project;
@@ -257,7 +256,7 @@ struct Geometry<Lorentz<double>> {
     double time = r[0] * r[0], space = 0;
     for (index_t i = 1; i < d; ++i)
       space += r[i] * r[i];
-    const double length = rs.lr * std::sqrt(std::max(space - time, 0.0));
+    const double length = rs.hyper.lr * std::sqrt(std::max(space - time, 0.0));
     const double clip = rs.config->lorentz_step_clip;
     const double scale = length > clip ? clip / length : 1.0;
     for (index_t i = 0; i < d; ++i)

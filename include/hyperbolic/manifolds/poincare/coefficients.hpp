@@ -25,14 +25,20 @@ HYP_HD_INLINE S lambda(S c, S xx) {
   return S(2) / (S(1) - c * xx);
 }
 
-// d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))).
+// The distance d(x, y) below as a function of q = |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))
+// (for callers that also need q, e.g. the ball's closed-form dist_partials).
 template <class S>
-HYP_HD_INLINE S dist(S c, S xx, S yy, S n_diff) {
-  const S q = n_diff / math::sqrt((S(1) - c * xx) * (S(1) - c * yy));
+HYP_HD_INLINE S dist_of_ratio(S c, S q) {
   // Distinct points on the (rounded) boundary are infinitely far apart; the
   // product q * asinhc(..) would be inf * 0 there.
   if (q > S(0) && !math::isfinite(math::value(q))) return q;
   return S(2) * q * asinhc_sq(c * q * q);
+}
+
+// d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))).
+template <class S>
+HYP_HD_INLINE S dist(S c, S xx, S yy, S n_diff) {
+  return dist_of_ratio(c, n_diff / math::sqrt((S(1) - c * xx) * (S(1) - c * yy)));
 }
 
 // For c > 0 the same distance is (2/s) asinh(t) with this t: the split lets

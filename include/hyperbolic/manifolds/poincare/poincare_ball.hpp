@@ -213,7 +213,7 @@ class PoincareBall {
     const T q = n / root;
     const T k = T(2) / math::sqrt(T(1) + c_ * q * q);
     const T kqc = k * q * c_ / T(2);
-    return {poincare::dist(c_, xx, yy, n), kqc / a, kqc / b, k / root, n};
+    return {poincare::dist_of_ratio(c_, q), kqc / a, kqc / b, k / root, n};
   }
   // dist_backward's gradients from dist_partials(x, y).
   HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
