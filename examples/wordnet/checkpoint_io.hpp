@@ -3,10 +3,13 @@
 //
 // Checkpoint (binary, host byte order = little-endian on every platform we build for):
 //   "HYPWNCKP"  8 bytes magic
-//   u32 version (1), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
+//   u32 version (3), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
 //   payload: the TrainConfig fields (in declaration order), u64 graph fingerprint, u64 nodes,
 //            u32 epochs done, f64 training seconds so far, u64 + bytes history (JSON text),
-//            u64 + f64[] embedding (row-major, nodes x row size)
+//            u64 + f64[] embedding (row-major, nodes x row size),
+//            then under Adam: u64 + f64[] first moments, u64 + f64[] second moments,
+//            u64 + i64[] per-row step counts
+// Versions 1 (no lr schedule) and 2 (no optimizer fields: SGD) still load.
 // Written to `path.tmp` then renamed over `path`, so a crash never leaves a torn checkpoint.
 //
 // Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
@@ -75,11 +78,12 @@ struct Checkpoint {
   double train_seconds = 0;
   std::string history_json;
   std::vector<double> embedding;
+  AdamState adam;  // empty under SGD
 };
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
-// Version 2 added the lr schedule; version 1 files (no schedule) still load.
-inline constexpr std::uint32_t checkpoint_version = 2;
+// Version 2 added the lr schedule, version 3 the optimizer (and Adam's state).
+inline constexpr std::uint32_t checkpoint_version = 3;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(static_cast<std::uint32_t>(c.model));
@@ -99,6 +103,10 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.lr_decay_start);
   w.put(c.lr_decay_end);
   w.put(c.lr_final_factor);
+  w.put(static_cast<std::uint32_t>(c.optimizer));
+  w.put(c.adam_beta1);
+  w.put(c.adam_beta2);
+  w.put(c.adam_eps);
 }
 
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
@@ -123,6 +131,15 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
     c.lr_decay_start = r.get<std::uint32_t>();
     c.lr_decay_end = r.get<std::uint32_t>();
     c.lr_final_factor = r.get<double>();
+  }
+  if (version >= 3) {
+    const auto optimizer = r.get<std::uint32_t>();
+    if (optimizer > 1)
+      throw std::runtime_error("checkpoint: unknown optimizer " + std::to_string(optimizer));
+    c.optimizer = static_cast<Optimizer>(optimizer);
+    c.adam_beta1 = r.get<double>();
+    c.adam_beta2 = r.get<double>();
+    c.adam_eps = r.get<double>();
   }
   return c;
 }
@@ -154,6 +171,15 @@ inline void write_checkpoint(const std::string& path, const Checkpoint& ck) {
   payload.put_bytes(ck.history_json.data(), ck.history_json.size());
   payload.put(static_cast<std::uint64_t>(ck.embedding.size()));
   payload.put_bytes(ck.embedding.data(), ck.embedding.size() * sizeof(double));
+  if (ck.config.optimizer == Optimizer::adam) {
+    auto put_array = [&](const auto& values) {
+      payload.put(static_cast<std::uint64_t>(values.size()));
+      payload.put_bytes(values.data(), values.size() * sizeof(values[0]));
+    };
+    put_array(ck.adam.exp_avg);
+    put_array(ck.adam.exp_avg_sq);
+    put_array(ck.adam.steps);
+  }
   ByteWriter file;
   file.put_bytes(checkpoint_magic, sizeof checkpoint_magic);
   file.put(checkpoint_version);
@@ -209,6 +235,19 @@ inline Checkpoint read_checkpoint(const std::string& path) {
                              std::to_string(ck.node_count) + " nodes");
   ck.embedding.resize(values);
   r.get_bytes(ck.embedding.data(), values * sizeof(double));
+  if (ck.config.optimizer == Optimizer::adam) {
+    auto get_array = [&](auto& out, const char* what) {
+      const auto count = r.get<std::uint64_t>();
+      if (count > ck.node_count * ck.config.row_size())
+        throw std::runtime_error(source + ": " + std::to_string(count) + " Adam " + what +
+                                 " values for " + std::to_string(ck.node_count) + " nodes");
+      out.resize(count);
+      r.get_bytes(out.data(), count * sizeof(out[0]));
+    };
+    get_array(ck.adam.exp_avg, "first-moment");
+    get_array(ck.adam.exp_avg_sq, "second-moment");
+    get_array(ck.adam.steps, "step-count");
+  }
   if (!r.done()) throw std::runtime_error(source + ": trailing bytes");
   return ck;
 }
@@ -246,6 +285,13 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   check("init range", saved.init_range, asked.init_range);
   check("max norm", saved.max_norm, asked.max_norm);
   check("lorentz step clip", saved.lorentz_step_clip, asked.lorentz_step_clip);
+  check("optimizer (0 sgd, 1 adam)", static_cast<int>(saved.optimizer),
+        static_cast<int>(asked.optimizer));
+  if (saved.optimizer == Optimizer::adam) {
+    check("adam beta1", saved.adam_beta1, asked.adam_beta1);
+    check("adam beta2", saved.adam_beta2, asked.adam_beta2);
+    check("adam eps", saved.adam_eps, asked.adam_eps);
+  }
   for (std::uint32_t e = 0; e < epochs_done && diff.empty(); ++e)
     if (saved.lr_at(e) != asked.lr_at(e))
       diff = "lr schedule (epoch " + std::to_string(e) + " was trained at lr " +

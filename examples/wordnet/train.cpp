@@ -57,6 +57,7 @@ struct Options {
   std::string data = "mammals";
   std::string dict = wordnet::default_dictionary_dir;
   std::string model = "poincare";
+  std::string optimizer = "sgd";
   wt::TrainConfig config;
   std::uint32_t epochs = 300;
   unsigned threads = 0;
@@ -93,6 +94,7 @@ int run(const Options& o) {
                                                    {"lorentz", wt::Model::lorentz},
                                                    {"euclidean", wt::Model::euclidean}};
   config.model = models.at(o.model);
+  config.optimizer = o.optimizer == "adam" ? wt::Optimizer::adam : wt::Optimizer::sgd;
   config.validate();
   const unsigned threads =
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -137,7 +139,9 @@ int run(const Options& o) {
       if (ck.graph_fingerprint != fingerprint || ck.node_count != g.node_count())
         throw std::runtime_error("resume: checkpoint '" + o.checkpoint +
                                  "' was trained on a different graph");
-      trainer.restore(ck.epochs_done, std::move(ck.embedding));
+      if (ck.config.optimizer != config.optimizer && config.optimizer == wt::Optimizer::adam)
+        ck.adam = wt::AdamState(config, g.node_count());  // --change-recipe to Adam: fresh state
+      trainer.restore(ck.epochs_done, std::move(ck.embedding), std::move(ck.adam));
       train_seconds = ck.train_seconds;
       history = json::parse(ck.history_json);
       std::fprintf(stderr, "resumed from %s after epoch %u (%.1f s of training)\n",
@@ -147,9 +151,10 @@ int run(const Options& o) {
                    o.checkpoint.c_str());
     }
   }
-  std::fprintf(stderr, "%s: %zu nodes, %zu training edges, %s dim %u, %u threads, sync %u\n",
+  std::fprintf(stderr,
+               "%s: %zu nodes, %zu training edges, %s dim %u, %s lr %g, %u threads, sync %u\n",
                o.data.c_str(), g.node_count(), trainer.edges().size(), o.model.c_str(), config.dim,
-               threads, config.sync_batches);
+               o.optimizer.c_str(), config.lr, threads, config.sync_batches);
 
   auto evaluate = [&](const char* why) {
     const wt::RankingSurrogate surrogate(config.model, g.node_count(), config.row_size(),
@@ -183,6 +188,7 @@ int run(const Options& o) {
     ck.train_seconds = train_seconds;
     ck.history_json = history.dump();
     ck.embedding.assign(trainer.embedding().begin(), trainer.embedding().end());
+    ck.adam = trainer.adam_state();
     wt::write_checkpoint(o.checkpoint, ck);
   };
 
@@ -258,6 +264,7 @@ int run(const Options& o) {
                   {{"model", o.model},
                    {"dim", config.dim},
                    {"lr", config.lr},
+                   {"optimizer", o.optimizer},
                    {"epochs", o.epochs},
                    {"burnin_epochs", config.burnin_epochs},
                    {"burnin_lr_factor", config.burnin_lr_factor},
@@ -284,6 +291,9 @@ int run(const Options& o) {
                  {"recipe_changes", recipe_changes},
                  {"embedding", o.out + ".emb"},
                  {"embedding_tsv", o.out + ".tsv"}};
+  if (config.optimizer == wt::Optimizer::adam)
+    result["config"]["adam"] = {
+        {"beta1", config.adam_beta1}, {"beta2", config.adam_beta2}, {"eps", config.adam_eps}};
   if (final_entry.contains("link_prediction"))
     result["link_prediction"] = final_entry["link_prediction"];
   if (!picture.empty()) result["picture"] = picture;
@@ -309,6 +319,14 @@ int main(int argc, char** argv) {
   app.add_option("--dim", o.config.dim, "embedding dimension")->capture_default_str();
   app.add_option("--lr", o.config.lr, "learning rate")->capture_default_str();
   app.add_option("--epochs", o.epochs, "total epochs (burn-in included)")->capture_default_str();
+  app.add_option("--optimizer", o.optimizer, "sgd (the reference's) | adam (Riemannian Adam)")
+      ->check(CLI::IsMember({"sgd", "adam"}))
+      ->capture_default_str();
+  app.add_option("--adam-beta1", o.config.adam_beta1, "Adam: first-moment decay")
+      ->capture_default_str();
+  app.add_option("--adam-beta2", o.config.adam_beta2, "Adam: second-moment decay")
+      ->capture_default_str();
+  app.add_option("--adam-eps", o.config.adam_eps, "Adam: denominator guard")->capture_default_str();
   app.add_option("--burnin", o.config.burnin_epochs, "burn-in epochs")->capture_default_str();
   app.add_option("--lr-decay-start", o.config.lr_decay_start,
                  "anneal: lr factor falls linearly from 1 at this epoch ...")

@@ -48,6 +48,8 @@
 #include "hyperbolic/manifolds/euclidean.hpp"
 #include "hyperbolic/manifolds/lorentz/lorentz.hpp"
 #include "hyperbolic/manifolds/poincare/poincare_ball.hpp"
+#include "hyperbolic/optim/adam_row.hpp"
+#include "hyperbolic/optim/second_moment.hpp"
 #include "hyperbolic/optim/sgd_row.hpp"
 
 namespace hyperbolic::wordnet_train {
@@ -57,6 +59,14 @@ using graph::NodeId;
 using graph::Xoshiro256;
 
 enum class Model : std::uint32_t { poincare = 0, lorentz = 1, euclidean = 2 };
+
+// The reference's plain Riemannian SGD, or the library's Riemannian Adam (sparse rows: a row's
+// moments and bias correction advance only when a batch touches it).
+enum class Optimizer : std::uint32_t { sgd = 0, adam = 1 };
+
+inline const char* optimizer_name(Optimizer o) {
+  return o == Optimizer::adam ? "adam" : "sgd";
+}
 
 inline const char* model_name(Model m) {
   switch (m) {
@@ -92,6 +102,10 @@ struct TrainConfig {
   std::uint32_t lr_decay_start = 0;
   std::uint32_t lr_decay_end = 0;
   double lr_final_factor = 1.0;
+  Optimizer optimizer = Optimizer::sgd;
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  double adam_eps = 1e-8;
 
   bool lr_decays() const { return lr_decay_end > lr_decay_start; }
 
@@ -118,6 +132,14 @@ struct TrainConfig {
     if (sync_batches == 0) fail("sync_batches must be positive");
     if (!(init_range > 0)) fail("init range must be positive");
     if (!(max_norm > 0 && max_norm < 1)) fail("max_norm must be in (0, 1)");
+    if (optimizer == Optimizer::adam) {
+      if (!(adam_beta1 >= 0 && adam_beta1 < 1))
+        fail("adam beta1 must be in [0, 1), got " + std::to_string(adam_beta1));
+      if (!(adam_beta2 >= 0 && adam_beta2 < 1))
+        fail("adam beta2 must be in [0, 1), got " + std::to_string(adam_beta2));
+      if (!(adam_eps > 0) || !std::isfinite(adam_eps))
+        fail("adam eps must be positive, got " + std::to_string(adam_eps));
+    }
     if (lr_decays() && !(lr_final_factor > 0 && std::isfinite(lr_final_factor)))
       fail("lr final factor must be positive, got " + std::to_string(lr_final_factor));
   }
@@ -197,28 +219,73 @@ inline void prefetch_row(const double* row, std::size_t size) noexcept {
 template <class M>
 struct Geometry;
 
-// One plain Riemannian SGD step of the library (stateless without momentum). The epoch builds
-// the step once (its hyperparameters) and each thread brings its own workspace.
-struct RowStep {
-  optim::SgdHyper<double> hyper;  // hyper.lr is the epoch's learning rate
-  const TrainConfig* config;
+// Riemannian Adam's per-row state (empty under SGD): the first moment (a tangent row), the
+// second moment (one scalar per row on the hyperbolic models, one per coordinate on Euclidean
+// space: optim/second_moment.hpp) and the row's own step count for the bias correction.
+struct AdamState {
+  Embedding exp_avg, exp_avg_sq;  // huge pages, like the embedding: accessed as randomly
+  std::vector<std::int64_t, HugePageAllocator<std::int64_t>> steps;
+  std::size_t row_size = 0, width = 0;
 
-  RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project) noexcept
-      : config(&cfg) {
-    hyper.lr = learning_rate;
-    hyper.policy.step_map = map;
-    hyper.policy.project = project;
+  AdamState() = default;
+  AdamState(const TrainConfig& config, std::size_t node_count)
+      : exp_avg(node_count * config.row_size(), 0.0),
+        steps(node_count, 0),
+        row_size(config.row_size()),
+        width(config.model == Model::euclidean ? config.row_size() : 1) {
+    exp_avg_sq.assign(node_count * width, 0.0);
   }
+  bool empty() const { return steps.empty(); }
+  // The row's state is scattered like the rows themselves: ask for it early (the step stalled
+  // on these loads for half of its time).
+  void prefetch(std::size_t row) const noexcept {
+    prefetch_row(exp_avg.data() + row * row_size, row_size);
+    __builtin_prefetch(exp_avg_sq.data() + row * width);
+    __builtin_prefetch(steps.data() + row);
+  }
+};
+
+// One step of the library's row optimizer: plain Riemannian SGD (stateless without momentum,
+// the reference's update) or Riemannian Adam on the row's own state. The epoch builds the step
+// once (its hyperparameters) and each thread brings its own workspace.
+struct RowStep {
+  optim::SgdHyper<double> sgd;
+  optim::AdamHyper<double> adam;
+  const TrainConfig* config;
+  AdamState* state;  // null under SGD
+
+  RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project,
+          AdamState* adam_state) noexcept
+      : config(&cfg), state(cfg.optimizer == Optimizer::adam ? adam_state : nullptr) {
+    sgd.lr = adam.lr = learning_rate;
+    sgd.policy.step_map = adam.policy.step_map = map;
+    sgd.policy.project = adam.policy.project = project;
+    adam.beta1 = cfg.adam_beta1;
+    adam.beta2 = cfg.adam_beta2;
+    adam.eps = cfg.adam_eps;
+  }
+  double lr() const noexcept { return sgd.lr; }
+  bool is_adam() const noexcept { return state != nullptr; }
   // Workspace scalars for rows of `size` (the library step's, plus one row for Lorentz's clip).
   static std::size_t work_size(std::size_t size) {
-    return static_cast<std::size_t>(optim::sgd_work_size(index_t(size))) + size;
+    const index_t d = index_t(size);
+    return static_cast<std::size_t>(std::max(optim::sgd_work_size(d), optim::adam_work_size(d))) +
+           size;
   }
   template <class M>
-  void library_step(const M& m, Row<double> x, ConstRow<double> egrad,
-                    Row<double> work) const noexcept {
+  void library_step(const M& m, Row<double> x, ConstRow<double> egrad, Row<double> work,
+                    std::size_t row) const noexcept {
+    const index_t d = x.size();
+    if (state) {
+      const index_t w = index_t(state->width);
+      optim::adam_step_row(m, adam, x, egrad, Row<double>(state->exp_avg.data() + row * d, d),
+                           Row<double>(state->exp_avg_sq.data() + row * w, w), Row<double>(),
+                           state->steps[row], Row<double>(work.data(), optim::adam_work_size(d)));
+      return;
+    }
     std::int64_t steps = 0;
-    optim::sgd_step_row(m, hyper, x, egrad, Row<double>(), steps,
-                        Row<double>(work.data(), optim::sgd_work_size(x.size())));
+    optim::sgd_step_row(m, sgd, x, egrad, Row<double>(), steps,
+                        Row<double>(work.data(), optim::sgd_work_size(d)));
   }
 };
 
@@ -229,8 +296,8 @@ struct Geometry<PoincareBall<double>> {
   // max_norm < the ball's own bound by the clamp below, and retr projects already.
   static constexpr bool project = false;
   static void step(const PoincareBall<double>& m, const RowStep& rs, Row<double> x,
-                   Row<double> grad, Row<double> work) noexcept {
-    rs.library_step(m, x, grad, work);
+                   Row<double> grad, Row<double> work, std::size_t row) noexcept {
+    rs.library_step(m, x, grad, work, row);
     double norm2 = 0;
     for (index_t i = 0; i < x.size(); ++i)
       norm2 += x[i] * x[i];
@@ -247,21 +314,25 @@ struct Geometry<Lorentz<double>> {
   static constexpr optim::StepMap step_map = optim::StepMap::exponential;
   static constexpr bool project = true;  // the reference's projx after expmap
   static void step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
-                   Row<double> work) noexcept {
-    // The tangent step -lr * rgrad has its Minkowski length clipped like the reference's;
+                   Row<double> work, std::size_t row) noexcept {
+    if (rs.is_adam()) {  // Adam's step length is lr-sized by construction: no clip
+      rs.library_step(m, x, grad, work, row);
+      return;
+    }
+    // The SGD step -lr * rgrad has its Minkowski length clipped like the reference's;
     // egrad2rgrad is linear, so scaling the Euclidean gradient scales the step.
     const index_t d = x.size();
-    const Row<double> r(work.data() + optim::sgd_work_size(d), d);
+    const Row<double> r(work.data() + RowStep::work_size(std::size_t(d)) - d, d);
     m.egrad2rgrad(x, grad, r);
     double time = r[0] * r[0], space = 0;
     for (index_t i = 1; i < d; ++i)
       space += r[i] * r[i];
-    const double length = rs.hyper.lr * std::sqrt(std::max(space - time, 0.0));
+    const double length = rs.lr() * std::sqrt(std::max(space - time, 0.0));
     const double clip = rs.config->lorentz_step_clip;
     const double scale = length > clip ? clip / length : 1.0;
     for (index_t i = 0; i < d; ++i)
       grad[i] *= scale;
-    rs.library_step(m, x, grad, work);
+    rs.library_step(m, x, grad, work, row);
   }
 };
 
@@ -270,8 +341,8 @@ struct Geometry<Euclidean<double>> {
   static constexpr optim::StepMap step_map = optim::StepMap::exponential;
   static constexpr bool project = false;  // nothing to project
   static void step(const Euclidean<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
-                   Row<double> work) noexcept {
-    rs.library_step(m, x, grad, work);
+                   Row<double> work, std::size_t row) noexcept {
+    rs.library_step(m, x, grad, work, row);
   }
 };
 
@@ -380,6 +451,7 @@ class Trainer {
         degree_weights_(graph::parent_degree_weights(node_count, edges_, config.degree_power)),
         sampler_(forbidden_, degree_weights_) {
     x_ = initial_embedding(config_, n_);
+    if (config_.optimizer == Optimizer::adam) adam_ = AdamState(config_, n_);
   }
 
   const TrainConfig& config() const { return config_; }
@@ -391,12 +463,32 @@ class Trainer {
     return (edges_.size() + config_.batch - 1) / config_.batch;
   }
 
-  // Restores the state after `epochs_done` epochs (from a checkpoint).
-  void restore(std::uint32_t epochs_done, std::vector<double> embedding) {
+  // Adam's per-row state (empty under SGD); part of the state a checkpoint must keep.
+  const AdamState& adam_state() const { return adam_; }
+
+  // Restores the state after `epochs_done` epochs (from a checkpoint); under Adam also its
+  // per-row state, which must match the embedding's shape.
+  void restore(std::uint32_t epochs_done, std::vector<double> embedding, AdamState adam = {}) {
     if (embedding.size() != n_ * config_.row_size())
       throw std::invalid_argument("trainer: checkpoint embedding has " +
                                   std::to_string(embedding.size()) + " values, expected " +
                                   std::to_string(n_ * config_.row_size()));
+    if (config_.optimizer == Optimizer::adam) {
+      const AdamState expected(config_, n_);
+      if (adam.exp_avg.size() != expected.exp_avg.size() ||
+          adam.exp_avg_sq.size() != expected.exp_avg_sq.size() ||
+          adam.steps.size() != expected.steps.size())
+        throw std::invalid_argument(
+            "trainer: checkpoint Adam state has " + std::to_string(adam.exp_avg.size()) + "/" +
+            std::to_string(adam.exp_avg_sq.size()) + "/" + std::to_string(adam.steps.size()) +
+            " values (moment / second moment / steps), expected " +
+            std::to_string(expected.exp_avg.size()) + "/" +
+            std::to_string(expected.exp_avg_sq.size()) + "/" +
+            std::to_string(expected.steps.size()));
+      adam.row_size = expected.row_size;
+      adam.width = expected.width;
+      adam_ = std::move(adam);
+    }
     epoch_ = epochs_done;
     x_.assign(embedding.begin(), embedding.end());
   }
@@ -544,7 +636,7 @@ class Trainer {
     std::vector<Scratch<M>> scratch(t_count);
     for (Scratch<M>& sc : scratch)
       sc.step_work.resize(RowStep::work_size(a));
-    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project);
+    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project, &adam_);
     std::vector<double> batch_losses(n_batches, 0.0);
     std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
     const auto started = std::chrono::steady_clock::now();
@@ -568,11 +660,13 @@ class Trainer {
             const Row<double> work(scratch[t].step_work.data(),
                                    index_t(scratch[t].step_work.size()));
             for (std::size_t i = 0; i < rows.size(); ++i) {
-              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t)
+              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t) {
                 prefetch_row(x_.data() + rows[i + ahead] * a, a);
+                if (row_step.is_adam()) adam_.prefetch(rows[i + ahead]);
+              }
               if (rows[i] % t_count != t) continue;
               Geometry<M>::step(m, row_step, Row<double>(x_.data() + rows[i] * a, index_t(a)),
-                                Row<double>(buffer.gradient(i), index_t(a)), work);
+                                Row<double>(buffer.gradient(i), index_t(a)), work, rows[i]);
             }
           }
           sync.arrive_and_wait();
@@ -617,6 +711,7 @@ class Trainer {
   Embedding x_;
   std::uint32_t epoch_ = 0;
   std::vector<BatchGradient> buffers_;
+  AdamState adam_;
 };
 
 }  // namespace hyperbolic::wordnet_train

@@ -47,6 +47,7 @@ wt::Checkpoint snapshot(const wt::Trainer& t, std::uint64_t fingerprint) {
   ck.train_seconds = 1.5;
   ck.history_json = R"([{"epoch":2}])";
   ck.embedding.assign(t.embedding().begin(), t.embedding().end());
+  ck.adam = t.adam_state();
   return ck;
 }
 
@@ -136,38 +137,107 @@ TEST_CASE("an lr schedule can be added on resume when it leaves the trained epoc
   std::filesystem::remove(path);
 }
 
-TEST_CASE("a version-1 checkpoint (no lr schedule) still loads") {
+TEST_CASE("resuming an Adam run restores its per-row state and continues exactly") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz, wt::Model::euclidean}) {
+    CAPTURE(wt::model_name(model));
+    auto config = config_for(model);
+    config.optimizer = wt::Optimizer::adam;
+    config.lr = 0.05;
+    wt::Trainer uninterrupted(config, tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 6; ++e)
+      uninterrupted.run_epoch();
+
+    const std::string path = temp_path("adam.ckpt");
+    {
+      wt::Trainer first(config, tree.node_count, tree.closure, 2);
+      for (int e = 0; e < 3; ++e)
+        first.run_epoch();
+      wt::write_checkpoint(path, snapshot(first, fingerprint));
+    }
+    wt::Checkpoint ck = wt::read_checkpoint(path);
+    CHECK(ck.config.optimizer == wt::Optimizer::adam);
+    CHECK(ck.config.adam_beta2 == config.adam_beta2);
+    const std::size_t width = model == wt::Model::euclidean ? config.row_size() : 1;
+    CHECK(ck.adam.exp_avg.size() == tree.node_count * config.row_size());
+    CHECK(ck.adam.exp_avg_sq.size() == tree.node_count * width);
+    CHECK(ck.adam.steps.size() == tree.node_count);
+    CHECK(ck.adam.steps[0] > 0);  // the root is every edge's parent: it has taken steps
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, config, ck.epochs_done));
+
+    wt::Trainer resumed(ck.config, tree.node_count, tree.closure, 1);
+    resumed.restore(ck.epochs_done, std::move(ck.embedding), std::move(ck.adam));
+    for (int e = 3; e < 6; ++e)
+      resumed.run_epoch();
+    const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+    const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+    CHECK(a == b);
+
+    // Without its state the same embedding continues differently: the state matters.
+    wt::Checkpoint again = wt::read_checkpoint(path);
+    wt::Trainer stateless(config, tree.node_count, tree.closure, 1);
+    stateless.restore(again.epochs_done, std::move(again.embedding),
+                      wt::AdamState(config, tree.node_count));
+    for (int e = 3; e < 6; ++e)
+      stateless.run_epoch();
+    const std::vector<double> c(stateless.embedding().begin(), stateless.embedding().end());
+    CHECK(a != c);
+
+    // A state of the wrong shape, or an SGD checkpoint resumed as Adam, is refused.
+    wt::Trainer fresh(config, tree.node_count, tree.closure, 1);
+    CHECK_THROWS_WITH_AS(fresh.restore(3, std::vector<double>(uninterrupted.embedding().begin(),
+                                                              uninterrupted.embedding().end())),
+                         doctest::Contains("Adam state has 0/0/0 values"), std::invalid_argument);
+    auto sgd = config;
+    sgd.optimizer = wt::Optimizer::sgd;
+    CHECK_THROWS_WITH_AS(wt::require_same_trajectory(sgd, config, 3),
+                         doctest::Contains("optimizer (0 sgd, 1 adam) (checkpoint 0, asked 1)"),
+                         std::runtime_error);
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE("version-1 (no lr schedule) and version-2 (no optimizer) checkpoints still load") {
   const auto tree = complete_tree_closure(2, 3);
   wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
   trainer.run_epoch();
-  const std::string path = temp_path("v1.ckpt");
+  const std::string path = temp_path("old.ckpt");
   wt::write_checkpoint(path, snapshot(trainer, 42));
-  // Rewrite it as version 1 wrote it: the config without its last three fields (the
-  // schedule: two u32 and a double), then a new header.
-  const auto v2 = wt::read_binary_file(path, "test");
+  const auto current = wt::read_binary_file(path, "test");
   constexpr std::size_t header = 8 + 4 + 4 + 8 + 8;
   wt::ByteWriter config;
   wt::put_config(config, trainer.config());
-  const std::size_t v1_config = config.bytes.size() - (4 + 4 + 8);
-  std::vector<char> payload(v2.begin() + header, v2.begin() + long(header + v1_config));
-  payload.insert(payload.end(), v2.begin() + long(header + config.bytes.size()), v2.end());
-  wt::ByteWriter v1;
-  v1.put_bytes(wt::checkpoint_magic, sizeof wt::checkpoint_magic);
-  v1.put(std::uint32_t{1});
-  v1.put(std::uint32_t{0});
-  v1.put(static_cast<std::uint64_t>(payload.size()));
-  v1.put(wt::fnv1a(payload.data(), payload.size()));
-  v1.put_bytes(payload.data(), payload.size());
-  std::ofstream(path, std::ios::binary | std::ios::trunc)
-      .write(v1.bytes.data(), static_cast<std::streamsize>(v1.bytes.size()));
+  // Rewrite it as the old versions wrote it: the config without its trailing fields (version
+  // 2 lacks the optimizer: a u32 and three doubles; version 1 also the schedule: two u32 and a
+  // double), then a new header.
+  for (std::uint32_t version : {1u, 2u}) {
+    CAPTURE(version);
+    const std::size_t dropped = (4 + 3 * 8) + (version == 1 ? 4 + 4 + 8 : 0);
+    const std::size_t old_config = config.bytes.size() - dropped;
+    std::vector<char> payload(current.begin() + header,
+                              current.begin() + long(header + old_config));
+    payload.insert(payload.end(), current.begin() + long(header + config.bytes.size()),
+                   current.end());
+    wt::ByteWriter old;
+    old.put_bytes(wt::checkpoint_magic, sizeof wt::checkpoint_magic);
+    old.put(version);
+    old.put(std::uint32_t{0});
+    old.put(static_cast<std::uint64_t>(payload.size()));
+    old.put(wt::fnv1a(payload.data(), payload.size()));
+    old.put_bytes(payload.data(), payload.size());
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(old.bytes.data(), static_cast<std::streamsize>(old.bytes.size()));
 
-  const wt::Checkpoint ck = wt::read_checkpoint(path);
-  CHECK_FALSE(ck.config.lr_decays());
-  CHECK(ck.epochs_done == 1);
-  CHECK(ck.graph_fingerprint == 42);
-  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, trainer.config(), ck.epochs_done));
-  const std::vector<double> want(trainer.embedding().begin(), trainer.embedding().end());
-  CHECK(ck.embedding == want);
+    const wt::Checkpoint ck = wt::read_checkpoint(path);
+    CHECK_FALSE(ck.config.lr_decays());
+    CHECK(ck.config.optimizer == wt::Optimizer::sgd);
+    CHECK(ck.epochs_done == 1);
+    CHECK(ck.graph_fingerprint == 42);
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, trainer.config(), ck.epochs_done));
+    const std::vector<double> want(trainer.embedding().begin(), trainer.embedding().end());
+    CHECK(ck.embedding == want);
+  }
   std::filesystem::remove(path);
 }
 
