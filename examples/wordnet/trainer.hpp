@@ -3,23 +3,25 @@
 // (poincare-embeddings): every training edge (u, v) is scored against `negatives` sampled nodes
 // n with a softmax over -distance; the loss is the cross-entropy of picking v:
 //   loss(u, v) = d(u, v) + log( exp(-d(u, v)) + sum_n exp(-d(u, n)) )  ... (log-sum-exp form)
-// averaged over a batch of edges, minimised by Riemannian SGD. The first `burnin_epochs` epochs
-// run at lr * burnin_lr_factor with negatives drawn by parent degree.
+// averaged over a batch of edges, minimised by Riemannian SGD (the reference's) or the library's
+// Riemannian Adam on sparse rows. The first `burnin_epochs` epochs run at lr * burnin_lr_factor
+// with negatives drawn by parent degree.
 //
-// Gradients come from the manifold's dist_partials / dist_backward_from (each distance and its
-// Euclidean gradient from one evaluation of the core's distance function) and each touched row
-// takes one step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state):
-// the reference's update. Poincare: the retraction x - lr*rgrad, then the reference's clamp to norm
-// <= max_norm; Lorentz: the exponential map with the tangent step clipped to length 1 (done by
-// scaling the Euclidean gradient, which egrad2rgrad maps linearly), then projx; Euclidean: x -
-// lr*grad.
+// Gradients come from cpu::DistanceFan (an edge's 51 distances and their partials, the same
+// numbers as the manifold's dist_partials / dist_backward_from) and each touched row takes one
+// step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state: the
+// reference's update) or Adam (optim::adam_step_row on the row's own state). Poincare: the
+// retraction x - lr*rgrad, then the reference's clamp to norm <= max_norm; Lorentz: the
+// exponential map (under SGD with the tangent step clipped to length 1, done by scaling the
+// Euclidean gradient, which egrad2rgrad maps linearly), then projx; Euclidean: x - lr*grad.
 //
 // Determinism: a "sync group" of `sync_batches` consecutive batches is computed against one
 // snapshot of the embedding, spread over the threads; then the coalesced gradient of each batch
 // is applied in batch order, every row by one thread (rows partitioned by id). Batch b of epoch e
 // draws its negatives from Xoshiro256(seed, e * n_batches + b) and the epoch's shuffle from its
 // own stream, so the result depends on (seed, sync_batches) only - not on the thread count - and
-// the state after an epoch is just the embedding: resuming from a checkpoint is exact.
+// the state after an epoch is just the embedding (and Adam's per-row state): resuming from a
+// checkpoint is exact.
 #include <algorithm>
 #include <barrier>
 #include <chrono>
