@@ -82,7 +82,8 @@ struct Checkpoint {
 };
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
-// Version 2 added the lr schedule, version 3 the optimizer (and Adam's state).
+// Version 2 added the lr schedule, version 3 the optimizer (and Adam's state) and the Lorentz
+// max radius.
 inline constexpr std::uint32_t checkpoint_version = 3;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
@@ -107,6 +108,7 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.adam_beta1);
   w.put(c.adam_beta2);
   w.put(c.adam_eps);
+  w.put(c.lorentz_max_radius);
 }
 
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
@@ -140,6 +142,7 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
     c.adam_beta1 = r.get<double>();
     c.adam_beta2 = r.get<double>();
     c.adam_eps = r.get<double>();
+    c.lorentz_max_radius = r.get<double>();
   }
   return c;
 }
@@ -285,6 +288,7 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   check("init range", saved.init_range, asked.init_range);
   check("max norm", saved.max_norm, asked.max_norm);
   check("lorentz step clip", saved.lorentz_step_clip, asked.lorentz_step_clip);
+  check("lorentz max radius", saved.lorentz_max_radius, asked.lorentz_max_radius);
   check("optimizer (0 sgd, 1 adam)", static_cast<int>(saved.optimizer),
         static_cast<int>(asked.optimizer));
   if (saved.optimizer == Optimizer::adam) {

@@ -276,6 +276,7 @@ int run(const Options& o) {
                    {"seed", config.seed},
                    {"init_range", config.init_range},
                    {"max_norm", config.max_norm},
+                   {"lorentz_max_radius", config.lorentz_max_radius},
                    {"threads", threads},
                    {"held_out_fraction", o.held_out},
                    {"split_seed", o.split_seed}}},
@@ -351,6 +352,9 @@ int main(int argc, char** argv) {
   app.add_option("--init-range", o.config.init_range, "initial coordinates in [-r, r]")
       ->capture_default_str();
   app.add_option("--max-norm", o.config.max_norm, "Poincare: largest norm of a point")
+      ->capture_default_str();
+  app.add_option("--lorentz-max-radius", o.config.lorentz_max_radius,
+                 "Lorentz: largest distance from the origin (0 = none)")
       ->capture_default_str();
   app.add_option("--threads", o.threads, "training threads (0 = all cores)")->capture_default_str();
   app.add_option("--eval-threads", o.eval_threads, "evaluation threads (0 = --threads)");

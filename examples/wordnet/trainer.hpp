@@ -98,6 +98,10 @@ struct TrainConfig {
   double init_range = 1e-4;        // coordinates uniform in [-init_range, init_range]
   double max_norm = 1 - 1e-5;      // Poincare: the reference's boundary clamp
   double lorentz_step_clip = 1.0;  // Lorentz: the reference's norm_clip on the tangent step
+  // Lorentz: largest distance from the origin (0 = none). Beyond ~16 the Minkowski square of a
+  // tangent vector cancels to within double rounding (coordinates ~e^r / 2), the hyperboloid's
+  // counterpart of the ball's max_norm.
+  double lorentz_max_radius = 0;
   // Annealing after burn-in: the lr factor falls linearly from 1 at epoch lr_decay_start to
   // lr_final_factor at lr_decay_end and stays there; off while lr_decay_end <= lr_decay_start.
   // (On the nouns it barely moved the mean rank: docs/wordnet.md.)
@@ -134,6 +138,8 @@ struct TrainConfig {
     if (sync_batches == 0) fail("sync_batches must be positive");
     if (!(init_range > 0)) fail("init range must be positive");
     if (!(max_norm > 0 && max_norm < 1)) fail("max_norm must be in (0, 1)");
+    if (!(lorentz_max_radius >= 0 && lorentz_max_radius < 700))
+      fail("lorentz max radius must be in [0, 700), got " + std::to_string(lorentz_max_radius));
     if (optimizer == Optimizer::adam) {
       if (!(adam_beta1 >= 0 && adam_beta1 < 1))
         fail("adam beta1 must be in [0, 1), got " + std::to_string(adam_beta1));
@@ -317,12 +323,27 @@ struct Geometry<Lorentz<double>> {
   static constexpr bool project = true;  // the reference's projx after expmap
   static void step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
                    Row<double> work, std::size_t row) noexcept {
-    if (rs.is_adam()) {  // Adam's step length is lr-sized by construction: no clip
+    if (rs.is_adam())  // Adam's step length is lr-sized by construction: no step clip
       rs.library_step(m, x, grad, work, row);
-      return;
-    }
-    // The SGD step -lr * rgrad has its Minkowski length clipped like the reference's;
-    // egrad2rgrad is linear, so scaling the Euclidean gradient scales the step.
+    else
+      sgd_step(m, rs, x, grad, work, row);
+    clip_radius(rs, x);
+  }
+  // The reference's max_norm on the hyperboloid: rows farther than the radius are pulled back
+  // along their ray from the origin (space part rescaled, time coordinate recomputed).
+  static void clip_radius(const RowStep& rs, Row<double> x) noexcept {
+    const double radius = rs.config->lorentz_max_radius;
+    if (radius <= 0 || !(x[0] > std::cosh(radius))) return;
+    double space = 0;
+    for (index_t i = 1; i < x.size(); ++i)
+      space += x[i] * x[i];
+    const double scale = std::sinh(radius) / std::sqrt(space);
+    for (index_t i = 1; i < x.size(); ++i)
+      x[i] *= scale;
+    x[0] = std::cosh(radius);
+  }
+  static void sgd_step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
+                       Row<double> work, std::size_t row) noexcept {
     const index_t d = x.size();
     const Row<double> r(work.data() + RowStep::work_size(std::size_t(d)) - d, d);
     m.egrad2rgrad(x, grad, r);

@@ -209,11 +209,11 @@ TEST_CASE("version-1 (no lr schedule) and version-2 (no optimizer) checkpoints s
   wt::ByteWriter config;
   wt::put_config(config, trainer.config());
   // Rewrite it as the old versions wrote it: the config without its trailing fields (version
-  // 2 lacks the optimizer: a u32 and three doubles; version 1 also the schedule: two u32 and a
-  // double), then a new header.
+  // 2 lacks the optimizer and the Lorentz radius: a u32 and four doubles; version 1 also the
+  // schedule: two u32 and a double), then a new header.
   for (std::uint32_t version : {1u, 2u}) {
     CAPTURE(version);
-    const std::size_t dropped = (4 + 3 * 8) + (version == 1 ? 4 + 4 + 8 : 0);
+    const std::size_t dropped = (4 + 4 * 8) + (version == 1 ? 4 + 4 + 8 : 0);
     const std::size_t old_config = config.bytes.size() - dropped;
     std::vector<char> payload(current.begin() + header,
                               current.begin() + long(header + old_config));

@@ -2,6 +2,8 @@
 // it is deterministic, and its results do not depend on the thread count.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "hyperbolic/graph/adjacency.hpp"
@@ -155,4 +157,36 @@ TEST_CASE("invalid configurations and graphs are rejected with a message") {
   bad.push_back({0, 99});
   CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, bad, 1), doctest::Contains("99"),
                        std::invalid_argument);
+}
+
+TEST_CASE("Lorentz max radius: no row ends an epoch farther out, and 0 means no limit") {
+  const auto tree = complete_tree_closure(3, 4);
+  auto farthest = [](const wt::Trainer& t) {
+    double r = 0;
+    const std::size_t a = t.config().row_size();
+    for (std::size_t i = 0; i < t.node_count(); ++i)
+      r = std::max(r, std::acosh(std::max(t.embedding()[i * a], 1.0)));
+    return r;
+  };
+  auto config = small_config(wt::Model::lorentz);
+  config.optimizer = wt::Optimizer::adam;
+  config.lr = 0.05;
+  wt::Trainer free_run(config, tree.node_count, tree.closure, 1);
+  config.lorentz_max_radius = 2.5;
+  wt::Trainer clipped(config, tree.node_count, tree.closure, 1);
+  for (int epoch = 0; epoch < 60; ++epoch) {
+    REQUIRE(free_run.run_epoch().finite);
+    REQUIRE(clipped.run_epoch().finite);
+  }
+  CHECK(farthest(free_run) > 3.0);  // the tree spreads past the radius when it may
+  CHECK(farthest(clipped) <= 2.5 + 1e-12);
+  // Clipped rows stay on the hyperboloid: -x0^2 + |xs|^2 = -1.
+  const std::size_t a = config.row_size();
+  for (std::size_t i = 0; i < clipped.node_count(); ++i) {
+    const double* x = clipped.embedding().data() + i * a;
+    double q = -x[0] * x[0];
+    for (std::size_t k = 1; k < a; ++k)
+      q += x[k] * x[k];
+    CHECK(q == doctest::Approx(-1.0).epsilon(1e-9));
+  }
 }

@@ -41,7 +41,9 @@ struct AdamHyper {
   ManifoldPolicy policy{};
 };
 
-HYP_HD constexpr index_t adam_work_size(index_t dim) { return 2 * dim; }
+HYP_HD constexpr index_t adam_work_size(index_t dim) {
+  return 2 * dim;
+}
 
 // exp_avg: dim entries; exp_avg_sq and max_exp_avg_sq:
 // second_moment_width<M>(dim) entries (max_exp_avg_sq unused unless amsgrad);
@@ -84,7 +86,9 @@ HYP_HD void adam_step_row(const M& m, const AdamHyper<typename M::scalar>& h,
       w0[i] = -step_size * (exp_avg[i] / (math::sqrt(v) / bc2_sqrt + h.eps));
     }
   } else {
-    const T rr = m.inner(cx, cw0, cw0);
+    // <r, r>_x is a square; on the hyperboloid far from the origin it cancels to within
+    // rounding of 0 and can round negative, which would put a negative v under the sqrt.
+    const T rr = math::max_nan(m.inner(cx, cw0, cw0), T(0));
     exp_avg_sq[0] = h.beta2 * exp_avg_sq[0] + (T(1) - h.beta2) * rr;
     T v = exp_avg_sq[0];
     if (h.amsgrad) {
