@@ -51,7 +51,6 @@
 #include "hyperbolic/manifolds/lorentz/lorentz.hpp"
 #include "hyperbolic/manifolds/poincare/poincare_ball.hpp"
 #include "hyperbolic/optim/adam_row.hpp"
-#include "hyperbolic/optim/second_moment.hpp"
 #include "hyperbolic/optim/sgd_row.hpp"
 
 namespace hyperbolic::wordnet_train {
@@ -65,10 +64,6 @@ enum class Model : std::uint32_t { poincare = 0, lorentz = 1, euclidean = 2 };
 // The reference's plain Riemannian SGD, or the library's Riemannian Adam (sparse rows: a row's
 // moments and bias correction advance only when a batch touches it).
 enum class Optimizer : std::uint32_t { sgd = 0, adam = 1 };
-
-inline const char* optimizer_name(Optimizer o) {
-  return o == Optimizer::adam ? "adam" : "sgd";
-}
 
 inline const char* model_name(Model m) {
   switch (m) {
@@ -243,9 +238,8 @@ struct AdamState {
         width(config.model == Model::euclidean ? config.row_size() : 1) {
     exp_avg_sq.assign(node_count * width, 0.0);
   }
-  bool empty() const { return steps.empty(); }
-  // The row's state is scattered like the rows themselves: ask for it early (the step stalled
-  // on these loads for half of its time).
+  // The row's state is scattered like the rows themselves: ask for it with the row (measured:
+  // +8% edges/s on the nouns, Adam, 2 threads).
   void prefetch(std::size_t row) const noexcept {
     prefetch_row(exp_avg.data() + row * row_size, row_size);
     __builtin_prefetch(exp_avg_sq.data() + row * width);
