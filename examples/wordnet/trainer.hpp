@@ -255,6 +255,8 @@ struct RowStep {
   optim::AdamHyper<double> adam;
   const TrainConfig* config;
   AdamState* state;  // null under SGD
+  // Lorentz max radius as the time and space-norm bounds (cosh r, sinh r), once per epoch.
+  double max_time = 0, max_space = 0;
 
   RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project,
           AdamState* adam_state) noexcept
@@ -265,6 +267,10 @@ struct RowStep {
     adam.beta1 = cfg.adam_beta1;
     adam.beta2 = cfg.adam_beta2;
     adam.eps = cfg.adam_eps;
+    if (cfg.lorentz_max_radius > 0) {
+      max_time = std::cosh(cfg.lorentz_max_radius);
+      max_space = std::sinh(cfg.lorentz_max_radius);
+    }
   }
   double lr() const noexcept { return sgd.lr; }
   bool is_adam() const noexcept { return state != nullptr; }
@@ -326,15 +332,14 @@ struct Geometry<Lorentz<double>> {
   // The reference's max_norm on the hyperboloid: rows farther than the radius are pulled back
   // along their ray from the origin (space part rescaled, time coordinate recomputed).
   static void clip_radius(const RowStep& rs, Row<double> x) noexcept {
-    const double radius = rs.config->lorentz_max_radius;
-    if (radius <= 0 || !(x[0] > std::cosh(radius))) return;
+    if (rs.max_time <= 0 || !(x[0] > rs.max_time)) return;
     double space = 0;
     for (index_t i = 1; i < x.size(); ++i)
       space += x[i] * x[i];
-    const double scale = std::sinh(radius) / std::sqrt(space);
+    const double scale = rs.max_space / std::sqrt(space);
     for (index_t i = 1; i < x.size(); ++i)
       x[i] *= scale;
-    x[0] = std::cosh(radius);
+    x[0] = rs.max_time;
   }
   static void sgd_step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
                        Row<double> work, std::size_t row) noexcept {
