@@ -322,6 +322,45 @@ inline void write_embedding_binary(const std::string& path, Model model, std::si
   write_file_atomically(path, w.bytes);
 }
 
+struct EmbeddingFile {
+  Model model = Model::poincare;
+  std::size_t row_size = 0;
+  std::vector<double> x;  // nodes x row_size, row-major
+  std::vector<std::string> names;
+};
+
+inline EmbeddingFile read_embedding_binary(const std::string& path) {
+  const std::vector<char> bytes = read_binary_file(path, "embedding");
+  const std::string source = "embedding '" + path + "'";
+  ByteReader r(bytes, source);
+  char magic[8];
+  r.get_bytes(magic, sizeof magic);
+  if (std::memcmp(magic, "HYPWNEMB", sizeof magic) != 0)
+    throw std::runtime_error(source + ": not a trainer embedding (.emb) file (bad magic)");
+  if (const auto version = r.get<std::uint32_t>(); version != 1)
+    throw std::runtime_error(source + ": version " + std::to_string(version) + ", expected 1");
+  EmbeddingFile e;
+  const auto model = r.get<std::uint32_t>();
+  if (model > 2) throw std::runtime_error(source + ": unknown model " + std::to_string(model));
+  e.model = static_cast<Model>(model);
+  const auto nodes = r.get<std::uint64_t>();
+  e.row_size = r.get<std::uint64_t>();
+  r.get<double>();  // curvature: always 1 so far
+  // Both counts come from the file: check them against its size before allocating.
+  if (e.row_size == 0 || nodes > bytes.size() / sizeof(double) / e.row_size)
+    throw std::runtime_error(source + ": header claims " + std::to_string(nodes) + " rows of " +
+                             std::to_string(e.row_size) + " values, more than the file holds");
+  e.x.resize(nodes * e.row_size);
+  r.get_bytes(e.x.data(), e.x.size() * sizeof(double));
+  e.names.resize(nodes);
+  for (std::string& name : e.names) {
+    name.resize(r.get<std::uint32_t>());
+    r.get_bytes(name.data(), name.size());
+  }
+  if (!r.done()) throw std::runtime_error(source + ": trailing bytes after the names");
+  return e;
+}
+
 inline void write_embedding_tsv(const std::string& path, std::size_t row_size,
                                 std::span<const double> x, const std::vector<std::string>& names) {
   std::FILE* f = std::fopen(path.c_str(), "wb");

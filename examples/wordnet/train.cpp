@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "checkpoint_io.hpp"
+#include "datasets.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/link_prediction.hpp"
 #include "hyperbolic/graph/ranking_metrics.hpp"
@@ -75,18 +76,6 @@ struct Options {
   bool quiet = false;
 };
 
-graph::EdgeList load_graph(const Options& o) {
-  if (o.data == "mammals" || o.data == "nouns") {
-    const auto nouns = wordnet::read_nouns(o.dict);
-    auto closure = wordnet::hypernym_closure(nouns);
-    return o.data == "mammals" ? wordnet::mammal_closure(closure) : std::move(closure);
-  }
-  if (!std::filesystem::exists(o.data))
-    throw std::runtime_error("--data: '" + o.data +
-                             "' is neither 'mammals', 'nouns' nor an existing edge-list file");
-  return graph::read_edge_list_tsv(o.data);
-}
-
 int run(const Options& o) {
   const auto program_start = std::chrono::steady_clock::now();
   wt::TrainConfig config = o.config;
@@ -105,7 +94,7 @@ int run(const Options& o) {
         std::filesystem::weakly_canonical(o.data) == std::filesystem::weakly_canonical(o.out + ext))
       throw std::runtime_error("--out '" + o.out + "' would overwrite the input '" + o.data + "'");
   const auto load_start = std::chrono::steady_clock::now();
-  const graph::EdgeList g = load_graph(o);
+  const graph::EdgeList g = wt::load_graph(o.data, o.dict);
   if (g.edges.empty()) throw std::runtime_error("--data: '" + o.data + "' has no edges");
   const double load_seconds = seconds_since(load_start);
 

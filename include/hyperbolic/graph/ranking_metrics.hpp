@@ -66,12 +66,19 @@ class RowRanker {
 
   // `positives`: the neighbours of u; `ignored`: nodes left out of the ranking altogether (the
   // training edges in link prediction). Both may contain u (it is skipped).
+  // `ranks`, if not empty (one slot per positive): receives each positive's rank (0 for u).
   NodeRanking rank(std::size_t u, std::span<const double> distances,
-                   std::span<const NodeId> positives, std::span<const NodeId> ignored = {}) {
+                   std::span<const NodeId> positives, std::span<const NodeId> ignored = {},
+                   std::span<std::uint64_t> ranks = {}) {
     NodeRanking result;
     if (distances.size() != role_.size())
       throw std::invalid_argument("RowRanker: a row of " + std::to_string(distances.size()) +
                                   " distances for " + std::to_string(role_.size()) + " nodes");
+    if (!ranks.empty() && ranks.size() != positives.size())
+      throw std::invalid_argument("RowRanker: " + std::to_string(ranks.size()) +
+                                  " rank slots for " + std::to_string(positives.size()) +
+                                  " positives");
+    std::fill(ranks.begin(), ranks.end(), std::uint64_t{0});
     positive_distances_.clear();
     for (NodeId v : positives) {
       if (v == u || role_[v] == Role::positive) continue;
@@ -106,6 +113,7 @@ class RowRanker {
       double precision_sum = 0;
       for (std::size_t i = 0; i < k; ++i) {
         closer += closer_[i];
+        closer_[i] = closer;  // prefix sums: the ranks asked for below
         not_farther += not_farther_[i];
         result.rank_sum += 1 + closer;
         // Neighbours tied with the i-th one are all retrieved at its distance.
@@ -118,6 +126,18 @@ class RowRanker {
       }
       result.neighbours = k;
       result.average_precision = precision_sum / static_cast<double>(k);
+      // Tied neighbours share a rank (no non-neighbour lies between them), so the first of the
+      // tie gives it.
+      for (std::size_t j = 0; j < ranks.size(); ++j) {
+        if (positives[j] == u) {
+          ranks[j] = 0;
+          continue;
+        }
+        const double d = finite_or_infinity(distances[positives[j]]);
+        const auto i = std::lower_bound(positive_distances_.begin(), positive_distances_.end(), d) -
+                       positive_distances_.begin();
+        ranks[j] = 1 + closer_[static_cast<std::size_t>(i)];
+      }
     }
 
     for (NodeId v : positives)
