@@ -3,13 +3,13 @@
 //
 // Checkpoint (binary, host byte order = little-endian on every platform we build for):
 //   "HYPWNCKP"  8 bytes magic
-//   u32 version (3), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
+//   u32 version (4), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
 //   payload: the TrainConfig fields (in declaration order), u64 graph fingerprint, u64 nodes,
 //            u32 epochs done, f64 training seconds so far, u64 + bytes history (JSON text),
 //            u64 + f64[] embedding (row-major, nodes x row size),
 //            then under Adam: u64 + f64[] first moments, u64 + f64[] second moments,
 //            u64 + i64[] per-row step counts
-// Versions 1 (no lr schedule) and 2 (no optimizer fields: SGD) still load.
+// Versions 1 (no lr schedule), 2 (no optimizer fields: SGD) and 3 (no switch to SGD) still load.
 // Written to `path.tmp` then renamed over `path`, so a crash never leaves a torn checkpoint.
 //
 // Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
@@ -83,8 +83,8 @@ struct Checkpoint {
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
 // Version 2 added the lr schedule, version 3 the optimizer (and Adam's state) and the Lorentz
-// max radius.
-inline constexpr std::uint32_t checkpoint_version = 3;
+// max radius, version 4 the switch from Adam to SGD.
+inline constexpr std::uint32_t checkpoint_version = 4;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(static_cast<std::uint32_t>(c.model));
@@ -109,6 +109,8 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.adam_beta2);
   w.put(c.adam_eps);
   w.put(c.lorentz_max_radius);
+  w.put(c.sgd_from_epoch);
+  w.put(c.sgd_lr);
 }
 
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
@@ -143,6 +145,10 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
     c.adam_beta2 = r.get<double>();
     c.adam_eps = r.get<double>();
     c.lorentz_max_radius = r.get<double>();
+  }
+  if (version >= 4) {
+    c.sgd_from_epoch = r.get<std::uint32_t>();
+    c.sgd_lr = r.get<double>();
   }
   return c;
 }
@@ -296,8 +302,13 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
     check("adam beta2", saved.adam_beta2, asked.adam_beta2);
     check("adam eps", saved.adam_eps, asked.adam_eps);
   }
+  static const char* optimizer_names[] = {"sgd", "adam"};
   for (std::uint32_t e = 0; e < epochs_done && diff.empty(); ++e)
-    if (saved.lr_at(e) != asked.lr_at(e))
+    if (saved.optimizer_at(e) != asked.optimizer_at(e))
+      diff = "optimizer schedule (epoch " + std::to_string(e) + " was trained with " +
+             optimizer_names[static_cast<int>(saved.optimizer_at(e))] + ", asked " +
+             optimizer_names[static_cast<int>(asked.optimizer_at(e))] + ")";
+    else if (saved.lr_at(e) != asked.lr_at(e))
       diff = "lr schedule (epoch " + std::to_string(e) + " was trained at lr " +
              text(saved.lr_at(e)) + ", asked " + text(asked.lr_at(e)) + ")";
   if (diff.empty()) return;

@@ -144,6 +144,8 @@ int run(const Options& o) {
                "%s: %zu nodes, %zu training edges, %s dim %u, %s lr %g, %u threads, sync %u\n",
                o.data.c_str(), g.node_count(), trainer.edges().size(), o.model.c_str(), config.dim,
                o.optimizer.c_str(), config.lr, threads, config.sync_batches);
+  if (config.switches_to_sgd())
+    std::fprintf(stderr, "then sgd lr %g from epoch %u\n", config.sgd_lr, config.sgd_from_epoch);
 
   auto evaluate = [&](const char* why) {
     const wt::RankingSurrogate surrogate(config.model, g.node_count(), config.row_size(),
@@ -199,7 +201,10 @@ int run(const Options& o) {
       char loss[32] = "-";  // no loss before the first epoch of this process ends
       if (std::isfinite(last_loss)) std::snprintf(loss, sizeof loss, "%.4f", last_loss);
       std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %s  %.0f edges/s  ETA %s   ", epoch + 1,
-                   o.epochs, epoch < config.burnin_epochs ? " (burn-in)" : "",
+                   o.epochs,
+                   epoch < config.burnin_epochs                     ? " (burn-in)"
+                   : config.optimizer_at(epoch) != config.optimizer ? " (sgd)"
+                                                                    : "",
                    100.0 * static_cast<double>(done) / edges_per_epoch, loss, rate,
                    clock_text(left).c_str());
       std::fflush(stderr);
@@ -284,6 +289,8 @@ int run(const Options& o) {
   if (config.optimizer == wt::Optimizer::adam)
     result["config"]["adam"] = {
         {"beta1", config.adam_beta1}, {"beta2", config.adam_beta2}, {"eps", config.adam_eps}};
+  if (config.switches_to_sgd())
+    result["config"]["then_sgd"] = {{"from_epoch", config.sgd_from_epoch}, {"lr", config.sgd_lr}};
   if (final_entry.contains("link_prediction"))
     result["link_prediction"] = final_entry["link_prediction"];
   if (!picture.empty()) result["picture"] = picture;
@@ -317,6 +324,11 @@ int main(int argc, char** argv) {
   app.add_option("--adam-beta2", o.config.adam_beta2, "Adam: second-moment decay")
       ->capture_default_str();
   app.add_option("--adam-eps", o.config.adam_eps, "Adam: denominator guard")->capture_default_str();
+  app.add_option("--sgd-from-epoch", o.config.sgd_from_epoch,
+                 "Adam: switch to the reference's SGD from this epoch on (0 = never)")
+      ->capture_default_str();
+  app.add_option("--sgd-lr", o.config.sgd_lr, "SGD's lr after --sgd-from-epoch")
+      ->capture_default_str();
   app.add_option("--burnin", o.config.burnin_epochs, "burn-in epochs")->capture_default_str();
   app.add_option("--lr-decay-start", o.config.lr_decay_start,
                  "anneal: lr factor falls linearly from 1 at this epoch ...")

@@ -107,16 +107,29 @@ struct TrainConfig {
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_eps = 1e-8;
+  // Adam first, then the reference's SGD: from epoch sgd_from_epoch on (0 = never; Adam only)
+  // the rows take SGD steps with base lr sgd_lr (burn-in and the schedule's factor still apply).
+  // Adam lays the hierarchy out in far fewer epochs; SGD then lowers the mean rank further
+  // (docs/wordnet.md). Adam's state is kept, unused, after the switch.
+  std::uint32_t sgd_from_epoch = 0;
+  double sgd_lr = 0;
 
   bool lr_decays() const { return lr_decay_end > lr_decay_start; }
+  bool switches_to_sgd() const { return optimizer == Optimizer::adam && sgd_from_epoch > 0; }
+
+  // The optimizer that steps the rows in an epoch.
+  Optimizer optimizer_at(std::uint32_t epoch) const {
+    return switches_to_sgd() && epoch >= sgd_from_epoch ? Optimizer::sgd : optimizer;
+  }
 
   // The learning rate of an epoch (burn-in, then the schedule).
   double lr_at(std::uint32_t epoch) const {
-    if (epoch < burnin_epochs) return lr * burnin_lr_factor;
-    if (!lr_decays() || epoch <= lr_decay_start) return lr;
-    if (epoch >= lr_decay_end) return lr * lr_final_factor;
+    const double base = optimizer_at(epoch) == optimizer ? lr : sgd_lr;
+    if (epoch < burnin_epochs) return base * burnin_lr_factor;
+    if (!lr_decays() || epoch <= lr_decay_start) return base;
+    if (epoch >= lr_decay_end) return base * lr_final_factor;
     const double t = double(epoch - lr_decay_start) / double(lr_decay_end - lr_decay_start);
-    return lr * (1.0 + (lr_final_factor - 1.0) * t);
+    return base * (1.0 + (lr_final_factor - 1.0) * t);
   }
 
   std::size_t row_size() const { return model == Model::lorentz ? dim + 1 : dim; }
@@ -142,6 +155,13 @@ struct TrainConfig {
         fail("adam beta2 must be in [0, 1), got " + std::to_string(adam_beta2));
       if (!(adam_eps > 0) || !std::isfinite(adam_eps))
         fail("adam eps must be positive, got " + std::to_string(adam_eps));
+    }
+    if (sgd_from_epoch > 0) {
+      if (optimizer != Optimizer::adam)
+        fail("a switch to SGD (at epoch " + std::to_string(sgd_from_epoch) +
+             ") needs the Adam optimizer first");
+      if (!(sgd_lr > 0) || !std::isfinite(sgd_lr))
+        fail("sgd lr after the switch must be positive, got " + std::to_string(sgd_lr));
     }
     if (lr_decays() && !(lr_final_factor > 0 && std::isfinite(lr_final_factor)))
       fail("lr final factor must be positive, got " + std::to_string(lr_final_factor));
@@ -258,9 +278,10 @@ struct RowStep {
   // Lorentz max radius as the time and space-norm bounds (cosh r, sinh r), once per epoch.
   double max_time = 0, max_space = 0;
 
+  // `adam_state`: null for an SGD epoch.
   RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project,
           AdamState* adam_state) noexcept
-      : config(&cfg), state(cfg.optimizer == Optimizer::adam ? adam_state : nullptr) {
+      : config(&cfg), state(adam_state) {
     sgd.lr = adam.lr = learning_rate;
     sgd.policy.step_map = adam.policy.step_map = map;
     sgd.policy.project = adam.policy.project = project;
@@ -658,7 +679,8 @@ class Trainer {
     std::vector<Scratch<M>> scratch(t_count);
     for (Scratch<M>& sc : scratch)
       sc.step_work.resize(RowStep::work_size(a));
-    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project, &adam_);
+    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project,
+                           config_.optimizer_at(epoch) == Optimizer::adam ? &adam_ : nullptr);
     std::vector<double> batch_losses(n_batches, 0.0);
     std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
     const auto started = std::chrono::steady_clock::now();

@@ -198,7 +198,78 @@ TEST_CASE("resuming an Adam run restores its per-row state and continues exactly
   }
 }
 
-TEST_CASE("version-1 (no lr schedule) and version-2 (no optimizer) checkpoints still load") {
+TEST_CASE("Adam then SGD: the switch equals an Adam run continued under SGD, and resumes exactly") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz}) {
+    CAPTURE(wt::model_name(model));
+    auto adam = config_for(model);
+    adam.optimizer = wt::Optimizer::adam;
+    adam.lr = 0.05;
+    auto switched = adam;
+    switched.sgd_from_epoch = 5;
+    switched.sgd_lr = 0.7;
+    CHECK(switched.optimizer_at(4) == wt::Optimizer::adam);
+    CHECK(switched.optimizer_at(5) == wt::Optimizer::sgd);
+    CHECK(switched.lr_at(4) == adam.lr);
+    CHECK(switched.lr_at(5) == switched.sgd_lr);
+    wt::Trainer one_run(switched, tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 8; ++e)
+      one_run.run_epoch();
+
+    // The same by hand: 5 Adam epochs, then a plain SGD trainer (lr 0.7) from that embedding.
+    wt::Trainer first(adam, tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 5; ++e)
+      first.run_epoch();
+    auto sgd = adam;
+    sgd.optimizer = wt::Optimizer::sgd;
+    sgd.lr = switched.sgd_lr;
+    wt::Trainer second(sgd, tree.node_count, tree.closure, 1);
+    second.restore(5, std::vector<double>(first.embedding().begin(), first.embedding().end()));
+    for (int e = 5; e < 8; ++e)
+      second.run_epoch();
+    const std::vector<double> a(one_run.embedding().begin(), one_run.embedding().end());
+    const std::vector<double> b(second.embedding().begin(), second.embedding().end());
+    CHECK(a == b);
+    // ... and differs from Adam all the way (the switch did something).
+    for (int e = 5; e < 8; ++e)
+      first.run_epoch();
+    const std::vector<double> c(first.embedding().begin(), first.embedding().end());
+    CHECK(a != c);
+
+    // An Adam checkpoint taken before the switch resumes under the switching recipe without
+    // --change-recipe; a switch placed inside the trained epochs is refused, naming the epoch.
+    const std::string path = temp_path("switch.ckpt");
+    {
+      wt::Trainer part(adam, tree.node_count, tree.closure, 2);
+      for (int e = 0; e < 5; ++e)
+        part.run_epoch();
+      wt::write_checkpoint(path, snapshot(part, fingerprint));
+    }
+    wt::Checkpoint ck = wt::read_checkpoint(path);
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, switched, ck.epochs_done));
+    auto too_early = switched;
+    too_early.sgd_from_epoch = 3;
+    CHECK_THROWS_WITH_AS(wt::require_same_trajectory(ck.config, too_early, ck.epochs_done),
+                         doctest::Contains("optimizer schedule (epoch 3 was trained with adam, "
+                                           "asked sgd)"),
+                         std::runtime_error);
+    wt::Trainer resumed(switched, tree.node_count, tree.closure, 1);
+    resumed.restore(ck.epochs_done, std::move(ck.embedding), std::move(ck.adam));
+    for (int e = 5; e < 8; ++e)
+      resumed.run_epoch();
+    const std::vector<double> d(resumed.embedding().begin(), resumed.embedding().end());
+    CHECK(a == d);
+    // The switch is stored (format version 4).
+    wt::write_checkpoint(path, snapshot(resumed, fingerprint));
+    const wt::Checkpoint after = wt::read_checkpoint(path);
+    CHECK(after.config.sgd_from_epoch == 5);
+    CHECK(after.config.sgd_lr == switched.sgd_lr);
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE("checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switch) still load") {
   const auto tree = complete_tree_closure(2, 3);
   wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
   trainer.run_epoch();
@@ -209,11 +280,13 @@ TEST_CASE("version-1 (no lr schedule) and version-2 (no optimizer) checkpoints s
   wt::ByteWriter config;
   wt::put_config(config, trainer.config());
   // Rewrite it as the old versions wrote it: the config without its trailing fields (version
-  // 2 lacks the optimizer and the Lorentz radius: a u32 and four doubles; version 1 also the
-  // schedule: two u32 and a double), then a new header.
-  for (std::uint32_t version : {1u, 2u}) {
+  // 3 lacks the switch to SGD: a u32 and a double; version 2 also the optimizer and the Lorentz
+  // radius: a u32 and four doubles; version 1 also the schedule: two u32 and a double), then a
+  // new header.
+  for (std::uint32_t version : {1u, 2u, 3u}) {
     CAPTURE(version);
-    const std::size_t dropped = (4 + 4 * 8) + (version == 1 ? 4 + 4 + 8 : 0);
+    const std::size_t dropped =
+        (4 + 8) + (version <= 2 ? 4 + 4 * 8 : 0) + (version == 1 ? 4 + 4 + 8 : 0);
     const std::size_t old_config = config.bytes.size() - dropped;
     std::vector<char> payload(current.begin() + header,
                               current.begin() + long(header + old_config));

@@ -151,6 +151,17 @@ TEST_CASE("invalid configurations and graphs are rejected with a message") {
                        doctest::Contains("adam beta2 must be in [0, 1), got 1.5"),
                        std::invalid_argument);
   config = small_config(wt::Model::poincare);
+  config.sgd_from_epoch = 10;  // a switch to SGD from SGD
+  config.sgd_lr = 1;
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("switch to SGD (at epoch 10) needs the Adam optimizer"),
+                       std::invalid_argument);
+  config.optimizer = wt::Optimizer::adam;
+  config.sgd_lr = 0;
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("sgd lr after the switch must be positive, got 0"),
+                       std::invalid_argument);
+  config = small_config(wt::Model::poincare);
   CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, {}, 1),
                        doctest::Contains("edge list is empty"), std::invalid_argument);
   std::vector<graph::Edge> bad = tree.closure;
