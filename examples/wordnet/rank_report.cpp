@@ -180,6 +180,47 @@ int run(const Options& o) {
                         {"share_of_excess", share(static_cast<double>(depth_groups[d].excess()))}});
   report["by_depth"] = by_depth;
 
+  // Direct-parent pairs by the parent's number of children (in the reduction) and by whether
+  // the child is a leaf: which parents an embedding ranks badly.
+  std::vector<std::uint32_t> children(g.node_count(), 0);
+  for (std::size_t u = 0, k = 0; u < g.node_count(); ++u)
+    for (const graph::NodeId v : closure.neighbours(u))
+      if (hops[k++] == 1) ++children[v];
+  static constexpr std::uint32_t child_bounds[] = {1, 5, 20, 100};  // buckets 1, 2-5, ..., >100
+  const auto bucket = [](std::uint32_t c) {
+    std::uint32_t b = 0;
+    while (b < std::size(child_bounds) && c > child_bounds[b])
+      ++b;
+    return b;
+  };
+  std::vector<std::uint64_t> parent_ranks;
+  std::vector<std::uint32_t> parent_bucket, child_is_leaf;
+  for (std::size_t u = 0, k = 0; u < g.node_count(); ++u)
+    for (const graph::NodeId v : closure.neighbours(u))
+      if (hops[k++] == 1) {
+        parent_ranks.push_back(ranks[k - 1]);
+        parent_bucket.push_back(bucket(children[v]));
+        child_is_leaf.push_back(children[u] == 0 ? 1 : 0);
+      }
+  const char* bucket_names[] = {"1", "2-5", "6-20", "21-100", ">100"};
+  json by_children = json::array();
+  const auto bucket_groups =
+      graph::group_ranks(parent_ranks, parent_bucket, std::size(bucket_names));
+  for (std::size_t b = 0; b < bucket_groups.size(); ++b)
+    by_children.push_back(
+        {{"children", bucket_names[b]},
+         {"pairs", bucket_groups[b].pairs},
+         {"mean_rank", bucket_groups[b].mean_rank()},
+         {"share_of_excess", share(static_cast<double>(bucket_groups[b].excess()))}});
+  const auto leaf_groups = graph::group_ranks(parent_ranks, child_is_leaf, 2);
+  json by_leaf = json::array();
+  for (std::size_t b = 0; b < 2; ++b)
+    by_leaf.push_back({{"child", b ? "leaf" : "inner"},
+                       {"pairs", leaf_groups[b].pairs},
+                       {"mean_rank", leaf_groups[b].mean_rank()},
+                       {"share_of_excess", share(static_cast<double>(leaf_groups[b].excess()))}});
+  report["direct_parents"] = {{"by_parent_children", by_children}, {"by_child", by_leaf}};
+
   // How concentrated the excess is: the worst 0.1% / 1% / 10% of the pairs.
   std::vector<std::uint64_t> sorted(ranks);
   std::sort(sorted.begin(), sorted.end(), std::greater<>());
@@ -210,6 +251,17 @@ int run(const Options& o) {
         d["depth"].get<int>(), d["nodes"].get<std::size_t>(), d["mean_radius"].get<double>(),
         static_cast<unsigned long long>(d["pairs"].get<std::uint64_t>()),
         d["mean_rank"].get<double>(), 100 * d["share_of_excess"].get<double>());
+  std::printf("direct parents (hop 1) by the parent's number of children:\n");
+  for (const json& b : by_children)
+    std::printf("  %-7s %9llu pairs  mean rank %9.3f  share of the excess %5.1f%%\n",
+                b["children"].get<std::string>().c_str(),
+                static_cast<unsigned long long>(b["pairs"].get<std::uint64_t>()),
+                b["mean_rank"].get<double>(), 100 * b["share_of_excess"].get<double>());
+  for (const json& b : by_leaf)
+    std::printf("  %s children: %llu pairs  mean rank %.3f  share of the excess %.1f%%\n",
+                b["child"].get<std::string>().c_str(),
+                static_cast<unsigned long long>(b["pairs"].get<std::uint64_t>()),
+                b["mean_rank"].get<double>(), 100 * b["share_of_excess"].get<double>());
   std::printf("worst pairs' share of the excess: 0.1%% %.1f%%, 1%% %.1f%%, 10%% %.1f%%\n",
               100 * worst["0.1%"].get<double>(), 100 * worst["1%"].get<double>(),
               100 * worst["10%"].get<double>());
