@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -372,6 +373,28 @@ TEST_CASE("embedding files: binary header and TSV rows") {
   std::string line;
   std::getline(in, line);
   CHECK(line == "a.n.01\t0.10000000000000001\t-0.20000000000000001");
+
+  // The reader gives back what was written, and refuses foreign or damaged files.
+  const wt::EmbeddingFile back = wt::read_embedding_binary(bin);
+  CHECK(back.model == wt::Model::poincare);
+  CHECK(back.row_size == 2);
+  CHECK(back.x == x);
+  CHECK(back.names == names);
+  CHECK_THROWS_WITH_AS(wt::read_embedding_binary(tsv), doctest::Contains("bad magic"),
+                       std::runtime_error);
+  auto damaged = bytes;
+  damaged.resize(bytes.size() - 3);  // cut into the last name
+  std::ofstream(bin, std::ios::binary | std::ios::trunc)
+      .write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+  CHECK_THROWS_WITH_AS(wt::read_embedding_binary(bin), doctest::Contains("truncated"),
+                       std::runtime_error);
+  damaged = bytes;
+  const std::uint64_t huge = std::uint64_t{1} << 60;  // node count far beyond the file
+  std::memcpy(damaged.data() + 16, &huge, sizeof huge);
+  std::ofstream(bin, std::ios::binary | std::ios::trunc)
+      .write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+  CHECK_THROWS_WITH_AS(wt::read_embedding_binary(bin),
+                       doctest::Contains("more than the file holds"), std::runtime_error);
   std::filesystem::remove(bin);
   std::filesystem::remove(tsv);
 }
