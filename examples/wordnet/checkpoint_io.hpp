@@ -365,7 +365,11 @@ inline EmbeddingFile read_embedding_binary(const std::string& path) {
   r.get_bytes(e.x.data(), e.x.size() * sizeof(double));
   e.names.resize(nodes);
   for (std::string& name : e.names) {
-    name.resize(r.get<std::uint32_t>());
+    const auto length = r.get<std::uint32_t>();
+    if (length > bytes.size())  // a damaged length: refuse before allocating
+      throw std::runtime_error(source + ": a name of " + std::to_string(length) +
+                               " bytes in a file of " + std::to_string(bytes.size()));
+    name.resize(length);
     r.get_bytes(name.data(), name.size());
   }
   if (!r.done()) throw std::runtime_error(source + ": trailing bytes after the names");

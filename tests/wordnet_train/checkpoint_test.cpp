@@ -389,6 +389,13 @@ TEST_CASE("embedding files: binary header and TSV rows") {
   CHECK_THROWS_WITH_AS(wt::read_embedding_binary(bin), doctest::Contains("truncated"),
                        std::runtime_error);
   damaged = bytes;
+  const std::uint32_t long_name = 0xFFFFFFF0u;  // the first name's length
+  std::memcpy(damaged.data() + 40 + 4 * 8, &long_name, sizeof long_name);
+  std::ofstream(bin, std::ios::binary | std::ios::trunc)
+      .write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+  CHECK_THROWS_WITH_AS(wt::read_embedding_binary(bin), doctest::Contains("a name of 4294967280"),
+                       std::runtime_error);
+  damaged = bytes;
   const std::uint64_t huge = std::uint64_t{1} << 60;  // node count far beyond the file
   std::memcpy(damaged.data() + 16, &huge, sizeof huge);
   std::ofstream(bin, std::ios::binary | std::ios::trunc)
