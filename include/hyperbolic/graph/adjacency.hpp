@@ -83,6 +83,14 @@ class Adjacency {
     return std::binary_search(row.begin(), row.end(), static_cast<NodeId>(v));
   }
 
+  // Whether a two-step path u -> w -> v (w != v) exists: on a transitive closure, whether the
+  // pair (u, v) lies outside the transitive reduction.
+  bool has_two_step_path(std::size_t u, std::size_t v) const {
+    for (NodeId w : neighbours(u))
+      if (w != v && contains(w, v)) return true;
+    return false;
+  }
+
  private:
   std::vector<std::size_t> offsets_;
   std::vector<NodeId> targets_;

@@ -42,15 +42,8 @@ inline std::vector<char> implied_by_two_step_paths(std::size_t node_count,
                                                    std::span<const Edge> edges) {
   const Adjacency out(node_count, edges, NeighbourSet::outgoing);
   std::vector<char> implied(edges.size(), 0);
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    const Edge e = edges[i];
-    for (NodeId w : out.neighbours(e.from)) {
-      if (w != e.to && out.contains(w, e.to)) {
-        implied[i] = 1;
-        break;
-      }
-    }
-  }
+  for (std::size_t i = 0; i < edges.size(); ++i)
+    implied[i] = out.has_two_step_path(edges[i].from, edges[i].to) ? 1 : 0;
   return implied;
 }
 

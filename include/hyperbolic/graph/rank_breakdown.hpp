@@ -33,23 +33,12 @@ std::vector<std::uint64_t> neighbour_ranks(const Adjacency& neighbours, Distance
   for (std::size_t u = 0; u < n; ++u)
     first[u + 1] = first[u] + neighbours.degree(u);
   std::vector<std::uint64_t> ranks(first[n], 0);
-  std::vector<NodeId> ranked;
-  for (std::size_t u = 0; u < n; ++u)
-    if (neighbours.degree(u) > 0) ranked.push_back(static_cast<NodeId>(u));
-  struct Worker {
-    RowRanker ranker;
-    std::vector<double> row;
-  };
-  detail::parallel_for(
-      ranked.size(), detail::resolve_threads(options.threads, ranked.size()),
-      [&] {
-        return Worker{RowRanker(n), std::vector<double>(n)};
-      },
-      [&](Worker& worker, std::size_t i) {
-        const NodeId u = ranked[i];
-        distance_row(static_cast<std::size_t>(u), std::span<double>(worker.row));
-        worker.ranker.rank(u, worker.row, neighbours.neighbours(u), {},
-                           std::span<std::uint64_t>(ranks).subspan(first[u], neighbours.degree(u)));
+  const std::vector<NodeId> ranked = detail::ranked_nodes(neighbours);
+  detail::rank_rows(
+      ranked, n, detail::resolve_threads(options.threads, ranked.size()), distance_row,
+      [&](RowRanker& ranker, std::size_t, NodeId u, std::span<const double> row) {
+        ranker.rank(u, row, neighbours.neighbours(u), {},
+                    std::span<std::uint64_t>(ranks).subspan(first[u], neighbours.degree(u)));
       });
   return ranks;
 }
@@ -63,15 +52,8 @@ inline std::vector<std::uint32_t> hop_distances(const Adjacency& closure) {
   // The reduction's edges out of each node: ancestors v of u not reachable through another one.
   std::vector<std::vector<NodeId>> parents(n);
   for (std::size_t u = 0; u < n; ++u)
-    for (NodeId v : closure.neighbours(u)) {
-      bool implied = false;
-      for (NodeId w : closure.neighbours(u))
-        if (w != v && closure.contains(w, v)) {
-          implied = true;
-          break;
-        }
-      if (!implied) parents[u].push_back(v);
-    }
+    for (NodeId v : closure.neighbours(u))
+      if (!closure.has_two_step_path(u, v)) parents[u].push_back(v);
   std::vector<std::uint32_t> hops;
   hops.reserve(closure.pair_count());
   std::vector<std::uint32_t> hop(n, 0);  // 0 = not reached (u itself is never its own ancestor)

@@ -203,6 +203,35 @@ void parallel_for(std::size_t count, unsigned threads, MakeState&& make_state, B
   if (error) std::rethrow_exception(error);
 }
 
+// The nodes with at least one positive, in id order.
+inline std::vector<NodeId> ranked_nodes(const Adjacency& positives) {
+  std::vector<NodeId> ranked;
+  for (std::size_t u = 0; u < positives.node_count(); ++u)
+    if (positives.degree(u) > 0) ranked.push_back(static_cast<NodeId>(u));
+  return ranked;
+}
+
+// Fills each ranked node's distance row on `threads` threads and hands it to
+// rank_node(ranker, i, u, row), each thread with its own RowRanker and row.
+template <class DistanceRow, class RankNode>
+void rank_rows(std::span<const NodeId> ranked, std::size_t node_count, unsigned threads,
+               DistanceRow& distance_row, RankNode&& rank_node) {
+  struct Worker {
+    RowRanker ranker;
+    std::vector<double> row;
+  };
+  parallel_for(
+      ranked.size(), threads,
+      [&] {
+        return Worker{RowRanker(node_count), std::vector<double>(node_count)};
+      },
+      [&](Worker& worker, std::size_t i) {
+        const NodeId u = ranked[i];
+        distance_row(static_cast<std::size_t>(u), std::span<double>(worker.row));
+        rank_node(worker.ranker, i, u, std::span<const double>(worker.row));
+      });
+}
+
 }  // namespace detail
 
 // Ranks, for every node u with positives, positives[u] against all nodes but u and ignored[u]
@@ -215,29 +244,17 @@ RankingResult evaluate_ranking(const Adjacency& positives, const Adjacency* igno
   if (ignored != nullptr && ignored->node_count() != n)
     throw std::invalid_argument("evaluate_ranking: positives have " + std::to_string(n) +
                                 " nodes, ignored pairs " + std::to_string(ignored->node_count()));
-  std::vector<NodeId> ranked;
-  for (std::size_t u = 0; u < n; ++u)
-    if (positives.degree(u) > 0) ranked.push_back(static_cast<NodeId>(u));
+  const std::vector<NodeId> ranked = detail::ranked_nodes(positives);
 
   RankingResult result;
   result.threads = detail::resolve_threads(options.threads, ranked.size());
   std::vector<NodeRanking> per_node(ranked.size());
-  struct Worker {
-    RowRanker ranker;
-    std::vector<double> row;
-  };
-  detail::parallel_for(
-      ranked.size(), result.threads,
-      [&] {
-        return Worker{RowRanker(n), std::vector<double>(n)};
-      },
-      [&](Worker& worker, std::size_t i) {
-        const NodeId u = ranked[i];
-        distance_row(static_cast<std::size_t>(u), std::span<double>(worker.row));
-        per_node[i] = worker.ranker.rank(
-            u, worker.row, positives.neighbours(u),
-            ignored != nullptr ? ignored->neighbours(u) : std::span<const NodeId>{});
-      });
+  detail::rank_rows(ranked, n, result.threads, distance_row,
+                    [&](RowRanker& ranker, std::size_t i, NodeId u, std::span<const double> row) {
+                      per_node[i] = ranker.rank(
+                          u, row, positives.neighbours(u),
+                          ignored != nullptr ? ignored->neighbours(u) : std::span<const NodeId>{});
+                    });
 
   // Sum in node order so that the result does not depend on the thread count.
   std::uint64_t rank_sum = 0;
