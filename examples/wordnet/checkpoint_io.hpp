@@ -3,13 +3,14 @@
 //
 // Checkpoint (binary, host byte order = little-endian on every platform we build for):
 //   "HYPWNCKP"  8 bytes magic
-//   u32 version (4), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
+//   u32 version (5), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
 //   payload: the TrainConfig fields (in declaration order), u64 graph fingerprint, u64 nodes,
 //            u32 epochs done, f64 training seconds so far, u64 + bytes history (JSON text),
 //            u64 + f64[] embedding (row-major, nodes x row size),
 //            then under Adam: u64 + f64[] first moments, u64 + f64[] second moments,
 //            u64 + i64[] per-row step counts
-// Versions 1 (no lr schedule), 2 (no optimizer fields: SGD) and 3 (no switch to SGD) still load.
+// Versions 1 (no lr schedule), 2 (no optimizer fields: SGD), 3 (no switch to SGD) and 4 (no
+// subtree negatives, no direct-parent repeats) still load.
 // Written to `path.tmp` then renamed over `path`, so a crash never leaves a torn checkpoint.
 //
 // Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
@@ -83,8 +84,9 @@ struct Checkpoint {
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
 // Version 2 added the lr schedule, version 3 the optimizer (and Adam's state) and the Lorentz
-// max radius, version 4 the switch from Adam to SGD.
-inline constexpr std::uint32_t checkpoint_version = 4;
+// max radius, version 4 the switch from Adam to SGD, version 5 the subtree negatives and
+// the direct-parent repeats.
+inline constexpr std::uint32_t checkpoint_version = 5;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(static_cast<std::uint32_t>(c.model));
@@ -111,6 +113,10 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.lorentz_max_radius);
   w.put(c.sgd_from_epoch);
   w.put(c.sgd_lr);
+  w.put(c.subtree_negatives);
+  w.put(c.subtree_negatives_from);
+  w.put(c.parent_edge_repeats);
+  w.put(c.parent_edge_repeats_from);
 }
 
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
@@ -149,6 +155,12 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
   if (version >= 4) {
     c.sgd_from_epoch = r.get<std::uint32_t>();
     c.sgd_lr = r.get<double>();
+  }
+  if (version >= 5) {
+    c.subtree_negatives = r.get<std::uint32_t>();
+    c.subtree_negatives_from = r.get<std::uint32_t>();
+    c.parent_edge_repeats = r.get<std::uint32_t>();
+    c.parent_edge_repeats_from = r.get<std::uint32_t>();
   }
   return c;
 }
@@ -308,6 +320,14 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
       diff = "optimizer schedule (epoch " + std::to_string(e) + " was trained with " +
              optimizer_names[static_cast<int>(saved.optimizer_at(e))] + ", asked " +
              optimizer_names[static_cast<int>(asked.optimizer_at(e))] + ")";
+    else if (saved.subtree_negatives_at(e) != asked.subtree_negatives_at(e))
+      diff = "subtree negatives (epoch " + std::to_string(e) + " was trained with " +
+             std::to_string(saved.subtree_negatives_at(e)) + ", asked " +
+             std::to_string(asked.subtree_negatives_at(e)) + ")";
+    else if (saved.parent_edge_repeats_at(e) != asked.parent_edge_repeats_at(e))
+      diff = "direct-parent repeats (epoch " + std::to_string(e) + " was trained with " +
+             std::to_string(saved.parent_edge_repeats_at(e)) + ", asked " +
+             std::to_string(asked.parent_edge_repeats_at(e)) + ")";
     else if (saved.lr_at(e) != asked.lr_at(e))
       diff = "lr schedule (epoch " + std::to_string(e) + " was trained at lr " +
              text(saved.lr_at(e)) + ", asked " + text(asked.lr_at(e)) + ")";

@@ -146,6 +146,14 @@ int run(const Options& o) {
                o.optimizer.c_str(), config.lr, threads, config.sync_batches);
   if (config.switches_to_sgd())
     std::fprintf(stderr, "then sgd lr %g from epoch %u\n", config.sgd_lr, config.sgd_from_epoch);
+  if (config.subtree_negatives > 0)
+    std::fprintf(stderr, "%u of the %u negatives from the positive's descendants from epoch %u\n",
+                 config.subtree_negatives, config.negatives,
+                 std::max(config.subtree_negatives_from, config.burnin_epochs));
+  if (config.parent_edge_repeats > 1)
+    std::fprintf(stderr, "direct-parent edges trained %u times per epoch from epoch %u\n",
+                 config.parent_edge_repeats,
+                 std::max(config.parent_edge_repeats_from, config.burnin_epochs));
 
   auto evaluate = [&](const char* why) {
     const wt::RankingSurrogate surrogate(config.model, g.node_count(), config.row_size(),
@@ -183,13 +191,14 @@ int run(const Options& o) {
     wt::write_checkpoint(o.checkpoint, ck);
   };
 
-  const std::size_t edges_per_epoch = trainer.edges().size();
   std::string stop_reason = "epochs";
   double last_loss = NAN;
   const std::uint32_t first_epoch = trainer.epochs_done();
   const double seconds_at_start = train_seconds;
   while (trainer.epochs_done() < o.epochs) {
     const std::uint32_t epoch = trainer.epochs_done();
+    // (with --parent-edge-repeats, later epochs train more edges: the ETA assumes this epoch's)
+    const double edges_per_epoch = static_cast<double>(trainer.edges_in_epoch(epoch));
     const auto epoch_start = std::chrono::steady_clock::now();
     auto progress = [&](std::size_t done) {
       if (o.quiet) return;
@@ -211,7 +220,8 @@ int run(const Options& o) {
     };
     const wt::EpochStats stats = trainer.run_epoch(progress);
     last_loss = stats.mean_loss;
-    progress(edges_per_epoch);  // before the epoch's time is added: progress adds it itself
+    // before the epoch's time is added: progress adds it itself
+    progress(trainer.edges_in_epoch(epoch));
     train_seconds += seconds_since(epoch_start);
     if (!stats.finite)
       throw std::runtime_error("training diverged at epoch " + std::to_string(epoch + 1) +
@@ -265,6 +275,10 @@ int run(const Options& o) {
                    {"negatives", config.negatives},
                    {"burnin_negatives", config.burnin_negatives},
                    {"degree_power", config.degree_power},
+                   {"subtree_negatives", config.subtree_negatives},
+                   {"subtree_negatives_from", config.subtree_negatives_from},
+                   {"parent_edge_repeats", config.parent_edge_repeats},
+                   {"parent_edge_repeats_from", config.parent_edge_repeats_from},
                    {"batch", config.batch},
                    {"sync_batches", config.sync_batches},
                    {"seed", config.seed},
@@ -343,6 +357,20 @@ int main(int argc, char** argv) {
   app.add_option("--burnin-negatives", o.config.burnin_negatives, "negatives per edge in burn-in")
       ->capture_default_str();
   app.add_option("--degree-power", o.config.degree_power, "burn-in negatives ~ parent degree^power")
+      ->capture_default_str();
+  app.add_option("--subtree-negatives", o.config.subtree_negatives,
+                 "of the negatives per edge (u, v), how many to draw from v's other descendants "
+                 "(hard negatives; 0 = all uniform, the reference)")
+      ->capture_default_str();
+  app.add_option("--subtree-negatives-from", o.config.subtree_negatives_from,
+                 "epoch from which --subtree-negatives apply (never in burn-in)")
+      ->capture_default_str();
+  app.add_option("--parent-edge-repeats", o.config.parent_edge_repeats,
+                 "train each child -> direct parent edge this many times per epoch (1 = the "
+                 "reference)")
+      ->capture_default_str();
+  app.add_option("--parent-edge-repeats-from", o.config.parent_edge_repeats_from,
+                 "epoch from which --parent-edge-repeats apply (never in burn-in)")
       ->capture_default_str();
   app.add_option("--batch", o.config.batch, "edges per batch")->capture_default_str();
   app.add_option("--sync-batches", o.config.sync_batches,

@@ -113,6 +113,18 @@ struct TrainConfig {
   // (docs/wordnet.md). Adam's state is kept, unused, after the switch.
   std::uint32_t sgd_from_epoch = 0;
   double sgd_lr = 0;
+  // Hard negatives: from epoch subtree_negatives_from on (after burn-in), this many of the
+  // `negatives` of an edge (u, v) are drawn from v's other descendants instead of all nodes:
+  // u's siblings and cousins under v, the nodes that outrank a direct parent in the evaluation
+  // (docs/wordnet.md, "the direct parents") and that a uniform draw almost never picks.
+  std::uint32_t subtree_negatives = 0;
+  std::uint32_t subtree_negatives_from = 0;
+  // Direct-parent weight: from epoch parent_edge_repeats_from on (after burn-in), every edge of
+  // the transitive reduction (child -> direct parent) is trained this many times per epoch
+  // instead of once. In the closure a leaf's direct parent is one of ~9 ancestors pulling on it
+  // equally, and the direct parents carry most of the mean rank (docs/wordnet.md).
+  std::uint32_t parent_edge_repeats = 1;
+  std::uint32_t parent_edge_repeats_from = 0;
 
   bool lr_decays() const { return lr_decay_end > lr_decay_start; }
   bool switches_to_sgd() const { return optimizer == Optimizer::adam && sgd_from_epoch > 0; }
@@ -130,6 +142,16 @@ struct TrainConfig {
     if (epoch >= lr_decay_end) return base * lr_final_factor;
     const double t = double(epoch - lr_decay_start) / double(lr_decay_end - lr_decay_start);
     return base * (1.0 + (lr_final_factor - 1.0) * t);
+  }
+
+  // How many of an epoch's negatives per edge come from the positive's descendants.
+  std::uint32_t subtree_negatives_at(std::uint32_t epoch) const {
+    return epoch < burnin_epochs || epoch < subtree_negatives_from ? 0 : subtree_negatives;
+  }
+
+  // How often an epoch trains each direct-parent edge (1 = as often as any other edge).
+  std::uint32_t parent_edge_repeats_at(std::uint32_t epoch) const {
+    return epoch < burnin_epochs || epoch < parent_edge_repeats_from ? 1 : parent_edge_repeats;
   }
 
   std::size_t row_size() const { return model == Model::lorentz ? dim + 1 : dim; }
@@ -163,6 +185,11 @@ struct TrainConfig {
       if (!(sgd_lr > 0) || !std::isfinite(sgd_lr))
         fail("sgd lr after the switch must be positive, got " + std::to_string(sgd_lr));
     }
+    if (parent_edge_repeats == 0 || parent_edge_repeats > 100)
+      fail("parent edge repeats must be in 1..100, got " + std::to_string(parent_edge_repeats));
+    if (subtree_negatives > negatives)
+      fail("subtree negatives (" + std::to_string(subtree_negatives) +
+           ") cannot exceed the negatives per edge (" + std::to_string(negatives) + ")");
     if (lr_decays() && !(lr_final_factor > 0 && std::isfinite(lr_final_factor)))
       fail("lr final factor must be positive, got " + std::to_string(lr_final_factor));
   }
@@ -492,7 +519,11 @@ class Trainer {
         threads_(std::max(1u, threads)),
         forbidden_(node_count, edges_),
         degree_weights_(graph::parent_degree_weights(node_count, edges_, config.degree_power)),
-        sampler_(forbidden_, degree_weights_) {
+        sampler_(forbidden_, degree_weights_),
+        descendants_(config_.subtree_negatives > 0 ? reversed(node_count, edges_)
+                                                   : graph::Adjacency()),
+        parent_edges_(config_.parent_edge_repeats > 1 ? direct_parent_edges(forbidden_)
+                                                      : std::vector<Edge>()) {
     x_ = initial_embedding(config_, n_);
     if (config_.optimizer == Optimizer::adam) adam_ = AdamState(config_, n_);
   }
@@ -502,8 +533,11 @@ class Trainer {
   std::span<const Edge> edges() const { return edges_; }
   std::span<const double> embedding() const { return x_; }
   std::uint32_t epochs_done() const { return epoch_; }
-  std::size_t batches_per_epoch() const {
-    return (edges_.size() + config_.batch - 1) / config_.batch;
+  // Batches of an epoch without repeated direct-parent edges.
+  std::size_t batches_per_epoch() const { return batches_of(edges_.size()); }
+  // Edges trained in a given epoch (with the direct-parent repeats of that epoch).
+  std::size_t edges_in_epoch(std::uint32_t epoch) const {
+    return edges_.size() + (config_.parent_edge_repeats_at(epoch) - 1) * parent_edges_.size();
   }
 
   // Adam's per-row state (empty under SGD); part of the state a checkpoint must keep.
@@ -581,10 +615,37 @@ class Trainer {
     return edges;
   }
 
+  // The training graph with every edge turned round: row v lists the nodes below v.
+  static graph::Adjacency reversed(std::size_t n, std::span<const Edge> edges) {
+    std::vector<Edge> flipped(edges.begin(), edges.end());
+    for (Edge& e : flipped)
+      std::swap(e.from, e.to);
+    return graph::Adjacency(n, flipped);
+  }
+
+  // The edges u -> v of a closure that no two-step path implies (v is u's direct parent).
+  static std::vector<Edge> direct_parent_edges(const graph::Adjacency& closure) {
+    std::vector<Edge> direct;
+    for (std::size_t u = 0; u < closure.node_count(); ++u)
+      for (NodeId v : closure.neighbours(u))
+        if (!closure.has_two_step_path(u, v)) direct.push_back({static_cast<NodeId>(u), v});
+    return direct;
+  }
+
+  std::size_t batches_of(std::size_t edge_count) const {
+    return (edge_count + config_.batch - 1) / config_.batch;
+  }
+
+  // Edge i of an epoch's list: the training edges, then the direct-parent edges repeated.
+  Edge epoch_edge(std::size_t i) const {
+    return i < edges_.size() ? edges_[i]
+                             : parent_edges_[(i - edges_.size()) % parent_edges_.size()];
+  }
+
   bool in_burnin(std::uint32_t epoch) const { return epoch < config_.burnin_epochs; }
 
   std::vector<std::uint32_t> epoch_order(std::uint32_t epoch) const {
-    std::vector<std::uint32_t> order(edges_.size());
+    std::vector<std::uint32_t> order(edges_in_epoch(epoch));
     for (std::size_t i = 0; i < order.size(); ++i)
       order[i] = static_cast<std::uint32_t>(i);
     Xoshiro256 rng(config_.seed ^ 0x5B0FF1Eull, 0xFFFFFFFF00000000ull + epoch);
@@ -604,11 +665,18 @@ class Trainer {
     const std::size_t k = burnin ? config_.burnin_negatives : config_.negatives;
     const auto distribution =
         burnin ? graph::NegativeDistribution::degree : graph::NegativeDistribution::uniform;
+    const std::size_t hard_k = config_.subtree_negatives_at(epoch);
     const std::size_t first = b * config_.batch;
-    const std::size_t last = std::min(first + config_.batch, edges_.size());
+    const std::size_t last = std::min(first + config_.batch, order.size());
     const double inv_batch = 1.0 / static_cast<double>(last - first);
     out.reserve((last - first) * (k + 2));
-    Xoshiro256 rng(config_.seed, static_cast<std::uint64_t>(epoch) * batches_per_epoch() + b);
+    // One stream per (epoch, batch); batches beyond the plain epoch's (repeated direct-parent
+    // edges) take streams from the upper half, so that no two batches share one.
+    const std::uint64_t stream =
+        b < batches_per_epoch()
+            ? static_cast<std::uint64_t>(epoch) * batches_per_epoch() + b
+            : (std::uint64_t{1} << 63) + (static_cast<std::uint64_t>(epoch) << 32) + b;
+    Xoshiro256 rng(config_.seed, stream);
     s.target_rows.resize(k + 1);
     s.weights.resize(k + 1);
     s.gradients.resize(k + 1);
@@ -622,16 +690,20 @@ class Trainer {
     const std::size_t stride = k + 1;
     s.targets.resize((last - first) * stride);
     for (std::size_t i = first; i < last; ++i) {
-      const Edge e = edges_[order[i]];
+      const Edge e = epoch_edge(order[i]);
       NodeId* targets = s.targets.data() + (i - first) * stride;
-      sampler_.sample(e.from, std::span<NodeId>(targets + 1, k), distribution, rng);
+      const std::size_t hard =
+          hard_k == 0 ? 0
+                      : sampler_.sample_from(e.from, descendants_.neighbours(e.to),
+                                             std::span<NodeId>(targets + 1, hard_k), rng);
+      sampler_.sample(e.from, std::span<NodeId>(targets + 1 + hard, k - hard), distribution, rng);
       targets[0] = e.to;
       prefetch_row(x_.data() + std::size_t(e.from) * a, a);
       for (std::size_t j = 0; j < stride; ++j)
         prefetch_row(x_.data() + std::size_t(targets[j]) * a, a);
     }
     for (std::size_t i = first; i < last; ++i) {
-      const Edge e = edges_[order[i]];
+      const Edge e = epoch_edge(order[i]);
       const NodeId* targets = s.targets.data() + (i - first) * stride;
       // The 51 distances with their partials, then the softmax and its gradient.
       for (std::size_t j = 0; j <= k; ++j)
@@ -668,7 +740,7 @@ class Trainer {
   EpochStats epoch_with(const M& m, const ProgressCallback& progress) {
     const std::uint32_t epoch = epoch_;
     const std::vector<std::uint32_t> order = epoch_order(epoch);
-    const std::size_t n_batches = batches_per_epoch();
+    const std::size_t n_batches = batches_of(order.size());
     const std::size_t group = config_.sync_batches;
     const std::size_t a = config_.row_size();
     const double lr = config_.lr_at(epoch);
@@ -718,7 +790,7 @@ class Trainer {
             const auto now = std::chrono::steady_clock::now();
             if (now - last_report > std::chrono::milliseconds(250)) {
               last_report = now;
-              progress(std::min((g0 + in_group) * config_.batch, edges_.size()));
+              progress(std::min((g0 + in_group) * config_.batch, order.size()));
             }
           }
         }
@@ -732,7 +804,7 @@ class Trainer {
       th.join();
 
     EpochStats stats;
-    stats.edges = edges_.size();
+    stats.edges = order.size();
     double total = 0;
     for (double l : batch_losses)
       total += l;
@@ -752,6 +824,8 @@ class Trainer {
   graph::Adjacency forbidden_;
   std::vector<double> degree_weights_;
   graph::NegativeSampler sampler_;
+  graph::Adjacency descendants_;    // built only for subtree negatives
+  std::vector<Edge> parent_edges_;  // built only for direct-parent repeats
   Embedding x_;
   std::uint32_t epoch_ = 0;
   std::vector<BatchGradient> buffers_;

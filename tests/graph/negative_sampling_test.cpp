@@ -164,3 +164,45 @@ TEST_CASE("random: uniform_index covers small ranges evenly") {
     max_seen = std::max(max_seen, rng.uniform_index(1ull << 62));
   CHECK(max_seen > (1ull << 61));
 }
+
+TEST_CASE("hard negatives: drawn only from the candidates, never u or its neighbours, distinct") {
+  // Node 6's parents are 7 and 8. Candidates: 0..9; allowed for 6: 0..5 and 9.
+  const Adjacency adj(10, star_edges);
+  const NegativeSampler sampler(adj);
+  const std::vector<NodeId> candidates = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::set<NodeId> seen;
+  Xoshiro256 rng(5);
+  for (int round = 0; round < 100; ++round) {
+    std::vector<NodeId> out(3, 777);
+    REQUIRE(sampler.sample_from(6, candidates, out, rng) == 3);
+    CHECK(std::set<NodeId>(out.begin(), out.end()).size() == 3);
+    seen.insert(out.begin(), out.end());
+  }
+  CHECK(seen == std::set<NodeId>{0, 1, 2, 3, 4, 5, 9});
+
+  // Too few allowed candidates: only those are returned, the rest of `out` is left untouched
+  // for the caller. Node 1's candidates {0 (its parent), 1 (itself), 2}: only 2 is allowed.
+  std::vector<NodeId> out(4, 777);
+  const std::vector<NodeId> siblings = {0, 1, 2};
+  CHECK(sampler.sample_from(1, siblings, out, rng) == 1);
+  CHECK(out == std::vector<NodeId>{2, 777, 777, 777});
+  CHECK(sampler.sample_from(1, std::vector<NodeId>{}, out, rng) == 0);
+  // Deterministic for a given generator state.
+  Xoshiro256 a(8), b(8);
+  std::vector<NodeId> x(4), y(4);
+  sampler.sample_from(9, candidates, x, a);
+  sampler.sample_from(9, candidates, y, b);
+  CHECK(x == y);
+  // A candidate outside the graph is an error naming it, and leaves no stale state behind: the
+  // failed call for node 6 had marked its parents 7 and 8, which node 9 may still draw.
+  const std::vector<NodeId> bad = {42};
+  CHECK_THROWS_WITH_AS(sampler.sample_from(6, bad, out, rng), doctest::Contains("node 42"),
+                       std::out_of_range);
+  std::set<NodeId> after;
+  for (int round = 0; round < 100; ++round) {
+    std::vector<NodeId> three(3);
+    sampler.sample(9, three, NegativeDistribution::uniform, rng);
+    after.insert(three.begin(), three.end());
+  }
+  CHECK(after == std::set<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8});
+}

@@ -270,7 +270,9 @@ TEST_CASE("Adam then SGD: the switch equals an Adam run continued under SGD, and
   }
 }
 
-TEST_CASE("checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switch) still load") {
+TEST_CASE(
+    "checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switch), 4 (no hard "
+    "negatives or repeats) still load") {
   const auto tree = complete_tree_closure(2, 3);
   wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
   trainer.run_epoch();
@@ -281,13 +283,13 @@ TEST_CASE("checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switc
   wt::ByteWriter config;
   wt::put_config(config, trainer.config());
   // Rewrite it as the old versions wrote it: the config without its trailing fields (version
-  // 3 lacks the switch to SGD: a u32 and a double; version 2 also the optimizer and the Lorentz
-  // radius: a u32 and four doubles; version 1 also the schedule: two u32 and a double), then a
-  // new header.
-  for (std::uint32_t version : {1u, 2u, 3u}) {
+  // 4 lacks the subtree negatives and the direct-parent repeats: four u32; version 3 also the
+  // switch to SGD: a u32 and a double; version 2 also the optimizer and the Lorentz radius: a u32
+  // and four doubles; version 1 also the schedule: two u32 and a double), then a new header.
+  for (std::uint32_t version : {1u, 2u, 3u, 4u}) {
     CAPTURE(version);
-    const std::size_t dropped =
-        (4 + 8) + (version <= 2 ? 4 + 4 * 8 : 0) + (version == 1 ? 4 + 4 + 8 : 0);
+    const std::size_t dropped = (4 * 4) + (version <= 3 ? 4 + 8 : 0) +
+                                (version <= 2 ? 4 + 4 * 8 : 0) + (version == 1 ? 4 + 4 + 8 : 0);
     const std::size_t old_config = config.bytes.size() - dropped;
     std::vector<char> payload(current.begin() + header,
                               current.begin() + long(header + old_config));
@@ -306,6 +308,8 @@ TEST_CASE("checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switc
     const wt::Checkpoint ck = wt::read_checkpoint(path);
     CHECK_FALSE(ck.config.lr_decays());
     CHECK(ck.config.optimizer == wt::Optimizer::sgd);
+    CHECK(ck.config.subtree_negatives == 0);
+    CHECK(ck.config.parent_edge_repeats == 1);
     CHECK(ck.epochs_done == 1);
     CHECK(ck.graph_fingerprint == 42);
     CHECK_NOTHROW(wt::require_same_trajectory(ck.config, trainer.config(), ck.epochs_done));
@@ -404,4 +408,102 @@ TEST_CASE("embedding files: binary header and TSV rows") {
                        doctest::Contains("more than the file holds"), std::runtime_error);
   std::filesystem::remove(bin);
   std::filesystem::remove(tsv);
+}
+
+TEST_CASE(
+    "subtree negatives added on resume continue exactly; changing trained epochs is refused") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  wt::TrainConfig hard = config_for(wt::Model::lorentz);
+  hard.subtree_negatives = 4;
+  hard.subtree_negatives_from = 5;
+  CHECK(hard.subtree_negatives_at(2) == 0);  // burn-in
+  CHECK(hard.subtree_negatives_at(4) == 0);
+  CHECK(hard.subtree_negatives_at(5) == 4);
+  wt::Trainer uninterrupted(hard, tree.node_count, tree.closure, 2);
+  for (int e = 0; e < 8; ++e)
+    uninterrupted.run_epoch();
+  const std::string path = temp_path("subtree.ckpt");
+  {
+    wt::Trainer plain(config_for(wt::Model::lorentz), tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 5; ++e)
+      plain.run_epoch();
+    wt::write_checkpoint(path, snapshot(plain, fingerprint));
+  }
+  wt::Checkpoint ck = wt::read_checkpoint(path);
+  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, hard, ck.epochs_done));
+  wt::Trainer resumed(hard, tree.node_count, tree.closure, 1);
+  resumed.restore(ck.epochs_done, std::move(ck.embedding));
+  for (int e = 5; e < 8; ++e)
+    resumed.run_epoch();
+  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+  CHECK(a == b);
+  wt::Trainer uniform(config_for(wt::Model::lorentz), tree.node_count, tree.closure, 2);
+  for (int e = 0; e < 8; ++e)
+    uniform.run_epoch();
+  const std::vector<double> c(uniform.embedding().begin(), uniform.embedding().end());
+  CHECK(a != c);  // the hard negatives changed the trajectory
+
+  // Written and read back with the new fields.
+  wt::write_checkpoint(path, snapshot(uninterrupted, fingerprint));
+  const wt::Checkpoint again = wt::read_checkpoint(path);
+  CHECK(again.config.subtree_negatives == 4);
+  CHECK(again.config.subtree_negatives_from == 5);
+  // Hard negatives from an epoch already trained without them: refused, naming the epoch.
+  hard.subtree_negatives_from = 3;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::lorentz), hard, 5),
+                       doctest::Contains("subtree negatives (epoch 3"), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("direct-parent repeats: more edges per epoch, added on resume continue exactly") {
+  // 3-ary tree of depth 3: 40 nodes, 39 direct-parent edges among the 102 closure edges.
+  const auto tree = complete_tree_closure(3, 3);
+  REQUIRE(tree.node_count == 40);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  wt::TrainConfig repeated = config_for(wt::Model::poincare);
+  repeated.parent_edge_repeats = 3;
+  repeated.parent_edge_repeats_from = 5;
+  wt::Trainer uninterrupted(repeated, tree.node_count, tree.closure, 2);
+  const std::size_t closure_edges = tree.closure.size();
+  CHECK(uninterrupted.edges_in_epoch(1) == closure_edges);  // burn-in
+  CHECK(uninterrupted.edges_in_epoch(4) == closure_edges);
+  CHECK(uninterrupted.edges_in_epoch(5) == closure_edges + 2 * 39);
+  for (int e = 0; e < 8; ++e)
+    CHECK(uninterrupted.run_epoch().edges == uninterrupted.edges_in_epoch(std::uint32_t(e)));
+  const std::string path = temp_path("repeats.ckpt");
+  {
+    wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 5; ++e)
+      plain.run_epoch();
+    wt::write_checkpoint(path, snapshot(plain, fingerprint));
+  }
+  wt::Checkpoint ck = wt::read_checkpoint(path);
+  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, repeated, ck.epochs_done));
+  wt::Trainer resumed(repeated, tree.node_count, tree.closure, 1);
+  resumed.restore(ck.epochs_done, std::move(ck.embedding));
+  for (int e = 5; e < 8; ++e)
+    resumed.run_epoch();
+  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+  CHECK(a == b);
+  wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
+  for (int e = 0; e < 8; ++e)
+    plain.run_epoch();
+  const std::vector<double> c(plain.embedding().begin(), plain.embedding().end());
+  CHECK(a != c);
+
+  wt::write_checkpoint(path, snapshot(uninterrupted, fingerprint));
+  const wt::Checkpoint again = wt::read_checkpoint(path);
+  CHECK(again.config.parent_edge_repeats == 3);
+  CHECK(again.config.parent_edge_repeats_from == 5);
+  repeated.parent_edge_repeats_from = 4;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), repeated, 5),
+                       doctest::Contains("direct-parent repeats (epoch 4"), std::runtime_error);
+  repeated.parent_edge_repeats = 0;
+  CHECK_THROWS_WITH_AS(wt::Trainer(repeated, tree.node_count, tree.closure, 1),
+                       doctest::Contains("parent edge repeats must be in 1..100, got 0"),
+                       std::invalid_argument);
+  std::filesystem::remove(path);
 }

@@ -75,12 +75,48 @@ class NegativeSampler {
   std::size_t sample(NodeId u, std::span<NodeId> out, NegativeDistribution distribution,
                      Xoshiro256& rng) const {
     if (out.empty()) return 0;
-    if (u >= node_count())
-      throw std::out_of_range("NegativeSampler: node " + std::to_string(u) + " outside 0.." +
-                              std::to_string(node_count()) + "-1");
+    check_node(u);
     if (distribution == NegativeDistribution::degree && by_degree_.size() == 0)
       throw std::logic_error("NegativeSampler: degree draws need degree weights");
+    const std::size_t found = draw_distinct(u, out, [&] {
+      return distribution == NegativeDistribution::uniform
+                 ? static_cast<NodeId>(rng.uniform_index(node_count()))
+                 : by_degree_.sample(rng);
+    });
+    std::size_t filled = found;
+    if (filled == 0) out[filled++] = u;
+    for (std::size_t i = filled; i < out.size(); ++i)
+      out[i] = out[rng.uniform_index(filled)];
+    return found;
+  }
 
+  // Hard negatives: draws up to out.size() distinct negatives for u uniformly from `candidates`
+  // (e.g. the other descendants of the positive: the nodes the ranking must put behind it),
+  // with the same rules (not u, not a forbidden neighbour of u, 10 tries per slot). Returns how
+  // many were found; they fill out[0, found) and the rest of `out` is left as it was, for the
+  // caller to fill from another distribution.
+  std::size_t sample_from(NodeId u, std::span<const NodeId> candidates, std::span<NodeId> out,
+                          Xoshiro256& rng) const {
+    if (out.empty() || candidates.empty()) return 0;
+    check_node(u);
+    return draw_distinct(u, out, [&] {
+      const NodeId n = candidates[rng.uniform_index(candidates.size())];
+      check_node(n);
+      return n;
+    });
+  }
+
+ private:
+  void check_node(NodeId n) const {
+    if (n >= node_count())
+      throw std::out_of_range("NegativeSampler: node " + std::to_string(n) + " outside 0.." +
+                              std::to_string(node_count()) + "-1");
+  }
+
+  // Draws with `next()` until out is full or 10 * out.size() draws are spent, keeping distinct
+  // nodes that are neither u nor forbidden for u; returns how many it kept.
+  template <class Next>
+  std::size_t draw_distinct(NodeId u, std::span<NodeId> out, Next next) const {
     const std::size_t max_tries = options_.tries_per_negative * out.size();
     // u's forbidden nodes as bits in a per-thread bitmap (a draw is then tested with one load,
     // not a binary search whose branches the core cannot predict); for a long neighbour list
@@ -94,6 +130,15 @@ class NegativeSampler {
       for (NodeId v : row)
         marks[v >> 6] |= std::uint64_t{1} << (v & 63);
     }
+    struct ClearMarks {  // the words hold only u's bits: clear them for the next call, even
+      bool active;       // when a bad candidate throws
+      std::span<const NodeId> row;
+      ~ClearMarks() {
+        if (active)
+          for (NodeId v : row)
+            marks[v >> 6] = 0;
+      }
+    } clear_marks{use_marks, row};
     auto forbidden = [&](NodeId n) {
       return use_marks ? ((marks[n >> 6] >> (n & 63)) & 1u) != 0
                        : std::binary_search(row.begin(), row.end(), n);
@@ -101,9 +146,7 @@ class NegativeSampler {
     std::size_t found = 0;
     std::uint64_t seen_bits[4] = {0, 0, 0, 0};  // a 256-bit filter in front of the exact scan
     for (std::size_t tries = 0; tries < max_tries && found < out.size(); ++tries) {
-      const NodeId n = distribution == NegativeDistribution::uniform
-                           ? static_cast<NodeId>(rng.uniform_index(node_count()))
-                           : by_degree_.sample(rng);
+      const NodeId n = next();
       if (n == u || forbidden(n)) continue;
       const std::uint32_t bit = (n * 0x9E3779B1u) >> 24;
       std::uint64_t& word = seen_bits[bit >> 6];
@@ -117,17 +160,9 @@ class NegativeSampler {
       word |= mask;
       out[found++] = n;
     }
-    if (use_marks)  // the words hold only u's bits: clear them for the next call
-      for (NodeId v : row)
-        marks[v >> 6] = 0;
-    const std::size_t distinct = found;
-    if (found == 0) out[found++] = u;
-    for (std::size_t i = found; i < out.size(); ++i)
-      out[i] = out[rng.uniform_index(found)];
-    return distinct;
+    return found;
   }
 
- private:
   static constexpr std::size_t kMarkedNeighboursMax = 256;
   const Adjacency* forbidden_;
   NegativeSamplerOptions options_;
