@@ -52,6 +52,41 @@ wt::Checkpoint snapshot(const wt::Trainer& t, std::uint64_t fingerprint) {
   return ck;
 }
 
+// A recipe change made on resume: `changed` trained `total` epochs without a break, and
+// `plain` trained `split` epochs, checkpointed, read back and continued under `changed`.
+struct ResumedRun {
+  std::vector<double> uninterrupted, resumed, plain;  // the last: `plain` for all `total` epochs
+};
+
+ResumedRun resume_with_change(const wt::TrainConfig& plain, const wt::TrainConfig& changed,
+                              int split, int total, const std::string& path) {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  auto embedding = [](const wt::Trainer& t) {
+    return std::vector<double>(t.embedding().begin(), t.embedding().end());
+  };
+  ResumedRun run;
+  wt::Trainer uninterrupted(changed, tree.node_count, tree.closure, 2);
+  for (int e = 0; e < total; ++e)
+    uninterrupted.run_epoch();
+  run.uninterrupted = embedding(uninterrupted);
+  wt::Trainer first(plain, tree.node_count, tree.closure, 2);
+  for (int e = 0; e < split; ++e)
+    first.run_epoch();
+  wt::write_checkpoint(path, snapshot(first, fingerprint));
+  wt::Checkpoint ck = wt::read_checkpoint(path);
+  REQUIRE_NOTHROW(wt::require_same_trajectory(ck.config, changed, ck.epochs_done));
+  wt::Trainer resumed(changed, tree.node_count, tree.closure, 1);
+  resumed.restore(ck.epochs_done, std::move(ck.embedding));
+  for (int e = split; e < total; ++e)
+    resumed.run_epoch();
+  run.resumed = embedding(resumed);
+  for (int e = split; e < total; ++e)
+    first.run_epoch();
+  run.plain = embedding(first);
+  return run;
+}
+
 }  // namespace
 
 TEST_CASE("resuming from a checkpoint continues exactly") {
@@ -91,8 +126,6 @@ TEST_CASE("resuming from a checkpoint continues exactly") {
 }
 
 TEST_CASE("an lr schedule can be added on resume when it leaves the trained epochs unchanged") {
-  const auto tree = complete_tree_closure(3, 3);
-  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
   wt::TrainConfig annealed = config_for(wt::Model::poincare);
   annealed.lr_decay_start = 4;
   annealed.lr_decay_end = 6;
@@ -104,38 +137,18 @@ TEST_CASE("an lr schedule can be added on resume when it leaves the trained epoc
   CHECK(annealed.lr_at(100) == doctest::Approx(0.1 * annealed.lr).epsilon(1e-15));
 
   // Uninterrupted annealed run vs. a constant-lr run checkpointed after 4 epochs and resumed
-  // with the schedule: the same embedding, bit for bit.
-  wt::Trainer uninterrupted(annealed, tree.node_count, tree.closure, 2);
-  for (int e = 0; e < 8; ++e)
-    uninterrupted.run_epoch();
-  const std::string path = temp_path("anneal.ckpt");
-  {
-    wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
-    for (int e = 0; e < 4; ++e)
-      plain.run_epoch();
-    wt::write_checkpoint(path, snapshot(plain, fingerprint));
-  }
-  wt::Checkpoint ck = wt::read_checkpoint(path);
-  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, annealed, ck.epochs_done));
-  wt::Trainer resumed(annealed, tree.node_count, tree.closure, 1);
-  resumed.restore(ck.epochs_done, std::move(ck.embedding));
-  for (int e = 4; e < 8; ++e)
-    resumed.run_epoch();
-  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
-  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
-  CHECK(a == b);
-  // The annealing changed the result (otherwise the test above proves nothing).
-  wt::Trainer constant(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
-  for (int e = 0; e < 8; ++e)
-    constant.run_epoch();
-  const std::vector<double> c(constant.embedding().begin(), constant.embedding().end());
-  CHECK(a != c);
+  // with the schedule: the same embedding, bit for bit; and the annealing changed the result
+  // (otherwise the first check proves nothing).
+  const ResumedRun run =
+      resume_with_change(config_for(wt::Model::poincare), annealed, 4, 8, temp_path("anneal.ckpt"));
+  CHECK(run.resumed == run.uninterrupted);
+  CHECK(run.plain != run.uninterrupted);
 
   // A schedule that would have changed an epoch already trained is refused, naming the epoch.
   annealed.lr_decay_start = 2;
   CHECK_THROWS_WITH_AS(wt::require_same_trajectory(config_for(wt::Model::poincare), annealed, 4),
                        doctest::Contains("lr schedule (epoch 3"), std::runtime_error);
-  std::filesystem::remove(path);
+  std::filesystem::remove(temp_path("anneal.ckpt"));
 }
 
 TEST_CASE("resuming an Adam run restores its per-row state and continues exactly") {
@@ -420,33 +433,14 @@ TEST_CASE(
   CHECK(hard.subtree_negatives_at(2) == 0);  // burn-in
   CHECK(hard.subtree_negatives_at(4) == 0);
   CHECK(hard.subtree_negatives_at(5) == 4);
-  wt::Trainer uninterrupted(hard, tree.node_count, tree.closure, 2);
-  for (int e = 0; e < 8; ++e)
-    uninterrupted.run_epoch();
   const std::string path = temp_path("subtree.ckpt");
-  {
-    wt::Trainer plain(config_for(wt::Model::lorentz), tree.node_count, tree.closure, 2);
-    for (int e = 0; e < 5; ++e)
-      plain.run_epoch();
-    wt::write_checkpoint(path, snapshot(plain, fingerprint));
-  }
-  wt::Checkpoint ck = wt::read_checkpoint(path);
-  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, hard, ck.epochs_done));
-  wt::Trainer resumed(hard, tree.node_count, tree.closure, 1);
-  resumed.restore(ck.epochs_done, std::move(ck.embedding));
-  for (int e = 5; e < 8; ++e)
-    resumed.run_epoch();
-  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
-  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
-  CHECK(a == b);
-  wt::Trainer uniform(config_for(wt::Model::lorentz), tree.node_count, tree.closure, 2);
-  for (int e = 0; e < 8; ++e)
-    uniform.run_epoch();
-  const std::vector<double> c(uniform.embedding().begin(), uniform.embedding().end());
-  CHECK(a != c);  // the hard negatives changed the trajectory
+  const ResumedRun run = resume_with_change(config_for(wt::Model::lorentz), hard, 5, 8, path);
+  CHECK(run.resumed == run.uninterrupted);
+  CHECK(run.plain != run.uninterrupted);  // the hard negatives changed the trajectory
 
   // Written and read back with the new fields.
-  wt::write_checkpoint(path, snapshot(uninterrupted, fingerprint));
+  wt::write_checkpoint(path,
+                       snapshot(wt::Trainer(hard, tree.node_count, tree.closure, 1), fingerprint));
   const wt::Checkpoint again = wt::read_checkpoint(path);
   CHECK(again.config.subtree_negatives == 4);
   CHECK(again.config.subtree_negatives_from == 5);
@@ -473,26 +467,9 @@ TEST_CASE("direct-parent repeats: more edges per epoch, added on resume continue
   for (int e = 0; e < 8; ++e)
     CHECK(uninterrupted.run_epoch().edges == uninterrupted.edges_in_epoch(std::uint32_t(e)));
   const std::string path = temp_path("repeats.ckpt");
-  {
-    wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
-    for (int e = 0; e < 5; ++e)
-      plain.run_epoch();
-    wt::write_checkpoint(path, snapshot(plain, fingerprint));
-  }
-  wt::Checkpoint ck = wt::read_checkpoint(path);
-  CHECK_NOTHROW(wt::require_same_trajectory(ck.config, repeated, ck.epochs_done));
-  wt::Trainer resumed(repeated, tree.node_count, tree.closure, 1);
-  resumed.restore(ck.epochs_done, std::move(ck.embedding));
-  for (int e = 5; e < 8; ++e)
-    resumed.run_epoch();
-  const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
-  const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
-  CHECK(a == b);
-  wt::Trainer plain(config_for(wt::Model::poincare), tree.node_count, tree.closure, 2);
-  for (int e = 0; e < 8; ++e)
-    plain.run_epoch();
-  const std::vector<double> c(plain.embedding().begin(), plain.embedding().end());
-  CHECK(a != c);
+  const ResumedRun run = resume_with_change(config_for(wt::Model::poincare), repeated, 5, 8, path);
+  CHECK(run.resumed == run.uninterrupted);
+  CHECK(run.plain != run.uninterrupted);
 
   wt::write_checkpoint(path, snapshot(uninterrupted, fingerprint));
   const wt::Checkpoint again = wt::read_checkpoint(path);
