@@ -522,7 +522,7 @@ class Trainer {
         sampler_(forbidden_, degree_weights_),
         descendants_(config_.subtree_negatives > 0 ? reversed(node_count, edges_)
                                                    : graph::Adjacency()),
-        parent_edges_(config_.parent_edge_repeats > 1 ? direct_parent_edges(forbidden_)
+        parent_edges_(config_.parent_edge_repeats > 1 ? forbidden_.transitive_reduction()
                                                       : std::vector<Edge>()) {
     x_ = initial_embedding(config_, n_);
     if (config_.optimizer == Optimizer::adam) adam_ = AdamState(config_, n_);
@@ -621,15 +621,6 @@ class Trainer {
     for (Edge& e : flipped)
       std::swap(e.from, e.to);
     return graph::Adjacency(n, flipped);
-  }
-
-  // The edges u -> v of a closure that no two-step path implies (v is u's direct parent).
-  static std::vector<Edge> direct_parent_edges(const graph::Adjacency& closure) {
-    std::vector<Edge> direct;
-    for (std::size_t u = 0; u < closure.node_count(); ++u)
-      for (NodeId v : closure.neighbours(u))
-        if (!closure.has_two_step_path(u, v)) direct.push_back({static_cast<NodeId>(u), v});
-    return direct;
   }
 
   std::size_t batches_of(std::size_t edge_count) const {

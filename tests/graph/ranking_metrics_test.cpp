@@ -182,3 +182,16 @@ TEST_CASE("adjacency: sorted distinct neighbours, self-loops dropped, bad ids re
   const std::vector<Edge> bad = {{0, 3}};
   CHECK_THROWS_WITH_AS(Adjacency(3, bad), doctest::Contains("0 -> 3"), std::invalid_argument);
 }
+
+TEST_CASE("adjacency: transitive reduction of a closure with multiple inheritance") {
+  // 3 -> 2 -> 0, 3 -> 1 -> 0 (two parents) and 4 -> 1; closed: 3 -> 0 and 4 -> 0.
+  const std::vector<Edge> closure = {{1, 0}, {2, 0}, {3, 2}, {3, 1}, {3, 0}, {4, 1}, {4, 0}};
+  const Adjacency out(5, closure);
+  const std::vector<Edge> want = {{1, 0}, {2, 0}, {3, 1}, {3, 2}, {4, 1}};
+  const std::vector<Edge> got = out.transitive_reduction();
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CHECK(got[i].from == want[i].from);
+    CHECK(got[i].to == want[i].to);
+  }
+}

@@ -91,6 +91,16 @@ class Adjacency {
     return false;
   }
 
+  // The pairs (u, v) that no two-step path implies, in adjacency order: on a transitive
+  // closure (child -> ancestors), the transitive reduction (child -> direct parent).
+  std::vector<Edge> transitive_reduction() const {
+    std::vector<Edge> reduction;
+    for (std::size_t u = 0; u < node_count(); ++u)
+      for (NodeId v : neighbours(u))
+        if (!has_two_step_path(u, v)) reduction.push_back({static_cast<NodeId>(u), v});
+    return reduction;
+  }
+
  private:
   std::vector<std::size_t> offsets_;
   std::vector<NodeId> targets_;

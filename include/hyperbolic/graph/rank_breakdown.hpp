@@ -51,9 +51,8 @@ inline std::vector<std::uint32_t> hop_distances(const Adjacency& closure) {
   const std::size_t n = closure.node_count();
   // The reduction's edges out of each node: ancestors v of u not reachable through another one.
   std::vector<std::vector<NodeId>> parents(n);
-  for (std::size_t u = 0; u < n; ++u)
-    for (NodeId v : closure.neighbours(u))
-      if (!closure.has_two_step_path(u, v)) parents[u].push_back(v);
+  for (const Edge& e : closure.transitive_reduction())
+    parents[e.from].push_back(e.to);
   std::vector<std::uint32_t> hops;
   hops.reserve(closure.pair_count());
   std::vector<std::uint32_t> hop(n, 0);  // 0 = not reached (u itself is never its own ancestor)
