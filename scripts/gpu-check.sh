@@ -189,9 +189,10 @@ print()
 print("elems/lane: coordinates per lane of a row's tile (${DEFAULT_LANE_ELEMS} is the library's default,")
 print("\`hyperbolic::cuda::row_elements_per_lane()\`); path: \`registers\` keeps a lane's coordinates")
 print("in registers between the reduce and combine passes (the default where the row fits),")
-print("\`memory\` re-reads them (\`row_register_cache() = false\`). Distances have no combine pass and")
-print("some ops opt out of the register path (docs/cuda.md): their two rows run the same kernel,")
-print("so such a pair shows the run-to-run noise.")
+print("\`memory\` re-reads them (\`row_register_cache() = false\`), \`16-byte\` reads and writes")
+print("groups of 16 bytes into registers (\`row_vector_access() = true\`, off by default). Distances")
+print("take none of these, and some ops opt out of the register path (docs/cuda.md): rows of one")
+print("benchmark that run the same kernel show the run-to-run noise.")
 print("All variants measured side by side in one run.")
 print()
 print("| benchmark | d | elems/lane | path | rows | GB/s | copy GB/s | copy share | target |")
@@ -200,7 +201,8 @@ def split(b):  # "BM_x<M,S>/64/8/1/manual_time" -> ("BM_x<M,S>", 64, 8, "registe
     parts = b["name"].split("/")
     args = [int(p) for p in parts[1:] if p.isdigit()]
     lane = args[1] if len(args) > 1 else int("${DEFAULT_LANE_ELEMS}")
-    path = "memory" if len(args) > 2 and args[2] == 0 else "registers"
+    code = args[2] if len(args) > 2 else 1
+    path = {0: "memory", 1: "registers", 2: "16-byte"}.get(code, str(code))
     return parts[0], (args[0] if args else 0), lane, path
 misses, counted = {}, {}
 for b in rows:
@@ -217,6 +219,15 @@ for key in sorted(counted):
     lane, path = key
     mark = " (default)" if str(lane) == "${DEFAULT_LANE_ELEMS}" and path == "registers" else ""
     print(f"- {lane} elems/lane, {path} path{mark}: {misses[key]} of {counted[key]} batched benchmarks at d >= 64 miss the 80% target.")
+# The 16-byte path against the default, benchmark by benchmark.
+by = {}
+for b in rows:
+    name, d, lane, path = split(b)
+    by.setdefault((name, d, lane), {})[path] = b["copy_share"]
+faster = [(k, v) for k, v in by.items() if "16-byte" in v and "registers" in v and k[1] >= 64]
+if faster:
+    wins = sum(v["16-byte"] > v["registers"] for _, v in faster)
+    print(f"- 16-byte path against the default path: higher copy share in {wins} of {len(faster)} benchmarks at d >= 64.")
 print()
 if pairs:
     print("## Pairwise distances (GEMM + epilogue + exact recomputation)")

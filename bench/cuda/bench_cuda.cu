@@ -88,12 +88,13 @@ void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int 
               F launch) {
   const index_t d = state.range(0), n = rows_for<S>(d);
   // Second argument: coordinates per lane of the row tiles (launch_shape.cuh);
-  // third: whether rows may stay in registers between passes (tile.cuh,
-  // CachedSlot). Shapes and paths run side by side.
+  // third: the row path (0 memory, 1 registers where the op takes them, 2 the
+  // 16-byte path; tile.cuh, vector_slot.cuh). Shapes and paths run side by side.
   const int saved_lane_elements = hc::row_elements_per_lane();
-  const bool saved_cache = hc::row_register_cache();
+  const bool saved_cache = hc::row_register_cache(), saved_vector = hc::row_vector_access();
   hc::row_elements_per_lane() = static_cast<int>(state.range(1));
-  hc::row_register_cache() = state.range(2) != 0;
+  hc::row_register_cache() = state.range(2) == 1;
+  hc::row_vector_access() = state.range(2) == 2;
   std::vector<hc::DeviceBuffer<S>> bufs;
   std::vector<MatrixView<S>> views;
   for (int i = 0; i < inputs + outputs; ++i) {
@@ -118,9 +119,10 @@ void run_rows(benchmark::State& state, const M& m, int inputs, int outputs, int 
   state.counters["copy_share"] = double(bytes) / secs / copy_bw;
   state.counters["rows"] = double(n);
   state.counters["lane_elems"] = double(state.range(1));
-  state.counters["register_cache"] = double(state.range(2));
+  state.counters["path"] = double(state.range(2));
   hc::row_elements_per_lane() = saved_lane_elements;
   hc::row_register_cache() = saved_cache;
+  hc::row_vector_access() = saved_vector;
 }
 
 template <class M, class S>
@@ -185,10 +187,10 @@ void BM_egrad2rgrad(benchmark::State& state) {
 
 // The target is stated for d >= 64 (issue 5); d = 16 was measured in earlier
 // runs (docs/cuda.md).
-#define HYP_ROWS_BENCH(fn, M, S)              \
-  BENCHMARK(fn<M, S>)                         \
-      ->Name(#fn "<" #M "," #S ">")           \
-      ->ArgsProduct({{64, 256}, {8}, {1, 0}}) \
+#define HYP_ROWS_BENCH(fn, M, S)                 \
+  BENCHMARK(fn<M, S>)                            \
+      ->Name(#fn "<" #M "," #S ">")              \
+      ->ArgsProduct({{64, 256}, {8}, {1, 0, 2}}) \
       ->UseManualTime()
 
 HYP_ROWS_BENCH(BM_dist, PoincareBall<float>, float);

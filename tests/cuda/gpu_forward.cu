@@ -1,124 +1,31 @@
-// Every batched forward primitive on the GPU against the scalar path, for
-// the three models, float / double / half / bfloat16 storage, and row
-// lengths that cover every tile width (1 .. 32 lanes) and several passes per
-// lane; rows have a padded stride.
+// The batched forward primitives on the GPU against the scalar path
+// (forward_cases.hpp), on every row path.
 #include <hyperbolic/cuda/batched.cuh>
 
 #include "gpu_support.cuh"
+
+// After the support header: the cases use its Batch, Buffer and finish().
+#include "forward_cases.hpp"
 
 namespace {
 
 using namespace hyperbolic;
 using namespace hyperbolic::cuda_testing;
 
-template <class M, class S>
-void run_forward(const M& m, index_t n) {
-  using C = typename M::scalar;
-  const index_t rows = 257, d = M::ambient_dim(n);
-  const Inputs<M, S> in(m, rows, n, 1000 + static_cast<std::uint64_t>(n));
-  DeviceBatch<S> x(in.x), y(in.y), u(in.u), g(in.g), out(rows, d);
-  DeviceBuffer<S> scalars(static_cast<std::size_t>(rows));
-  RowsOf<S> X(in.x), Y(in.y), U(in.u), G(in.g);
-
-  auto scalar_case = [&](const char* name, auto launch, auto ref) {
-    launch();
-    HYP_CUDA_CHECK(cudaDeviceSynchronize());
-    std::vector<C> want(rows);
-    for (index_t r = 0; r < rows; ++r)
-      want[r] = ref(X(r), Y(r));
-    check_scalars<S>(name, scalars.download(), want, d);
-  };
-  // launch(out view); ref(r, out row) on the scalar path.
-  auto row_case = [&](const char* name, auto launch, auto ref) {
-    launch(out.view());
-    HYP_CUDA_CHECK(cudaDeviceSynchronize());
-    std::vector<std::vector<C>> want(rows, std::vector<C>(d));
-    for (index_t r = 0; r < rows; ++r)
-      ref(r, wr(want[r]));
-    // The scalar path's spread under ulp-level input changes (gpu_support.cuh).
-    std::vector<std::vector<C>> slack(rows, std::vector<C>(d, C(0)));
-    std::vector<C> moved(d);
-    for (int pass = 0; pass < 4; ++pass)
-      with_perturbed_rows<S>({&X, &Y, &U, &G}, pass, [&] {
-        for (index_t r = 0; r < rows; ++r) {
-          ref(r, wr(moved));
-          for (index_t j = 0; j < d; ++j)
-            widen_spread(slack[r][j], want[r][j], moved[j]);
-        }
-      });
-    check_rows<S>(name, out.fetch(), want, -1, &slack);
-  };
-
-  scalar_case(
-      "dist", [&] { cuda::dist(m, x.cview(), y.cview(), scalars.data()); },
-      [&](ConstRow<C> a, ConstRow<C> b) { return m.dist(a, b); });
-  scalar_case(
-      "dist0", [&] { cuda::dist0(m, x.cview(), scalars.data()); },
-      [&](ConstRow<C> a, ConstRow<C>) { return m.dist0(a); });
-  row_case(
-      "expmap", [&](MatrixView<S> o) { cuda::expmap(m, x.cview(), u.cview(), o); },
-      [&](index_t r, Row<C> o) { m.expmap(X(r), U(r), o); });
-  row_case(
-      "expmap0", [&](MatrixView<S> o) { cuda::expmap0(m, u.cview(), o); },
-      [&](index_t r, Row<C> o) { m.expmap0(U(r), o); });
-  row_case(
-      "logmap", [&](MatrixView<S> o) { cuda::logmap(m, x.cview(), y.cview(), o); },
-      [&](index_t r, Row<C> o) { m.logmap(X(r), Y(r), o); });
-  row_case(
-      "logmap0", [&](MatrixView<S> o) { cuda::logmap0(m, y.cview(), o); },
-      [&](index_t r, Row<C> o) { m.logmap0(Y(r), o); });
-  row_case(
-      "projx", [&](MatrixView<S> o) { cuda::projx(m, g.cview(), o); },
-      [&](index_t r, Row<C> o) {
-        // The ball's projx only acts outside max_norm: scale g there.
-        m.projx(G(r), o);
-      });
-  row_case(
-      "proju", [&](MatrixView<S> o) { cuda::proju(m, x.cview(), g.cview(), o); },
-      [&](index_t r, Row<C> o) { m.proju(X(r), G(r), o); });
-  row_case(
-      "egrad2rgrad", [&](MatrixView<S> o) { cuda::egrad2rgrad(m, x.cview(), g.cview(), o); },
-      [&](index_t r, Row<C> o) { m.egrad2rgrad(X(r), G(r), o); });
-  row_case(
-      "transp", [&](MatrixView<S> o) { cuda::transp(m, x.cview(), y.cview(), u.cview(), o); },
-      [&](index_t r, Row<C> o) { m.transp(X(r), Y(r), U(r), o); });
-  row_case(
-      "mobius_add", [&](MatrixView<S> o) { cuda::mobius_add(m, x.cview(), y.cview(), o); },
-      [&](index_t r, Row<C> o) { m.mobius_add(X(r), Y(r), o); });
-
-  // In place: out aliases the input (same stride).
-  DeviceBatch<S> inplace(in.x);
-  cuda::expmap(m, inplace.cview(), u.cview(), inplace.view());
-  HYP_CUDA_CHECK(cudaDeviceSynchronize());
-  std::vector<std::vector<C>> want(rows, std::vector<C>(d));
-  for (index_t r = 0; r < rows; ++r)
-    m.expmap(X(r), U(r), wr(want[r]));
-  check_rows<S>("expmap in place", inplace.fetch(), want);
-}
-
-// Intrinsic dimensions: tile widths 1, 2, 4, 8, 16, 32 and 2-4 passes.
-// 300: more coordinates than a warp keeps in registers (the memory path).
-const index_t dims[] = {1, 2, 3, 7, 16, 31, 64, 100, 300};
-
-template <class S>
-void all_models(index_t n) {
-  using C = compute_t<S>;
-  run_forward<PoincareBall<C>, S>(PoincareBall<C>(C(0.7)), n);
-  run_forward<Lorentz<C>, S>(Lorentz<C>(C(0.7)), n);
-  run_forward<Euclidean<C>, S>(Euclidean<C>(), n);
-}
+// Enough rows for several blocks of every tile width.
+constexpr index_t gpu_rows = 257;
 
 TEST_CASE("cuda forward primitives match the scalar path: float and double") {
-  on_both_row_paths(dims, [](index_t n) {
-    all_models<float>(n);
-    all_models<double>(n);
+  on_every_row_path(forward_dims, [](index_t n) {
+    forward_all_models<float>(n, gpu_rows);
+    forward_all_models<double>(n, gpu_rows);
   });
 }
 
 TEST_CASE("cuda forward primitives match the scalar path: half and bfloat16 storage") {
-  on_both_row_paths(dims, [](index_t n) {
-    all_models<__half>(n);
-    all_models<__nv_bfloat16>(n);
+  on_every_row_path(forward_dims, [](index_t n) {
+    forward_all_models<__half>(n, gpu_rows);
+    forward_all_models<__nv_bfloat16>(n, gpu_rows);
   });
 }
 

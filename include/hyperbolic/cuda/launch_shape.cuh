@@ -59,6 +59,29 @@ HYP_HD_INLINE constexpr bool row_fits_register_cache(index_t cols, int tile_widt
   return cols <= index_t(tile_width) * capacity;
 }
 
+// What the launcher knows about a kernel's batches beyond their shape.
+struct RowAccess {
+  // Every batch's data pointer and row stride (in bytes) are multiples of 16,
+  // so every row starts 16-byte aligned.
+  bool aligned_16 = false;
+};
+
+// Coordinates per lane of the 16-byte path (vector_slot.cuh) for rows of
+// `cols` coordinates, `vector` per 16-byte access, on a tile of `tile_width`
+// lanes: the smaller register capacity that holds the lane's whole groups,
+// or 0 where the path does not apply (rows not aligned, `vector` does not
+// divide cols, or the row does not fit the registers).
+HYP_HD_INLINE constexpr int row_vector_capacity(index_t cols, int tile_width, int vector,
+                                                RowAccess access) {
+  if (!access.aligned_16 || vector < 1 || cols % vector != 0) return 0;
+  const auto holds = [&](int capacity) {
+    return capacity % vector == 0 && row_fits_register_cache(cols, tile_width, capacity);
+  };
+  if (holds(row_register_capacity_small)) return row_register_capacity_small;
+  if (holds(row_register_capacity)) return row_register_capacity;
+  return 0;
+}
+
 HYP_HD_INLINE constexpr RowLaunchShape row_launch_shape(
     index_t rows, index_t cols, int elements_per_lane = default_row_elements_per_lane) {
   RowLaunchShape s;

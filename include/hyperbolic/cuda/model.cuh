@@ -2,6 +2,8 @@
 // Which model a manifold type is, for the kernels' `if constexpr` branches,
 // and the small per-model helpers the row reductions need.
 
+#include <cuda_runtime.h>
+
 #include "../manifolds/euclidean.hpp"
 #include "../manifolds/lorentz/lorentz.hpp"
 #include "../manifolds/poincare/poincare_ball.hpp"

@@ -29,6 +29,7 @@
 
 #include "exactness_rule.cuh"
 #include "row_forward.cuh"
+#include "row_launch.cuh"
 #include "validate.cuh"
 
 namespace hyperbolic::cuda {

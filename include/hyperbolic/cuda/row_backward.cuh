@@ -8,7 +8,7 @@
 // lane reads is read before the tile's shuffles or by the lane that writes).
 
 #include "model.cuh"
-#include "tile.cuh"
+#include "vector_slot.cuh"
 
 namespace hyperbolic::cuda::ops {
 
@@ -24,6 +24,7 @@ __device__ __forceinline__ void store_grad_c(S* grad_c, RowSlot s, compute_t<S> 
 template <class M, class S>
 struct DistBackward {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y;
   const S* g;
@@ -81,6 +82,7 @@ struct DistBackward {
 template <class M, class S>
 struct ExpmapBackward {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, u, g;
   OutRows<S> gx, gu;
@@ -141,6 +143,7 @@ struct ExpmapBackward {
 template <class M, class S>
 struct LogmapBackward {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y, g;
   OutRows<S> gx, gy;
@@ -202,6 +205,7 @@ struct LogmapBackward {
 template <class M, class S, bool Forward>
 struct RadialBackward {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> v, g;
   OutRows<S> gv;
@@ -258,6 +262,7 @@ struct RadialBackward {
 template <class M, class S>
 struct MobiusAddBackward {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y, g;
   OutRows<S> gx, gy;

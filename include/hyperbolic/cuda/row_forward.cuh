@@ -10,7 +10,7 @@
 // PoincareBall / Lorentz, line for line.
 
 #include "model.cuh"
-#include "tile.cuh"
+#include "vector_slot.cuh"
 
 namespace hyperbolic::cuda::ops {
 
@@ -92,6 +92,7 @@ struct Dist0 {
 template <class M, class S>
 struct Expmap {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, u;
   OutRows<S> out;
@@ -133,6 +134,7 @@ struct Expmap {
 template <class M, class S>
 struct Expmap0 {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> u;
   OutRows<S> out;
@@ -163,6 +165,7 @@ struct Expmap0 {
 template <class M, class S>
 struct Logmap {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y;
   OutRows<S> out;
@@ -206,6 +209,7 @@ struct Logmap {
 template <class M, class S>
 struct Logmap0 {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> y;
   OutRows<S> out;
@@ -234,6 +238,7 @@ struct Logmap0 {
 template <class M, class S>
 struct Projx {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x;
   OutRows<S> out;
@@ -267,6 +272,7 @@ struct Projx {
 template <class M, class S>
 struct Proju {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, u;
   OutRows<S> out;
@@ -292,6 +298,7 @@ struct Proju {
 template <class M, class S>
 struct Egrad2rgrad {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, g;
   OutRows<S> out;
@@ -330,6 +337,7 @@ struct Egrad2rgrad {
 template <class M, class S>
 struct Transp {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y, v;
   OutRows<S> out;
@@ -378,6 +386,7 @@ struct Transp {
 template <class M, class S>
 struct MobiusAdd {
   using C = compute_t<S>;
+  using storage = S;
   M m;
   InRows<S> x, y;
   OutRows<S> out;

@@ -51,6 +51,10 @@ HYP_HD_INLINE double to_compute(double v) {
   return v;
 }
 
+// Coordinates of storage type S in one 16-byte access (vector_slot.cuh).
+template <class S>
+inline constexpr int vector_width = 16 / static_cast<int>(sizeof(S));
+
 template <class S>
 HYP_HD_INLINE S to_storage(compute_t<S> v) {
   if constexpr (std::is_same_v<S, __half>)

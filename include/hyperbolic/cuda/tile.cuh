@@ -1,14 +1,18 @@
 #pragma once
-// The row loop every batched kernel shares: a tile of lanes per row (see
-// launch_shape.cuh), tile-wide sums by warp shuffles, and a grid-stride loop
-// whose trip count is uniform across the block, so every lane of a warp
-// reaches every shuffle (rows past the end take part with no elements).
+// What every batched row kernel shares on the device: a tile of lanes per row
+// (see launch_shape.cuh), tile-wide sums by warp shuffles, strided row
+// access, and the slots through which op code visits a lane's coordinates
+// (the memory and register paths; the 16-byte path is in vector_slot.cuh).
+// The kernel and its launcher are in row_launch.cuh.
 
 #include <cuda_runtime.h>
 
 #include "error.cuh"
 #include "launch_shape.cuh"
 #include "storage.cuh"
+#if defined(HYPERBOLIC_CUDA_EMULATE_ROWS)
+#include "tile_emulation.hpp"
+#endif
 
 namespace hyperbolic::cuda {
 
@@ -16,8 +20,13 @@ namespace hyperbolic::cuda {
 // the width never leave the tile; every lane ends with the full sum.
 template <class C>
 __device__ __forceinline__ C tile_sum(C v, int width) {
-  for (int offset = width / 2; offset > 0; offset /= 2)
+  for (int offset = width / 2; offset > 0; offset /= 2) {
+#if defined(HYPERBOLIC_CUDA_EMULATE_ROWS)
+    v += emulation::shuffle_xor(v, offset, width);
+#else
     v += __shfl_xor_sync(0xffffffffu, v, offset, width);
+#endif
+  }
   return v;
 }
 
@@ -51,14 +60,14 @@ OutRows<S> out_rows(MatrixView<S> v) {
 // in the tile and the tile width. The lane owns coordinates lane, lane +
 // width, ... of the row.
 //
-// Two ways to visit them, chosen per launch (launch_rows): a MemorySlot reads
+// Ways to visit them, chosen per launch (launch_rows): a MemorySlot reads
 // a coordinate from memory each time a pass uses it; a CachedSlot<K> (rows of
 // at most K * width coordinates) loads the lane's coordinates of each input
 // row into registers once, before the reduce pass, and the combine pass
 // reuses them. Op code is written once against both: `auto xr = s.load(x, n)`,
 // then `s.for_each(n, f)` calls f(j, k) for the lane's coordinates j (k: their
 // position in the lane, a constant once unrolled, so `v[k]` stays a register)
-// and `xr(j, k)` reads one.
+// and `xr(j, k)` reads one. (VectorSlot, vector_slot.cuh, is the third way.)
 struct RowSlot {
   index_t row;
   bool valid;
@@ -185,69 +194,6 @@ __device__ __forceinline__ void store_rows(const Slot& s, index_t n, const OutRo
     a.set(s.row, j, v.first);
     b.set(s.row, j, v.second);
   });
-}
-
-template <class Slot, class Op>
-__global__ void __launch_bounds__(row_block_threads) row_kernel(Op op, index_t rows, int width) {
-  const int lane = static_cast<int>(threadIdx.x) & (width - 1);
-  const index_t tiles_per_block = blockDim.x / width;
-  const index_t tile = threadIdx.x / width;
-  for (index_t base = static_cast<index_t>(blockIdx.x) * tiles_per_block; base < rows;
-       base += static_cast<index_t>(gridDim.x) * tiles_per_block) {
-    const index_t r = base + tile;
-    Slot slot;
-    static_cast<RowSlot&>(slot) = RowSlot{r, r < rows, lane, width};
-    op(slot);
-  }
-}
-
-// Coordinates per lane the row kernels aim for (see launch_shape.cuh); a
-// process-wide tuning knob, read at each launch. 1 gives one lane per
-// coordinate up to a warp.
-inline int& row_elements_per_lane() {
-  static int value = default_row_elements_per_lane;
-  return value;
-}
-
-// Whether ops that support it may keep rows in registers (CachedSlot) when
-// the rows fit (row_fits_register_cache); on by default. A process-wide knob
-// for side-by-side measurements, read at each launch.
-inline bool& row_register_cache() {
-  static bool value = true;
-  return value;
-}
-
-// An op opts into the register path by declaring
-// `static constexpr bool caches_rows = true;` and a templated operator()
-// that takes either slot type.
-template <class Op>
-concept CachesRows = requires {
-  requires Op::caches_rows;
-};
-
-// Launches op over `rows` rows of `cols` coordinates on `stream`.
-template <class Op>
-void launch_rows(const Op& op, index_t rows, index_t cols, cudaStream_t stream) {
-  if (rows <= 0) return;
-  const RowLaunchShape s = row_launch_shape(rows, cols, row_elements_per_lane());
-  const auto blocks = static_cast<unsigned>(s.blocks);
-  if constexpr (CachesRows<Op>) {
-    if (row_register_cache() &&
-        row_fits_register_cache(cols, s.tile_width, row_register_capacity_small)) {
-      row_kernel<CachedSlot<row_register_capacity_small>>
-          <<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
-      HYP_CUDA_CHECK_LAUNCH();
-      return;
-    }
-    if (row_register_cache() && row_fits_register_cache(cols, s.tile_width)) {
-      row_kernel<CachedSlot<row_register_capacity>>
-          <<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
-      HYP_CUDA_CHECK_LAUNCH();
-      return;
-    }
-  }
-  row_kernel<MemorySlot><<<blocks, s.threads_per_block, 0, stream>>>(op, rows, s.tile_width);
-  HYP_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace hyperbolic::cuda

@@ -4,6 +4,8 @@
 // bad value, so that they are testable without a GPU.
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -44,6 +46,14 @@ void check_same_shape(const char* fn, const char* na, MatrixView<A> a, const cha
     bad_argument(fn, std::string(nb) + " is " + std::to_string(b.rows()) + " x " +
                          std::to_string(b.cols()) + " but " + na + " is " +
                          std::to_string(a.rows()) + " x " + std::to_string(a.cols()));
+}
+
+// Whether every row of v starts 16-byte aligned: the data pointer and the
+// row stride in bytes are multiples of 16 (the 16-byte path, vector_slot.cuh).
+template <class T>
+bool rows_aligned_16(MatrixView<T> v) {
+  return reinterpret_cast<std::uintptr_t>(v.data()) % 16 == 0 &&
+         static_cast<std::size_t>(v.stride()) * sizeof(T) % 16 == 0;
 }
 
 template <class T>
