@@ -11,10 +11,22 @@
 // value to the same shuffle, each gets its partner's value and they run on.
 // A lane that finishes while others wait at a shuffle, or lanes that meet
 // different shuffles, are what hangs or reads garbage on a GPU: the emulation
-// throws std::logic_error naming the lanes. Not for speed, and not under
-// AddressSanitizer (it does not follow stack switches).
+// throws std::logic_error naming the lanes. Not for speed. Under
+// AddressSanitizer every switch is announced (__sanitizer_*_switch_fiber), so
+// ASan checks the kernels' memory accesses as compute-sanitizer does on a GPU.
 
 #include <ucontext.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HYP_EMULATION_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HYP_EMULATION_ASAN 1
+#endif
+#endif
+#if defined(HYP_EMULATION_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include <functional>
 #include <memory>
@@ -34,6 +46,7 @@ struct Lane {
   State state = State::running;
   double posted = 0, received = 0;
   int lane_mask = 0, width = 0;
+  void* fake_stack = nullptr;  // ASan's bookkeeping while the lane is switched out
 };
 
 struct TileRun {
@@ -41,6 +54,9 @@ struct TileRun {
   std::vector<Lane> lanes;
   std::function<void(int)> body;
   int current = -1;
+  void* scheduler_fake_stack = nullptr;
+  const void* scheduler_stack = nullptr;  // the calling thread's stack, for ASan
+  std::size_t scheduler_stack_size = 0;
 };
 
 inline TileRun*& active_run() {
@@ -48,12 +64,31 @@ inline TileRun*& active_run() {
   return run;
 }
 
+// AddressSanitizer's fiber protocol: announce a switch before it, complete it
+// after it on the new stack (no-ops without ASan).
+inline void before_switch(void** save, const void* stack, std::size_t size) {
+#if defined(HYP_EMULATION_ASAN)
+  __sanitizer_start_switch_fiber(save, stack, size);
+#else
+  (void)save, (void)stack, (void)size;
+#endif
+}
+inline void after_switch(void* saved, const void** from_stack, std::size_t* from_size) {
+#if defined(HYP_EMULATION_ASAN)
+  __sanitizer_finish_switch_fiber(saved, from_stack, from_size);
+#else
+  (void)saved, (void)from_stack, (void)from_size;
+#endif
+}
+
 inline void lane_entry() {
   TileRun& run = *active_run();
+  after_switch(nullptr, &run.scheduler_stack, &run.scheduler_stack_size);
   const int lane = run.current;
   run.body(lane);
   run.lanes[static_cast<std::size_t>(lane)].state = Lane::State::finished;
-  // Returning resumes uc_link: the scheduler.
+  // Returning resumes uc_link, the scheduler; this stack is done for good.
+  before_switch(nullptr, run.scheduler_stack, run.scheduler_stack_size);
 }
 
 }  // namespace detail
@@ -97,7 +132,9 @@ inline void run_tile(int width, std::function<void(int)> body) {
       }
       run.current = l;
       lane.state = Lane::State::running;
+      detail::before_switch(&run.scheduler_fake_stack, lane.stack.get(), lane_stack_bytes);
       swapcontext(&run.scheduler, &lane.context);
+      detail::after_switch(run.scheduler_fake_stack, nullptr, nullptr);
       if (lane.state == Lane::State::at_shuffle)
         ++waiting;
       else
@@ -144,7 +181,9 @@ T shuffle_xor(T v, int lane_mask, int width) {
   lane.lane_mask = lane_mask;
   lane.width = width;
   lane.state = detail::Lane::State::at_shuffle;
+  detail::before_switch(&lane.fake_stack, run->scheduler_stack, run->scheduler_stack_size);
   swapcontext(&lane.context, &run->scheduler);
+  detail::after_switch(lane.fake_stack, &run->scheduler_stack, &run->scheduler_stack_size);
   return static_cast<T>(lane.received);
 }
 
