@@ -18,6 +18,13 @@
 #                 files may sit in PREBUILT_DIR/lib). Then LOG_DIR defaults to
 #                 PREBUILT_DIR/logs and no nvcc is needed.
 #   COMMIT        the commit named in the report (default: git rev-parse)
+#   BENCH_FILTER  run only the benchmarks matching this regex (default: all)
+#   PROFILE_FILTER  after the benchmarks, profile the row kernels of the
+#                 benchmarks matching this regex with Nsight Compute (ncu: warp
+#                 stall reasons, scheduler, occupancy, memory throughput) into
+#                 LOG_DIR/ncu.log; at most PROFILE_LAUNCHES kernels (default 8).
+#                 Optional: a missing ncu or a failed profile is reported, not
+#                 counted as a failure.
 # Exit status: 0 when everything ran and passed, 1 when a step failed, 2 when
 # the machine cannot run the check (no nvcc or no GPU).
 set -uo pipefail
@@ -81,6 +88,7 @@ cmake_args=(-S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DHYPERBOLIC_E
 [[ -n ${CUDA_ARCHS:-} ]] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$CUDA_ARCHS")
 
 build_status=failed tests_status=not-run sanitizer_status=not-run bench_status=not-run
+profile_status="not requested (PROFILE_FILTER)"
 run_tests() {  # the GPU suite and the CPU-side CUDA tests; 77 = skipped
   if [[ -z $PREBUILT_DIR ]]; then
     ctest --test-dir "$BUILD_DIR" -L 'gpu|cuda-host' --output-on-failure --no-tests=error
@@ -138,10 +146,32 @@ if build_ok; then
   fi
   if step benchmarks "$LOG_DIR/bench.log" "$BENCH" \
        --benchmark_min_time="$BENCH_MIN_TIME" --benchmark_format=console \
+       --benchmark_filter="${BENCH_FILTER:-.}" \
        --benchmark_out="$LOG_DIR/bench_cuda.json" --benchmark_out_format=json; then
     bench_status=ok
   else
     bench_status=failed
+  fi
+  if [[ -n ${PROFILE_FILTER:-} ]]; then
+    NCU=$(command -v ncu || true)
+    for c in "$(dirname "$NVCC")/ncu" /usr/local/cuda/bin/ncu; do
+      [[ -z $NCU && -x $c ]] && NCU=$c
+    done
+    if [[ -z $NCU ]]; then
+      profile_status="not run: ncu not found"
+    else
+      say "profile (ncu) ..."
+      if "$NCU" --kernel-name regex:row_kernel --launch-count "${PROFILE_LAUNCHES:-8}" \
+           --section WarpStateStats --section SchedulerStats --section Occupancy \
+           --section MemoryWorkloadAnalysis --section LaunchStats \
+           "$BENCH" --benchmark_filter="$PROFILE_FILTER" --benchmark_min_time=0.01 \
+           >"$LOG_DIR/ncu.log" 2>&1; then
+        profile_status="ok (\`$LOG_DIR/ncu.log\`, filter \`$PROFILE_FILTER\`)"
+      else
+        profile_status="failed (see \`$LOG_DIR/ncu.log\`)"
+      fi
+      say "profile: $profile_status"
+    fi
   fi
 fi
 
@@ -171,7 +201,8 @@ print("| date | $(date -u '+%Y-%m-%d %H:%M UTC') |")
 print("| build | ${build_status} |")
 print("| GPU tests (ctest -L 'gpu\\\\|cuda-host') | ${tests_status} |")
 print("| compute-sanitizer memcheck | ${sanitizer_status} |")
-print("| benchmarks | ${bench_status} |")
+print("| benchmarks | ${bench_status}${BENCH_FILTER:+ (filter \`$BENCH_FILTER\`)} |")
+print("| Nsight Compute profile | ${profile_status} |")
 print()
 path = sys.argv[1]
 if not os.path.exists(path) or "${bench_status}" != "ok":
