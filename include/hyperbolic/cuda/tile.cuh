@@ -11,6 +11,9 @@
 #include "launch_shape.cuh"
 #include "storage.cuh"
 #if defined(HYPERBOLIC_CUDA_EMULATE_ROWS)
+#if defined(__CUDACC__)
+#error "HYPERBOLIC_CUDA_EMULATE_ROWS is for host compilers; nvcc builds the real kernels"
+#endif
 #include "tile_emulation.hpp"
 #endif
 
