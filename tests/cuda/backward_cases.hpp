@@ -3,7 +3,7 @@
 // input gradients and the per-row dL/dc, for the three models and the given
 // storage type (see reference_support.hpp for the tolerances). Shared by the
 // GPU suite (gpu_backward.cu) and the CPU emulation of the kernels
-// (emulated_rows.cpp), as forward_cases.hpp.
+// (emulated_backward.cpp), as forward_cases.hpp.
 
 #include <array>
 #include <limits>

@@ -3,9 +3,9 @@
 // models, the given storage type, and row lengths that cover every tile
 // width (1 .. 32 lanes) and several passes per lane; rows have a padded
 // stride. Shared by the GPU suite (gpu_forward.cu) and the CPU emulation of
-// the kernels (emulated_rows.cpp): the includer provides Batch<S>, Buffer<S>
-// and finish() (gpu_support.cuh / emulation_support.hpp) and includes
-// batched.cuh first.
+// the kernels (emulated_forward.cpp): the includer provides Batch<S>,
+// Buffer<S> and finish() (gpu_support.cuh / emulation_support.hpp) and
+// includes batched.cuh first.
 
 #include "reference_support.hpp"
 

@@ -213,8 +213,6 @@ struct Inputs {
   }
 };
 
-// Compares a batch with reference rows; reports the worst element.
-// Equal values (infinities included) and two NaNs match.
 // Sets the row kernels' path knobs (row_path.cuh) and the test batches'
 // row alignment for one scope, so that a test runs the same checks on every
 // path: the register and memory paths on rows with an odd padded stride, the
@@ -256,6 +254,8 @@ inline bool same_value(double got, double want) {
   return got == want || (std::isnan(got) && std::isnan(want));
 }
 
+// Compares a batch with reference rows; reports the worst element.
+// Equal values (infinities included) and two NaNs match.
 template <class S>
 void check_rows(const char* what, const HostBatch<S>& gpu,
                 const std::vector<std::vector<compute_t<S>>>& ref, index_t skip_col = -1,
