@@ -56,22 +56,6 @@ concept CachesRows = SlotOp<Op> && Op::caches_rows;
 
 enum class RowPath { memory, registers_small, registers, vector_small, vector };
 
-inline const char* row_path_name(RowPath p) {
-  switch (p) {
-    case RowPath::memory:
-      return "memory";
-    case RowPath::registers_small:
-      return "registers (4 per lane)";
-    case RowPath::registers:
-      return "registers (8 per lane)";
-    case RowPath::vector_small:
-      return "16-byte (4 per lane)";
-    case RowPath::vector:
-      return "16-byte (8 per lane)";
-  }
-  return "?";
-}
-
 // The path of op type Op for rows of `cols` coordinates on tiles of
 // `tile_width` lanes, under the current knobs.
 template <class Op>
