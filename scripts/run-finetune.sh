@@ -31,7 +31,7 @@ JOBS="${JOBS:-2}"
 
 # --- dependencies -------------------------------------------------------------
 PACKAGES=(cmake g++ make pkg-config wordnet-base libsentencepiece-dev libeigen3-dev nlohmann-json3-dev
-          libcli11-dev doctest-dev gnuplot-nox)
+          libcli11-dev doctest-dev gnuplot-nox zlib1g-dev dict-gcide fasttext)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,45 +11,45 @@
 #include <nlohmann/json.hpp>
 
 #include "model.hpp"
+#include "variant.hpp"
 
 namespace finetune {
 
 struct PretrainConfig {
   long steps = 1200, batch = 24, seq_len = 64, warmup = 50, eval_every = 100, val_batches = 8,
        checkpoint_every = 200;
-  double lr = 3e-3;
+  double lr = 1e-3;
+  // Text sources: "wordnet" (glosses), "gcide" (GCIDE definitions, dict-gcide),
+  // "npm" (the Brown corpus, Moby-Dick, State of the Union addresses).
+  std::vector<std::string> sources{"wordnet"};
 };
 
 struct FinetuneConfig {
-  long steps = 400, batch = 32, max_train = 60000, max_test = 500, max_answer_tokens = 8,
-       max_prompt_tokens = 48;
-  double lr = 5e-3, full_lr = 5e-4;  // adapters / full fine-tuning
-  std::string task = "hypernym";     // or "lexname"
-  std::vector<std::string> modes{"frozen", "full", "lora", "hyplora", "hyplora:0.01"};
+  long steps = 300, batch = 32, max_answer_tokens = 8, max_prompt_tokens = 48;
+  long max_train = 0;           // training items used (seeded sample); 0: all
+  long distractors = 4;         // multiple choice: the gold and this many distractors
+  long eval_validation = 1000;  // validation items scored for the learning-rate choice
+  long eval_test = 2000;        // test items scored (seeded uniform sample); 0: all
+  long seeds = 3;
+  unsigned split_seed = 1;                    // drives the split, the samples and the distractors
+  std::vector<double> lrs{2e-3, 5e-3, 1e-2};  // adapters
+  std::vector<double> full_lrs{2e-4, 5e-4, 1e-3};  // full fine-tuning
+  std::vector<std::string> modes{"frozen", "full", "lora", "hyplora:c=0.1"};
   AdapterConfig adapter;
 };
-
-// "hyplora:<c>" is HypLoRA with curvature init c (overrides adapter.curvature);
-// returns c, or 0 for any other mode name.
-inline double hyplora_curvature_of(const std::string& mode) {
-  const std::string prefix = "hyplora:";
-  if (mode.rfind(prefix, 0) != 0) return 0;
-  try {
-    std::size_t used = 0;
-    const double c = std::stod(mode.substr(prefix.size()), &used);
-    return used == mode.size() - prefix.size() && std::isfinite(c) && c > 0 ? c : 0;
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
 
 struct Config {
   std::string wordnet_dir = "/usr/share/wordnet";
   std::string out_dir = "out/finetune";
+  std::string cache_dir;  // npm corpora; empty: $HYPERBOLIC_CACHE or ~/.cache/hyperbolic
   long vocab = 3000;
-  // 1 by default: on a small shared machine two threads that must meet at
-  // every GEMM barrier were measured ~10x slower than one (docs/finetune.md).
-  long threads = 1;  // 0: all cores
+  // Threads per run: 1 by default, because runs themselves go in parallel
+  // (jobs); two threads meeting at every GEMM barrier of one small model were
+  // measured ~10x slower than one on a shared 2-core machine (docs/finetune.md).
+  long threads = 1;                // 0: all cores
+  long jobs = 0;                   // fine-tuning runs at once; 0: the number of cores
+  long analysis_prompts = 200;     // random test prompts for the delta analysis
+  bool analysis_fasttext = false;  // also analyse fastText vectors of the corpus
   ModelConfig model;
   PretrainConfig pretrain;
   FinetuneConfig finetune;
@@ -67,6 +67,8 @@ struct Config {
       throw std::invalid_argument("vocab must be in [100, 60000], got " + std::to_string(vocab));
     if (threads < 0)
       throw std::invalid_argument("threads must be >= 0, got " + std::to_string(threads));
+    positive(analysis_prompts, "analysis_prompts");
+    if (jobs < 0) throw std::invalid_argument("jobs must be >= 0, got " + std::to_string(jobs));
     positive(pretrain.steps, "pretrain.steps");
     positive(pretrain.batch, "pretrain.batch");
     positive(pretrain.seq_len, "pretrain.seq_len");
@@ -81,27 +83,39 @@ struct Config {
       throw std::invalid_argument("pretrain.seq_len (" + std::to_string(pretrain.seq_len) +
                                   ") exceeds model.max_len (" + std::to_string(model.max_len) +
                                   ")");
+    if (pretrain.sources.empty()) throw std::invalid_argument("pretrain.sources is empty");
+    for (const auto& s : pretrain.sources)
+      if (s != "wordnet" && s != "gcide" && s != "npm")
+        throw std::invalid_argument("unknown pretrain source '" + s + "' (wordnet, gcide, npm)");
     positive(finetune.steps, "finetune.steps");
     positive(finetune.batch, "finetune.batch");
-    positive(finetune.max_train, "finetune.max_train");
-    positive(finetune.max_test, "finetune.max_test");
+    if (finetune.max_train < 0)
+      throw std::invalid_argument("finetune.max_train must be >= 0, got " +
+                                  std::to_string(finetune.max_train));
     positive(finetune.max_answer_tokens, "finetune.max_answer_tokens");
     positive(finetune.max_prompt_tokens, "finetune.max_prompt_tokens");
+    positive(finetune.distractors, "finetune.distractors");
+    positive(finetune.eval_validation, "finetune.eval_validation");
+    if (finetune.eval_test < 0)
+      throw std::invalid_argument(
+          "finetune.eval_test must be >= 0 (0: the whole test split), got " +
+          std::to_string(finetune.eval_test));
+    positive(finetune.seeds, "finetune.seeds");
     if (finetune.max_prompt_tokens + finetune.max_answer_tokens + 1 > model.max_len)
       throw std::invalid_argument(
           "finetune.max_prompt_tokens + max_answer_tokens + 1 exceeds model.max_len (" +
           std::to_string(model.max_len) + ")");
-    positive_real(finetune.lr, "finetune.lr");
-    positive_real(finetune.full_lr, "finetune.full_lr");
-    if (finetune.task != "hypernym" && finetune.task != "lexname")
-      throw std::invalid_argument("finetune.task must be 'hypernym' or 'lexname', got '" +
-                                  finetune.task + "'");
+    if (finetune.lrs.empty() || finetune.full_lrs.empty())
+      throw std::invalid_argument("finetune.lrs and finetune.full_lrs need at least one value");
+    for (double lr : finetune.lrs)
+      positive_real(lr, "finetune.lrs entry");
+    for (double lr : finetune.full_lrs)
+      positive_real(lr, "finetune.full_lrs entry");
     if (finetune.modes.empty()) throw std::invalid_argument("finetune.modes is empty");
-    const std::set<std::string> known_modes{"frozen", "full", "lora", "hyplora"};
+    std::set<std::string> labels;
     for (const auto& m : finetune.modes)
-      if (!known_modes.count(m) && !(hyplora_curvature_of(m) > 0))
-        throw std::invalid_argument("unknown fine-tuning mode '" + m +
-                                    "' (frozen, full, lora, hyplora, hyplora:<curvature>)");
+      if (!labels.insert(parse_variant(m).label()).second)
+        throw std::invalid_argument("finetune.modes lists '" + m + "' twice");
     positive(finetune.adapter.rank, "finetune.adapter.rank");
     positive_real(finetune.adapter.alpha, "finetune.adapter.alpha");
     positive_real(finetune.adapter.curvature, "finetune.adapter.curvature");
@@ -138,11 +152,17 @@ inline void only_keys(const nlohmann::json& j, const std::string& prefix,
 inline void apply_json(Config& c, const nlohmann::json& j) {
   using detail::only_keys;
   using detail::read;
-  only_keys(j, "", {"wordnet_dir", "out_dir", "vocab", "threads", "model", "pretrain", "finetune"});
+  only_keys(j, "",
+            {"wordnet_dir", "out_dir", "cache_dir", "vocab", "threads", "jobs", "analysis_prompts",
+             "analysis_fasttext", "model", "pretrain", "finetune"});
   read(j, "", "wordnet_dir", c.wordnet_dir);
   read(j, "", "out_dir", c.out_dir);
+  read(j, "", "cache_dir", c.cache_dir);
   read(j, "", "vocab", c.vocab);
   read(j, "", "threads", c.threads);
+  read(j, "", "jobs", c.jobs);
+  read(j, "", "analysis_prompts", c.analysis_prompts);
+  read(j, "", "analysis_fasttext", c.analysis_fasttext);
   if (j.contains("model")) {
     const auto& m = j["model"];
     only_keys(m, "model.", {"dim", "layers", "heads", "mlp", "max_len", "seed"});
@@ -157,7 +177,7 @@ inline void apply_json(Config& c, const nlohmann::json& j) {
     const auto& p = j["pretrain"];
     only_keys(p, "pretrain.",
               {"steps", "batch", "seq_len", "warmup", "eval_every", "val_batches",
-               "checkpoint_every", "lr"});
+               "checkpoint_every", "lr", "sources"});
     read(p, "pretrain.", "steps", c.pretrain.steps);
     read(p, "pretrain.", "batch", c.pretrain.batch);
     read(p, "pretrain.", "seq_len", c.pretrain.seq_len);
@@ -166,21 +186,26 @@ inline void apply_json(Config& c, const nlohmann::json& j) {
     read(p, "pretrain.", "val_batches", c.pretrain.val_batches);
     read(p, "pretrain.", "checkpoint_every", c.pretrain.checkpoint_every);
     read(p, "pretrain.", "lr", c.pretrain.lr);
+    read(p, "pretrain.", "sources", c.pretrain.sources);
   }
   if (j.contains("finetune")) {
     const auto& f = j["finetune"];
     only_keys(f, "finetune.",
-              {"steps", "batch", "max_train", "max_test", "max_answer_tokens", "max_prompt_tokens",
-               "lr", "full_lr", "task", "modes", "adapter"});
+              {"steps", "batch", "max_train", "max_answer_tokens", "max_prompt_tokens",
+               "distractors", "eval_validation", "eval_test", "seeds", "split_seed", "lrs",
+               "full_lrs", "modes", "adapter"});
     read(f, "finetune.", "steps", c.finetune.steps);
     read(f, "finetune.", "batch", c.finetune.batch);
     read(f, "finetune.", "max_train", c.finetune.max_train);
-    read(f, "finetune.", "max_test", c.finetune.max_test);
     read(f, "finetune.", "max_answer_tokens", c.finetune.max_answer_tokens);
     read(f, "finetune.", "max_prompt_tokens", c.finetune.max_prompt_tokens);
-    read(f, "finetune.", "lr", c.finetune.lr);
-    read(f, "finetune.", "full_lr", c.finetune.full_lr);
-    read(f, "finetune.", "task", c.finetune.task);
+    read(f, "finetune.", "distractors", c.finetune.distractors);
+    read(f, "finetune.", "eval_validation", c.finetune.eval_validation);
+    read(f, "finetune.", "eval_test", c.finetune.eval_test);
+    read(f, "finetune.", "seeds", c.finetune.seeds);
+    read(f, "finetune.", "split_seed", c.finetune.split_seed);
+    read(f, "finetune.", "lrs", c.finetune.lrs);
+    read(f, "finetune.", "full_lrs", c.finetune.full_lrs);
     read(f, "finetune.", "modes", c.finetune.modes);
     if (f.contains("adapter")) {
       const auto& a = f["adapter"];

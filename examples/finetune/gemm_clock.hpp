@@ -8,8 +8,9 @@
 namespace finetune {
 
 struct GemmClock {
+  // Per thread: fine-tuning runs go in parallel, each on its own thread.
   static double& seconds() {
-    static double s = 0;
+    thread_local double s = 0;
     return s;
   }
 };

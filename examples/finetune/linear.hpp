@@ -58,6 +58,10 @@ class Linear {
                      hyplora->B.rows(), hyplora->B.cols(), true, true});
       out.push_back({name + ".hyplora_rho", &hyplora->curvature.rho, &hyplora->curvature.grad_rho,
                      1, 1, hyplora->curvature.learned, false});
+      // Only when enabled, so checkpoints without the option still load.
+      if (hyplora->input_scale_enabled)
+        out.push_back({name + ".hyplora_log_scale", &hyplora->sigma, &hyplora->grad_sigma, 1, 1,
+                       hyplora->input_scale_learned, false});
     }
   }
 

@@ -48,6 +48,10 @@ struct AdapterConfig {
   double alpha = 16;
   double curvature = 1.0;
   bool learn_curvature = true;
+  // HypLoRA only: divide the adapter input by s = sqrt(d_in) of the layer
+  // before expmap0, as the reference code does; s learnable (as log s) or fixed.
+  bool input_scale = false;
+  bool learn_input_scale = true;
   std::set<std::string> targets{"q", "k", "v", "o", "up", "down"};
 };
 
@@ -244,7 +248,11 @@ class Transformer {
           lin.hyplora = std::make_unique<hyperbolic::nn::HypLoraAdapter<T>>(
               lin.W.cols(), lin.W.rows(), a.rank, T(a.alpha), T(a.curvature), a.learn_curvature,
               rng);
-        if (lin.hyplora) lin.hyplora->gemm_seconds = &GemmClock::seconds();
+        if (lin.hyplora) {
+          lin.hyplora->gemm_seconds = &GemmClock::seconds();
+          if (a.input_scale)
+            lin.hyplora->enable_input_scale(std::sqrt(T(lin.W.cols())), a.learn_input_scale);
+        }
       }
     }
   }

@@ -7,17 +7,49 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "data.hpp"
 #include "model.hpp"
 #include "safetensors.hpp"
 
 namespace finetune {
+
+// Writes to <path>.tmp, then renames over path: an existing file is never half-overwritten.
+inline void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      throw std::runtime_error("cannot write '" + tmp.string() + "'");
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+// A JSON file; a parse error names the file.
+inline nlohmann::json read_json_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error("cannot open '" + p.string() + "'");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("'" + p.string() + "' is not valid JSON (" + e.what() +
+                             "); delete it to recompute");
+  }
+}
 
 class Tokenizer {
  public:

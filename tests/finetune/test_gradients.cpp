@@ -68,7 +68,7 @@ TEST_CASE("causal attention: gradients match finite differences, the future is m
 
 namespace {
 // Whole model: every trainable parameter checked against finite differences.
-void check_model(finetune::AdapterKind kind) {
+void check_model(finetune::AdapterKind kind, bool input_scale = false) {
   finetune::ModelConfig c;
   c.vocab = 13;
   c.dim = 8;
@@ -85,6 +85,7 @@ void check_model(finetune::AdapterKind kind) {
   a.rank = 2;
   a.alpha = 3;
   a.curvature = 0.8;
+  a.input_scale = input_scale;
   if (kind != finetune::AdapterKind::none) {
     model.attach_adapters(a, 4);
     model.set_base_trainable(false);
@@ -108,10 +109,11 @@ void check_model(finetune::AdapterKind kind) {
   loss();
   model.backward();
   auto params = model.parameters();
-  long checked = 0;
+  long checked = 0, log_scales = 0;
   for (auto& p : params) {
     if (!p.trainable) continue;
     CAPTURE(p.name);
+    if (p.name.find(".hyplora_log_scale") != std::string::npos) ++log_scales;
     const std::vector<double> g(p.grad, p.grad + p.size());
     CHECK(max_fd_error(p.value, p.size(), g.data(), loss) < tolerance);
     ++checked;
@@ -121,8 +123,9 @@ void check_model(finetune::AdapterKind kind) {
   const long adapter_params = 2 * (4 * 32 + 40 + 40);
   if (kind == finetune::AdapterKind::lora)
     CHECK(finetune::count_trainable(params) == adapter_params);
-  if (kind == finetune::AdapterKind::hyplora)  // plus one curvature per adapted layer
-    CHECK(finetune::count_trainable(params) == adapter_params + 2 * 6);
+  if (kind == finetune::AdapterKind::hyplora)  // plus one curvature (and log scale) per layer
+    CHECK(finetune::count_trainable(params) == adapter_params + 2 * 6 * (input_scale ? 2 : 1));
+  CHECK(log_scales == (input_scale ? 2 * 6 : 0));
 }
 }  // namespace
 
@@ -134,4 +137,7 @@ TEST_CASE("transformer + LoRA: adapter gradients match finite differences") {
 }
 TEST_CASE("transformer + HypLoRA: adapter and curvature gradients match finite differences") {
   check_model(finetune::AdapterKind::hyplora);
+}
+TEST_CASE("transformer + HypLoRA with a learned input scale: gradients match finite differences") {
+  check_model(finetune::AdapterKind::hyplora, true);
 }

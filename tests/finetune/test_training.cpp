@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "adamw.hpp"
+#include "hyperbolic/optim/tensor_adamw.hpp"
 #include "model.hpp"
 
 namespace {
@@ -42,8 +42,9 @@ TEST_CASE_TEMPLATE("training steps reduce the loss (full, LoRA, HypLoRA)", T, fl
       // B = 0: the adapted model computes exactly what the frozen one does.
       CHECK(model.forward(tokens, batch, len, targets, weights) == start);
     }
-    finetune::AdamW<T> opt;
+    hyperbolic::optim::TensorAdamW<T> opt;
     opt.lr = T(1e-2);
+    opt.clip_norm = T(1);
     auto params = model.parameters();
     T last = start;
     for (int s = 0; s < 30; ++s) {

@@ -1,5 +1,6 @@
 // LoRA and HypLoRA adapters: gradients against finite differences (double),
-// the zero-B start, the small-input limit HypLoRA -> LoRA, float vs double.
+// the zero-B start, the small-input limit HypLoRA -> LoRA, float vs double,
+// HypLoRA's optional (learnable) input scale.
 #include <doctest/doctest.h>
 
 #include <hyperbolic/nn/hyplora.hpp>
@@ -51,7 +52,7 @@ struct HypLoraAny : HypLoraAdapter<double> {
 };
 
 template <class Adapter>
-void check_gradients(AdapterProblem<Adapter>& p, bool with_curvature) {
+void check_gradients(AdapterProblem<Adapter>& p, bool with_curvature, bool with_sigma = false) {
   const Matrix<double> dX = p.backward();
   const auto loss = [&] { return p.loss(); };
   CHECK(max_fd_error(p.X.data(), p.X.size(), dX.data(), loss) < 1e-6);
@@ -63,6 +64,11 @@ void check_gradients(AdapterProblem<Adapter>& p, bool with_curvature) {
       const double g_rho = p.adapter.curvature.grad_rho;
       CHECK(g_rho != 0.0);
       CHECK(max_fd_error(&p.adapter.curvature.rho, 1, &g_rho, loss) < 1e-6);
+    }
+    if (with_sigma) {
+      const double g_sigma = p.adapter.grad_sigma;
+      CHECK(g_sigma != 0.0);
+      CHECK(max_fd_error(&p.adapter.sigma, 1, &g_sigma, loss) < 1e-6);
     }
   }
 }
@@ -180,4 +186,90 @@ TEST_CASE("HypLoRA adapter: forward equals the composition of the core's Lorentz
         CHECK(Y(i, o) == doctest::Approx(h.scale * z[std::size_t(o + 1)]).epsilon(1e-12));
     }
   }
+}
+
+// The reference code's input scale x~ = x / e^sigma, s0 = sqrt(d_in).
+TEST_CASE("HypLoRA adapter: gradients with a learned input scale match finite differences") {
+  std::mt19937_64 rng(7);
+  for (const double c : {0.4, 1.7}) {
+    CAPTURE(c);
+    AdapterProblem<HypLoraAny> p{HypLoraAny(5, 4, 3, 6.0, c, true, rng),
+                                 random_matrix(7, 5, 1.5, rng), random_matrix(4, 5, 0.5, rng),
+                                 random_matrix(7, 4, 1.0, rng)};
+    p.adapter.B = random_matrix(4, 3, 0.7, rng);
+    p.adapter.enable_input_scale(std::sqrt(5.0), true);
+    CHECK(p.adapter.input_scale() == doctest::Approx(std::sqrt(5.0)).epsilon(1e-15));
+    CHECK(p.adapter.parameter_count() == 3 * 5 + 4 * 3 + 2);
+    p.X.row(2).setZero();  // the origin: no sigma gradient from this row, no NaN
+    check_gradients(p, true, true);
+  }
+}
+
+TEST_CASE("HypLoRA adapter: a fixed input scale divides the input and gets no gradient") {
+  std::mt19937_64 rng(8);
+  AdapterProblem<HypLoraAny> p{HypLoraAny(6, 4, 2, 4.0, 0.9, false, rng),
+                               random_matrix(5, 6, 1.0, rng), random_matrix(4, 6, 0.5, rng),
+                               random_matrix(5, 4, 1.0, rng)};
+  p.adapter.B = random_matrix(4, 2, 0.6, rng);
+  p.adapter.enable_input_scale(2.5, false);
+  CHECK(p.adapter.parameter_count() == 6 * 2 + 4 * 2);
+  check_gradients(p, false);  // dX, dA, dB through the fixed scale
+  CHECK(p.adapter.grad_sigma == 0.0);
+
+  // Same as the unscaled adapter on X / 2.5, up to the rounding of e^log(2.5).
+  HypLoraAny plain;
+  plain.A = p.adapter.A;
+  plain.B = p.adapter.B;
+  plain.scale = p.adapter.scale;
+  plain.curvature = p.adapter.curvature;
+  Matrix<double> Ys = Matrix<double>::Zero(5, 4), Yp = Matrix<double>::Zero(5, 4);
+  p.adapter.forward(p.X, Ys);
+  plain.forward(p.X / 2.5, Yp);
+  CHECK(Yp.norm() > 0.0);
+  CHECK((Ys - Yp).norm() <= 1e-13 * Yp.norm());
+
+  CHECK_THROWS_AS(p.adapter.enable_input_scale(0.0, true), std::invalid_argument);
+  CHECK_THROWS_AS(p.adapter.enable_input_scale(-1.0, false), std::invalid_argument);
+}
+
+// Multiplying by t = 1 is exact, so s0 = 1 reproduces the adapter without the
+// option bit for bit (values and every gradient), which is also what the
+// default-off path computes.
+TEST_CASE("HypLoRA adapter: input scale 1 is bit-identical to no input scale") {
+  std::mt19937_64 rng(9);
+  HypLoraAdapter<double> off(6, 5, 3, 6.0, 1.3, true, rng);
+  off.B = random_matrix(5, 3, 0.8, rng);
+  HypLoraAdapter<double> on = off;
+  CHECK(off.input_scale() == 1.0);
+  on.enable_input_scale(1.0, true);
+  CHECK(on.input_scale() == 1.0);
+  Matrix<double> X = random_matrix(8, 6, 1.4, rng), dY = random_matrix(8, 5, 1.0, rng);
+  X.row(3).setZero();
+  Matrix<double> Y_off = Matrix<double>::Zero(8, 5), Y_on = Y_off;
+  Matrix<double> dX_off = Matrix<double>::Zero(8, 6), dX_on = dX_off;
+  off.forward(X, Y_off);
+  on.forward(X, Y_on);
+  off.backward(dY, dX_off);
+  on.backward(dY, dX_on);
+  CHECK(Y_on == Y_off);
+  CHECK(dX_on == dX_off);
+  CHECK(on.grad_A == off.grad_A);
+  CHECK(on.grad_B == off.grad_B);
+  CHECK(on.curvature.grad_rho == off.curvature.grad_rho);
+  CHECK(on.grad_sigma != 0.0);
+  CHECK(off.grad_sigma == 0.0);
+  CHECK(on.parameter_count() == off.parameter_count() + 1);
+}
+
+TEST_CASE("HypLoRA adapter: B = 0 is still the identity with the input scale on") {
+  std::mt19937_64 rng(10);
+  HypLoraAdapter<double> h(9, 4, 2, 4.0, 1.0, true, rng);
+  h.enable_input_scale(3.0, true);
+  const Matrix<double> X = random_matrix(3, 9, 1.0, rng);
+  Matrix<double> Y = Matrix<double>::Zero(3, 4), dX = Matrix<double>::Zero(3, 9);
+  h.forward(X, Y);
+  CHECK(Y.norm() == 0.0);
+  h.backward(Matrix<double>::Ones(3, 4), dX);
+  CHECK(dX.norm() == 0.0);
+  CHECK(h.grad_sigma == 0.0);
 }

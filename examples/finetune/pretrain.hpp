@@ -1,0 +1,158 @@
+#pragma once
+// Stage 1: language-model pretraining on the text corpus, with a resumable
+// partial checkpoint (weights, optimizer moments, step, loss history) and the
+// final model cached in the output folder for every later run.
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <hyperbolic/optim/tensor_adamw.hpp>
+
+#include "config.hpp"
+#include "experiment.hpp"
+#include "pipeline.hpp"
+
+namespace finetune {
+
+struct PretrainData {
+  std::vector<int> train_stream, validation_stream;
+};
+
+// ---- stage 1: pretraining ------------------------------------------------------
+struct StageStats {
+  double seconds = 0, gemm_seconds = 0, tokens = 0;
+};
+
+inline double validation_loss(Transformer<float>& model, const PretrainData& d,
+                              const PretrainConfig& p) {
+  double sum = 0;
+  const long window = p.seq_len + 1;
+  for (long b = 0; b < p.val_batches; ++b) {
+    Batch batch;
+    batch.batch = p.batch;
+    batch.len = p.seq_len;
+    for (long s = 0; s < p.batch; ++s) {
+      const long at =
+          ((b * p.batch + s) * window) % (long(d.validation_stream.size()) - window - 1);
+      for (long t = 0; t < p.seq_len; ++t) {
+        batch.tokens.push_back(d.validation_stream[at + t]);
+        batch.targets.push_back(d.validation_stream[at + t + 1]);
+      }
+    }
+    batch.weights.assign(p.batch * p.seq_len, 1.0f);
+    sum += model.forward(batch.tokens, batch.batch, batch.len, batch.targets, batch.weights);
+  }
+  return sum / double(p.val_batches);
+}
+
+inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d, const Config& c,
+                               bool resume) {
+  const std::filesystem::path final_path =
+      std::filesystem::path(c.out_dir) / "pretrained.safetensors";
+  const std::filesystem::path partial =
+      std::filesystem::path(c.out_dir) / "checkpoints" / "pretrain-partial.safetensors";
+  const std::filesystem::path stats_path = std::filesystem::path(c.out_dir) / "pretrain.json";
+  auto params = model.parameters();
+  if (resume && std::filesystem::exists(final_path) && std::filesystem::exists(stats_path)) {
+    from_tensors(load_safetensors(final_path.string()), params, true, final_path.string());
+    std::fprintf(stderr, "[pretrain] resumed: loaded %s\n", final_path.c_str());
+    return read_json_file(stats_path);
+  }
+  const PretrainConfig& p = c.pretrain;
+  hyperbolic::optim::TensorAdamW<float> opt;
+  opt.lr = float(p.lr);
+  opt.weight_decay = 0.01f;
+  opt.clip_norm = 1.0f;
+  long step0 = 0;
+  nlohmann::json history = {{"step", nlohmann::json::array()},
+                            {"loss", nlohmann::json::array()},
+                            {"val_step", nlohmann::json::array()},
+                            {"val_loss", nlohmann::json::array()}};
+  if (resume && std::filesystem::exists(partial)) {
+    const auto f = load_safetensors(partial.string());
+    from_tensors(f, params, true, partial.string());
+    step0 = std::stol(f.metadata.at("step"));
+    for (auto& prm : params) {
+      const auto m = f.tensors.find("adam.m." + prm.name), v = f.tensors.find("adam.v." + prm.name);
+      if (m == f.tensors.end() || v == f.tensors.end())
+        throw std::runtime_error("checkpoint '" + partial.string() +
+                                 "' lacks the optimizer state of '" + prm.name + "'");
+      opt.restore(prm, m->second.data, v->second.data, step0);
+    }
+    history = nlohmann::json::parse(f.metadata.at("history"));
+    std::fprintf(stderr, "[pretrain] resuming from step %ld\n", step0);
+  }
+  Progress bar("pretrain", p.steps);
+  StageStats st;
+  double last_loss = 0, smooth = 0;
+  for (long step = step0; step < p.steps; ++step) {
+    std::mt19937_64 rng(c.model.seed * 1000003ull +
+                        step);  // per step: resume replays the same batches
+    const Batch b = stream_batch(d.train_stream, p.batch, p.seq_len, rng);
+    const double g0 = GemmClock::seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    model.zero_grad();
+    last_loss = model.forward(b.tokens, b.batch, b.len, b.targets, b.weights);
+    model.backward();
+    opt.step(params, lr_at(step, p.steps, p.warmup, p.lr) / float(p.lr));
+    st.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    st.gemm_seconds += GemmClock::seconds() - g0;
+    st.tokens += double(b.real_tokens);
+    if (!std::isfinite(last_loss))
+      throw std::runtime_error("pretraining diverged (loss is not finite) at step " +
+                               std::to_string(step));
+    smooth = step == step0 ? last_loss : 0.95 * smooth + 0.05 * last_loss;
+    history["step"].push_back(step + 1);
+    history["loss"].push_back(last_loss);
+    std::string extra;
+    if ((step + 1) % p.eval_every == 0 || step + 1 == p.steps) {
+      const double vl = validation_loss(model, d, p);
+      history["val_step"].push_back(step + 1);
+      history["val_loss"].push_back(vl);
+      extra = " val ppl " + std::to_string(std::exp(vl)).substr(0, 7);
+    }
+    bar.update(step + 1, smooth, st.tokens / std::max(1e-9, st.seconds), extra);
+    if ((step + 1) % p.checkpoint_every == 0 && step + 1 < p.steps) {
+      TensorFile f = to_tensors(params, false);
+      for (auto& prm : params) {
+        f.tensors["adam.m." + prm.name] = {{prm.size()}, opt.exp_avg(prm.name)};
+        f.tensors["adam.v." + prm.name] = {{prm.size()}, opt.exp_avg_sq(prm.name)};
+      }
+      f.metadata["step"] = std::to_string(step + 1);
+      f.metadata["history"] = history.dump();
+      save_safetensors(partial.string(), f);
+    }
+  }
+  const double val = history["val_loss"].empty() ? validation_loss(model, d, p)
+                                                 : history["val_loss"].back().get<double>();
+  nlohmann::json stats = {{"steps", p.steps},
+                          {"final_train_loss", last_loss},
+                          {"validation_loss", val},
+                          {"validation_perplexity", std::exp(val)},
+                          {"seconds_this_run", st.seconds},
+                          {"tokens_per_second", st.tokens / std::max(1e-9, st.seconds)},
+                          {"gemm_share", st.gemm_seconds / std::max(1e-9, st.seconds)},
+                          {"parameters", count_trainable(params)},
+                          {"history", history}};
+  TensorFile f = to_tensors(params, false);
+  f.metadata["format"] = "hyperbolic-finetune pretrained model";
+  f.metadata["config"] = nlohmann::json({{"vocab", model.config.vocab},
+                                         {"dim", model.config.dim},
+                                         {"layers", model.config.layers},
+                                         {"heads", model.config.heads},
+                                         {"mlp", model.config.mlp},
+                                         {"max_len", model.config.max_len}})
+                             .dump();
+  save_safetensors(final_path.string(), f);
+  write_text_atomically(stats_path, stats.dump(2));
+  if (std::filesystem::exists(partial)) std::filesystem::remove(partial);
+  return stats;
+}
+
+}  // namespace finetune
