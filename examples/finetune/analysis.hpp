@@ -57,7 +57,9 @@ inline PretrainCorpus build_pretraining_corpus(const Config& c, const WordNetDat
   };
   std::unique_ptr<ShingleFilter> filter;
   const auto filtered = [&](std::vector<std::string>& lines) {
-    if (!filter) filter = std::make_unique<ShingleFilter>(w.held_out_definitions);
+    // Held-out definitions under 4 words ("one species", "at this time") are
+    // ordinary phrases, not copies of a gloss: only longer ones are checked whole.
+    if (!filter) filter = std::make_unique<ShingleFilter>(w.held_out_definitions, 8, 4);
     return remove_contaminated(lines, *filter);
   };
   for (const auto& s : c.pretrain.sources) {

@@ -21,7 +21,7 @@ struct PretrainConfig {
   double lr = 1e-3;
   // Text sources: "wordnet" (glosses), "gcide" (GCIDE definitions, dict-gcide),
   // "npm" (the Brown corpus, Moby-Dick, State of the Union addresses).
-  std::vector<std::string> sources{"wordnet"};
+  std::vector<std::string> sources{"wordnet", "gcide", "npm"};
 };
 
 struct FinetuneConfig {

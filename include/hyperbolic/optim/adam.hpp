@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adam_row.hpp"
@@ -17,6 +18,24 @@ namespace hyperbolic::optim {
 
 template <class T>
 using AdamOptions = AdamHyper<T>;
+
+// Throws std::invalid_argument "<who>: <option> must be ..." on the first
+// invalid option. Shared with optimizers built on RiemannianAdam so that they
+// can reject bad options before touching any state.
+template <class T>
+void check_adam_options(const AdamOptions<T>& o, std::string_view who) {
+  auto bad = [&](const char* what) { throw std::invalid_argument(std::string(who) + ": " + what); };
+  if (!(o.lr >= T(0))) bad("lr must be >= 0");
+  if (!(o.beta1 >= T(0) && o.beta1 < T(1))) bad("beta1 must be in [0, 1)");
+  if (!(o.beta2 >= T(0) && o.beta2 < T(1))) bad("beta2 must be in [0, 1)");
+  if (!(o.eps >= T(0))) bad("eps must be >= 0");
+  if (!(o.weight_decay >= T(0))) bad("weight_decay must be >= 0");
+  if (o.decay != WeightDecay::coupled && o.decay != WeightDecay::decoupled)
+    bad("unknown weight-decay mode");
+  if (o.policy.stabilize_every < 0) bad("stabilize_every must be >= 0");
+  if (o.policy.step_map != StepMap::exponential && o.policy.step_map != StepMap::retraction)
+    bad("unknown step map");
+}
 
 template <Manifold M>
 class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
@@ -42,6 +61,14 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
   const AdamOptions<T>& options() const { return h_; }
   T lr() const { return h_.lr; }
   void set_lr(T lr) { h_.lr = lr; }
+  // Replace every option between steps (a schedule on beta2 or weight_decay,
+  // or an owner that keeps its own copy of the options). The state is kept.
+  // amsgrad cannot change: its running maximum is allocated at construction.
+  void set_options(const AdamOptions<T>& o) {
+    if (o.amsgrad != h_.amsgrad)
+      throw std::invalid_argument(std::string(kind) + ": amsgrad is fixed at construction");
+    h_ = validated(o);
+  }
 
   // State for batched backends and tests.
   index_t second_moment_width() const { return width_; }
@@ -52,6 +79,12 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
   MatrixView<T> max_exp_avg_sq() {
     return MatrixView<T>(max_exp_avg_sq_.empty() ? nullptr : max_exp_avg_sq_.data(),
                          max_exp_avg_sq_.empty() ? 0 : this->rows_, width_);
+  }
+  ConstMatrixView<T> exp_avg() const {
+    return ConstMatrixView<T>(exp_avg_.data(), this->rows_, this->dim_);
+  }
+  ConstMatrixView<T> exp_avg_sq() const {
+    return ConstMatrixView<T>(exp_avg_sq_.data(), this->rows_, width_);
   }
 
   void save(CheckpointWriter& w, std::string_view prefix) const {
@@ -99,19 +132,7 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
   }
 
   static AdamOptions<T> validated(const AdamOptions<T>& o) {
-    auto bad = [](const std::string& what) {
-      throw std::invalid_argument("RiemannianAdam: " + what);
-    };
-    if (!(o.lr >= T(0))) bad("lr must be >= 0");
-    if (!(o.beta1 >= T(0) && o.beta1 < T(1))) bad("beta1 must be in [0, 1)");
-    if (!(o.beta2 >= T(0) && o.beta2 < T(1))) bad("beta2 must be in [0, 1)");
-    if (!(o.eps >= T(0))) bad("eps must be >= 0");
-    if (!(o.weight_decay >= T(0))) bad("weight_decay must be >= 0");
-    if (o.decay != WeightDecay::coupled && o.decay != WeightDecay::decoupled)
-      bad("unknown weight-decay mode");
-    if (o.policy.stabilize_every < 0) bad("stabilize_every must be >= 0");
-    if (o.policy.step_map != StepMap::exponential && o.policy.step_map != StepMap::retraction)
-      bad("unknown step map");
+    check_adam_options(o, kind);
     return o;
   }
 

@@ -32,6 +32,10 @@
 // untouched rows keep their state unchanged ("lazy" moments) and a sparse
 // step listing every row once is the dense step, bit for bit.
 //
+// TensorAdamW (tensor_adamw.hpp) runs RiemannianAdam on Euclidean<T> over a
+// list of named caller-owned tensors (TensorRef, tensor_ref.hpp): AdamW with
+// global gradient-norm clipping for neural-network weights.
+//
 // See docs/optimizers.md for the formulas, options and checkpoint format.
 
 #include "adam.hpp"
@@ -46,3 +50,5 @@
 #include "sgd_row.hpp"
 #include "sparse_rows.hpp"
 #include "step_policy.hpp"
+#include "tensor_adamw.hpp"
+#include "tensor_ref.hpp"

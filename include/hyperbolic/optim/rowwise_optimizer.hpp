@@ -36,6 +36,16 @@ class RowwiseOptimizer {
   std::span<std::int64_t> row_step_counters() { return row_steps_; }
   // For batched backends that ran the per-row kernel themselves.
   void count_step() { ++steps_; }
+  // As if n dense steps had been taken: the global and every row's counter
+  // become n. For state restored from outside a CheckpointReader (the moments
+  // through the state views); n drives the bias corrections of the next step.
+  void set_step_counts(std::int64_t n) {
+    if (n < 0)
+      throw std::invalid_argument(std::string(Derived::kind) + ": step count " + std::to_string(n) +
+                                  " must be >= 0");
+    steps_ = n;
+    row_steps_.assign(row_steps_.size(), n);
+  }
 
   // Dense step: every row moves with its gradient row.
   void step(MatrixView<T> x, ConstMatrixView<T> egrad) {
