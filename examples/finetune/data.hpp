@@ -234,7 +234,11 @@ inline void make_choices(const hyperbolic::graph::wordnet::Nouns& nouns,
   for (auto& it : items) {
     std::unordered_set<std::size_t> banned{it.node};
     detail::ancestors(nouns, it.node, banned);
+    // Texts of the item's ancestors are banned too: a different synset that
+    // shares an ancestor's lemma would read as a correct answer.
     std::unordered_set<std::string> texts{it.answer};
+    for (auto a : banned)
+      texts.insert(answer_of(a));
     it.choices = {it.answer};
     SplitMix rng{splitmix64(seed ^ (std::uint64_t(it.offset) << 20))};
     const int d = depth[it.hypernym], cls = lexname_of_node[it.hypernym];

@@ -112,8 +112,8 @@ inline nlohmann::json build_report(const ReportInputs& in) {
   nlohmann::json r = in.header;
   r["baselines"] = in.baselines;
   nlohmann::json fz = in.frozen;
-  fz["test"].erase("per_item");
-  fz["validation"].erase("per_item");
+  for (const char* split : {"test", "validation"})
+    if (fz.contains(split)) fz[split].erase("per_item");
   r["frozen"] = fz;
   nlohmann::json modes = nlohmann::json::object();
   std::string best_hyplora;
