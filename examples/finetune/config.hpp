@@ -2,6 +2,8 @@
 // The fine-tuner's settings: defaults, a JSON config file (unknown keys and
 // bad values are errors naming the key), then command-line overrides.
 
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <stdexcept>
@@ -33,7 +35,7 @@ struct FinetuneConfig {
   long seeds = 3;
   unsigned split_seed = 1;                    // drives the split, the samples and the distractors
   std::vector<double> lrs{2e-3, 5e-3, 1e-2};  // adapters
-  std::vector<double> full_lrs{2e-4, 5e-4, 1e-3};  // full fine-tuning
+  std::vector<double> full_lrs{5e-4, 1e-3, 2e-3};  // full fine-tuning
   std::vector<std::string> modes{"frozen", "full", "lora", "hyplora:c=0.1"};
   AdapterConfig adapter;
 };
@@ -218,6 +220,36 @@ inline void apply_json(Config& c, const nlohmann::json& j) {
       read(a, "finetune.adapter.", "targets", c.finetune.adapter.targets);
     }
   }
+}
+
+// What a cached artifact depends on, as a short hash: a --resume reuses the
+// tokenizer and pretrained model only for the same pretraining settings, and
+// a finished run only for the same fine-tuning settings too.
+inline std::string fingerprint(const nlohmann::json& j) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : j.dump())
+    h = (h ^ ch) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+inline std::string pretrain_fingerprint(const Config& c) {
+  const auto& m = c.model;
+  const auto& p = c.pretrain;
+  return fingerprint({{"vocab", c.vocab},
+                      {"model", {m.dim, m.layers, m.heads, m.mlp, m.max_len, m.seed}},
+                      {"pretrain",
+                       {p.steps, p.batch, p.seq_len, p.warmup, p.lr, p.sources, p.val_batches}},
+                      {"split_seed", c.finetune.split_seed}});
+}
+inline std::string run_fingerprint(const Config& c) {
+  const auto& f = c.finetune;
+  const auto& a = f.adapter;
+  return fingerprint({{"pretrained", pretrain_fingerprint(c)},
+                      {"finetune",
+                       {f.steps, f.batch, f.max_answer_tokens, f.max_prompt_tokens, f.max_train,
+                        f.distractors, f.eval_validation, f.eval_test}},
+                      {"adapter", {a.rank, a.alpha, a.curvature, a.learn_curvature, a.targets}}});
 }
 
 inline void load_config_file(Config& c, const std::string& path) {

@@ -12,6 +12,7 @@
 //    those of validation and test noun synsets.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -205,8 +206,13 @@ inline void ancestors(const hyperbolic::graph::wordnet::Nouns& n, std::size_t no
 // Multiple-choice candidates for every item: the gold hypernym and k
 // distractors. The candidate pool is every synset that is some item's first
 // hypernym (so distractors are, like the gold, inner nodes that serve as
-// answers), keyed by (depth, class). Distractors for an item come from the
-// gold's (depth, class) cell; a candidate is excluded when it is an ancestor
+// answers), keyed by (depth, class). Distractors are drawn without replacement
+// with probability proportional to how many items have the candidate as their
+// answer (over all splits: a fact of the WordNet graph), so they are as
+// frequent as answers as golds are, and a frequency prior cannot pick the gold
+// (with uniform draws the most frequent candidate was the gold for 43% of
+// items against 20% chance). Distractors for an item come from the gold's
+// (depth, class) cell; a candidate is excluded when it is an ancestor
 // of the item (then it would also be a correct "kind of"), the item itself,
 // or shares its answer text with the gold or another chosen candidate. Where
 // the cell has too few, the search widens to depth +-1, +-2, ... within the
@@ -219,11 +225,13 @@ inline void make_choices(const hyperbolic::graph::wordnet::Nouns& nouns,
                          std::vector<NounItem>& items, std::size_t k, std::uint64_t seed,
                          std::map<int, std::size_t>& widening_counts) {
   std::map<std::pair<int, int>, std::vector<std::size_t>> cells;  // (depth, class) -> nodes
+  std::unordered_map<std::size_t, double> answer_count;            // node -> items answering it
+  for (const auto& it : items)
+    answer_count[it.hypernym] += 1;
   {
-    std::unordered_set<std::size_t> pool;
-    for (const auto& it : items)
-      pool.insert(it.hypernym);
-    std::vector<std::size_t> sorted(pool.begin(), pool.end());
+    std::vector<std::size_t> sorted;
+    for (const auto& [node, n] : answer_count)
+      sorted.push_back(node);
     std::sort(sorted.begin(), sorted.end());
     for (auto node : sorted)
       cells[{depth[node], lexname_of_node[node]}].push_back(node);
@@ -244,9 +252,13 @@ inline void make_choices(const hyperbolic::graph::wordnet::Nouns& nouns,
     const int d = depth[it.hypernym], cls = lexname_of_node[it.hypernym];
     int widening = 0;
     const auto draw_from = [&](const std::vector<std::size_t>& nodes) {
-      std::vector<std::size_t> order(nodes);
-      seeded_shuffle(order, rng.next());
-      for (auto node : order) {
+      // Weighted sampling without replacement (Efraimidis & Spirakis): sort by
+      // -log(u) / weight.
+      std::vector<std::pair<double, std::size_t>> keyed;
+      for (auto node : nodes)
+        keyed.push_back({-std::log(1.0 - rng.uniform()) / answer_count.at(node), node});
+      std::sort(keyed.begin(), keyed.end());
+      for (const auto& [key, node] : keyed) {
         if (it.choices.size() > k) return;
         if (banned.count(node)) continue;
         const auto text = answer_of(node);

@@ -183,7 +183,8 @@ class Experiment {
   // Trains one run (or reuses its saved result when resuming) and scores it.
   nlohmann::json train(const RunSpec& s, RunBoard& board, bool resume) const {
     namespace fs = std::filesystem;
-    if (resume && fs::exists(result_path(s))) {
+    if (resume && fs::exists(result_path(s)) &&
+        read_json_file(result_path(s)).value("fingerprint", std::string()) == run_fingerprint(c_)) {
       auto r = read_json_file(result_path(s));
       if (!s.score_test || r.contains("test")) {
         board.finished(s.id(), "reused " + result_path(s).string());

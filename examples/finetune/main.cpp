@@ -204,6 +204,20 @@ int main(int argc, char** argv) {
     PretrainCorpus corpus = build_pretraining_corpus(c, d.wordnet);
     std::fprintf(stderr, "[data] %zu noun items; pretraining: %s\n", items.size(),
                  corpus.summary().c_str());
+    {  // --resume reuses the folder's tokenizer and model only for the same settings
+      const fs::path stamp = fs::path(c.out_dir) / "settings.fingerprint";
+      const std::string print = pretrain_fingerprint(c);
+      if (resume && fs::exists(stamp)) {
+        std::ifstream in(stamp);
+        std::string old;
+        std::getline(in, old);
+        if (old != print)
+          throw std::runtime_error("--resume: '" + c.out_dir +
+                                   "' was made with other model, vocabulary, pretraining or "
+                                   "split settings; use another --out, or delete it");
+      }
+      write_text_atomically(stamp, print + "\n");
+    }
     const fs::path corpus_file = fs::path(c.out_dir) / "corpus-train.txt";
     if (!(resume && fs::exists(corpus_file))) {
       std::string text;

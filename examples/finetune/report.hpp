@@ -203,6 +203,118 @@ inline std::string pct(double x) {
   return b;
 }
 
+inline std::string interval_text(const nlohmann::json& j, const char* mean_key = "mean") {
+  if (!j.is_object() || !j.contains(mean_key) || !j[mean_key].is_number()) return "n/a";
+  char b[96];
+  if (j.contains("lo") && j["lo"].is_number())
+    std::snprintf(b, sizeof b, "%.3f [%.3f, %.3f]", j[mean_key].get<double>(),
+                  j["lo"].get<double>(), j["hi"].get<double>());
+  else
+    std::snprintf(b, sizeof b, "%.3f", j[mean_key].get<double>());
+  return b;
+}
+
+// Stage 1 and the HypLoRA paper's analysis, on the pretrained transformer and
+// (when run) on fastText vectors of the same corpus.
+inline std::string pretraining_and_analysis_markdown(const nlohmann::json& r) {
+  std::ostringstream md;
+  const auto& p = r.at("pretrain");
+  char b[512];
+  std::snprintf(b, sizeof b,
+                "## Stage 1: pretraining\n\n%ld parameters; corpus %.2f M training tokens "
+                "(validation %.2f M) from %s; %ld steps; validation perplexity **%.1f** (loss "
+                "%.3f); %.0f training tokens/s, %.0f%% of step time in GEMM.\n\n",
+                p.value("parameters", 0L), p.value("tokens_in_corpus", 0.0) / 1e6,
+                p.value("validation_tokens", 0.0) / 1e6,
+                p.contains("sources") ? p["sources"].dump().c_str() : "?", p.value("steps", 0L),
+                p.value("validation_perplexity", 0.0), p.value("validation_loss", 0.0),
+                p.value("tokens_per_second", 0.0), 100 * p.value("gemm_share", 0.0));
+  md << b;
+  const auto& a = r.at("analysis");
+  const auto& f = a.at("frequency");
+  std::snprintf(b, sizeof b,
+                "## Analysis (the HypLoRA paper's, like for like)\n\nToken frequencies: discrete "
+                "power law alpha = %.3f +- %.3f, x_min = %lld, tail %lld of %lld types, KS %.4f.\n\n",
+                f["alpha"].get<double>(), f["alpha_sigma"].get<double>(),
+                (long long)f["x_min"].get<double>(), (long long)f["n_tail"].get<double>(),
+                (long long)f["types_seen"].get<double>(), f["ks_distance"].get<double>());
+  md << b;
+  std::vector<std::pair<std::string, const nlohmann::json*>> cols{{"transformer tokens",
+                                                                   &a.at("embeddings")}};
+  if (a.contains("fasttext")) cols.push_back({"fastText words", &a.at("fasttext")});
+  md << "| quantity (mean [95% CI]) |";
+  for (const auto& c : cols)
+    md << " " << c.first << " |";
+  md << "\n|---|";
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    md << "---|";
+  md << "\n";
+  const auto row = [&](const std::string& name, auto get) {
+    md << "| " << name << " |";
+    for (const auto& c : cols) {
+      std::string v = "n/a";
+      try {
+        v = get(*c.second);
+      } catch (const std::exception&) {
+      }
+      md << " " << v << " |";
+    }
+    md << "\n";
+  };
+  row("prompts analysed", [](const nlohmann::json& e) {
+    return std::to_string(e.at("prompts").at("used").get<long>());
+  });
+  row("relative delta per prompt, exact four-point", [](const nlohmann::json& e) {
+    return interval_text(e.at("prompts").at("relative_delta").at("exact"));
+  });
+  row("relative delta per prompt, base point (the paper's estimator)", [](const nlohmann::json& e) {
+    return interval_text(e.at("prompts").at("relative_delta").at("base_point"));
+  });
+  row("ratio base point / exact", [](const nlohmann::json& e) {
+    return interval_text(e.at("prompts").at("relative_delta").at("base_point_over_exact"));
+  });
+  row("control: tree metric, exact / base point (must be 0)", [](const nlohmann::json& e) {
+    const auto& t = e.at("prompts").at("controls").at("tree");
+    char x[64];
+    std::snprintf(x, sizeof x, "%.1e / %.1e", t.at("exact").at("mean").get<double>(),
+                  t.at("base_point").at("mean").get<double>());
+    return std::string(x);
+  });
+  row("control: Gaussian cloud, exact", [](const nlohmann::json& e) {
+    return interval_text(e.at("prompts").at("controls").at("gaussian").at("exact"));
+  });
+  row("control: Gaussian cloud, base point", [](const nlohmann::json& e) {
+    return interval_text(e.at("prompts").at("controls").at("gaussian").at("base_point"));
+  });
+  row("1000 most frequent together: base point / sampled", [](const nlohmann::json& e) {
+    const auto& t = e.at("top_frequent").at("relative_delta");
+    const auto& g = e.at("top_frequent").at("gaussian_control");
+    char x[128];
+    std::snprintf(x, sizeof x, "%.3f / %.3f (Gaussian %.3f / %.3f)",
+                  t.at("base_point").get<double>(), t.at("sampled").get<double>(),
+                  g.at("base_point").get<double>(), g.at("sampled").get<double>());
+    return std::string(x);
+  });
+  row("Spearman(frequency, norm)", [](const nlohmann::json& e) {
+    return interval_text(e.at("norm_vs_frequency").at("spearman_frequency_norm"), "estimate");
+  });
+  row("Pearson(log(1+frequency), norm)", [](const nlohmann::json& e) {
+    return interval_text(e.at("norm_vs_frequency").at("pearson_log1p_frequency_norm"),
+                         "estimate");
+  });
+  row("mean norm, rarest / most frequent decile", [](const nlohmann::json& e) {
+    const auto& bins = e.at("norm_vs_frequency").at("frequency_bins");
+    char x[160];
+    std::snprintf(x, sizeof x, "%.3f [%.3f, %.3f] / %.3f [%.3f, %.3f]",
+                  bins.front().at("mean_norm").get<double>(), bins.front().at("lo").get<double>(),
+                  bins.front().at("hi").get<double>(), bins.back().at("mean_norm").get<double>(),
+                  bins.back().at("lo").get<double>(), bins.back().at("hi").get<double>());
+    return std::string(x);
+  });
+  md << "\n";
+  return md.str();
+}
+
 inline std::string markdown_report(const nlohmann::json& r) {
   std::ostringstream md;
   const auto& data = r.at("data");
@@ -214,6 +326,7 @@ inline std::string markdown_report(const nlohmann::json& r) {
      << data.at("validation_evaluated") << "; training synsets " << data.at("train_items")
      << ". Multiple choice: the gold hypernym and " << data.at("distractors")
      << " distractors.\n\n";
+  md << pretraining_and_analysis_markdown(r);
   md << "## Baselines and results on the test sample\n\n"
      << "Mean over seeds with the 95% t interval over seeds (± half-width).\n\n"
      << "| mode | trainable | lr | seeds | lexname | multiple choice | hypernym exact |\n"
