@@ -34,7 +34,7 @@ struct FinetuneConfig {
   long eval_test = 2000;        // test items scored (seeded uniform sample); 0: all
   long seeds = 3;
   unsigned split_seed = 1;                    // drives the split, the samples and the distractors
-  std::vector<double> lrs{2e-3, 5e-3, 1e-2};  // adapters
+  std::vector<double> lrs{1e-3, 3e-3, 1e-2};  // adapters
   std::vector<double> full_lrs{5e-4, 1e-3, 2e-3};  // full fine-tuning
   std::vector<std::string> modes{"frozen", "full", "lora", "hyplora:c=0.1"};
   AdapterConfig adapter;
