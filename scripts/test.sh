@@ -35,8 +35,14 @@ stamp "tests (Release)"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
 if [ -x build/release/examples/finetune/hyperbolic-finetune ]; then
   stamp "fine-tuning demo smoke test (--quick)"
+  rm -rf build/finetune-quick
   FINETUNE_BIN=build/release/examples/finetune/hyperbolic-finetune OUT_DIR=build/finetune-quick \
     bash scripts/run-finetune.sh --quick
+  # The report must carry the baselines, the evaluated sample's class histogram and per-seed results.
+  for key in '"baselines"' '"test_class_histogram"' '"seeds"' '"comparisons"' '"majority"'; do
+    grep -q "$key" build/finetune-quick/report.json ||
+      { echo "fine-tuning report lacks $key" >&2; exit 1; }
+  done
 fi
 
 if [ -z "${SKIP_SANITIZERS:-}" ]; then

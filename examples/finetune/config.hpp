@@ -236,11 +236,11 @@ inline std::string fingerprint(const nlohmann::json& j) {
 inline std::string pretrain_fingerprint(const Config& c) {
   const auto& m = c.model;
   const auto& p = c.pretrain;
-  return fingerprint({{"vocab", c.vocab},
-                      {"model", {m.dim, m.layers, m.heads, m.mlp, m.max_len, m.seed}},
-                      {"pretrain",
-                       {p.steps, p.batch, p.seq_len, p.warmup, p.lr, p.sources, p.val_batches}},
-                      {"split_seed", c.finetune.split_seed}});
+  return fingerprint(
+      {{"vocab", c.vocab},
+       {"model", {m.dim, m.layers, m.heads, m.mlp, m.max_len, m.seed}},
+       {"pretrain", {p.steps, p.batch, p.seq_len, p.warmup, p.lr, p.sources, p.val_batches}},
+       {"split_seed", c.finetune.split_seed}});
 }
 inline std::string run_fingerprint(const Config& c) {
   const auto& f = c.finetune;

@@ -225,7 +225,7 @@ inline void make_choices(const hyperbolic::graph::wordnet::Nouns& nouns,
                          std::vector<NounItem>& items, std::size_t k, std::uint64_t seed,
                          std::map<int, std::size_t>& widening_counts) {
   std::map<std::pair<int, int>, std::vector<std::size_t>> cells;  // (depth, class) -> nodes
-  std::unordered_map<std::size_t, double> answer_count;            // node -> items answering it
+  std::unordered_map<std::size_t, double> answer_count;           // node -> items answering it
   for (const auto& it : items)
     answer_count[it.hypernym] += 1;
   {

@@ -63,9 +63,10 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
   if (resume && std::filesystem::exists(final_path) && std::filesystem::exists(stats_path)) {
     nlohmann::json stats = read_json_file(stats_path);
     if (stats.value("fingerprint", std::string()) != print)
-      throw std::runtime_error("'" + c.out_dir +
-                               "' holds a pretrained model of other settings (model, vocabulary, "
-                               "pretraining or split seed differ): use another --out, or delete it");
+      throw std::runtime_error(
+          "'" + c.out_dir +
+          "' holds a pretrained model of other settings (model, vocabulary, "
+          "pretraining or split seed differ): use another --out, or delete it");
     from_tensors(load_safetensors(final_path.string()), params, true, final_path.string());
     std::fprintf(stderr, "[pretrain] resumed: loaded %s\n", final_path.c_str());
     return stats;
@@ -145,7 +146,7 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
                           {"tokens_per_second", st.tokens / std::max(1e-9, st.seconds)},
                           {"gemm_share", st.gemm_seconds / std::max(1e-9, st.seconds)},
                           {"parameters", count_trainable(params)},
-                {"fingerprint", print},
+                          {"fingerprint", print},
                           {"history", history}};
   TensorFile f = to_tensors(params, false);
   f.metadata["format"] = "hyperbolic-finetune pretrained model";

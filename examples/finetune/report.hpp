@@ -214,33 +214,52 @@ inline std::string interval_text(const nlohmann::json& j, const char* mean_key =
   return b;
 }
 
+// "wordnet 102781 lines, gcide 182435 lines (289 dropped: ...)".
+inline std::string sources_text(const nlohmann::json& pretrain) {
+  if (!pretrain.contains("sources")) return "?";
+  std::string out;
+  for (const auto& [name, v] : pretrain["sources"].items()) {
+    out += (out.empty() ? "" : ", ") + name + " " + std::to_string(v.value("lines", 0L)) + " lines";
+    std::string dropped;
+    if (v.contains("dropped_overlapping_held_out"))
+      dropped += std::to_string(v["dropped_overlapping_held_out"].get<long>()) +
+                 " dropped as sharing 8 words with a held-out definition";
+    if (v.contains("dropped_wordnet_tagged"))
+      dropped += ", " + std::to_string(v["dropped_wordnet_tagged"].get<long>()) +
+                 " WordNet-derived definitions dropped";
+    if (!dropped.empty()) out += " (" + dropped + ")";
+  }
+  return out;
+}
+
 // Stage 1 and the HypLoRA paper's analysis, on the pretrained transformer and
 // (when run) on fastText vectors of the same corpus.
 inline std::string pretraining_and_analysis_markdown(const nlohmann::json& r) {
   std::ostringstream md;
   const auto& p = r.at("pretrain");
-  char b[512];
+  char b[1024];
   std::snprintf(b, sizeof b,
                 "## Stage 1: pretraining\n\n%ld parameters; corpus %.2f M training tokens "
                 "(validation %.2f M) from %s; %ld steps; validation perplexity **%.1f** (loss "
                 "%.3f); %.0f training tokens/s, %.0f%% of step time in GEMM.\n\n",
                 p.value("parameters", 0L), p.value("tokens_in_corpus", 0.0) / 1e6,
-                p.value("validation_tokens", 0.0) / 1e6,
-                p.contains("sources") ? p["sources"].dump().c_str() : "?", p.value("steps", 0L),
-                p.value("validation_perplexity", 0.0), p.value("validation_loss", 0.0),
-                p.value("tokens_per_second", 0.0), 100 * p.value("gemm_share", 0.0));
+                p.value("validation_tokens", 0.0) / 1e6, sources_text(p).c_str(),
+                p.value("steps", 0L), p.value("validation_perplexity", 0.0),
+                p.value("validation_loss", 0.0), p.value("tokens_per_second", 0.0),
+                100 * p.value("gemm_share", 0.0));
   md << b;
   const auto& a = r.at("analysis");
   const auto& f = a.at("frequency");
-  std::snprintf(b, sizeof b,
-                "## Analysis (the HypLoRA paper's, like for like)\n\nToken frequencies: discrete "
-                "power law alpha = %.3f +- %.3f, x_min = %lld, tail %lld of %lld types, KS %.4f.\n\n",
-                f["alpha"].get<double>(), f["alpha_sigma"].get<double>(),
-                (long long)f["x_min"].get<double>(), (long long)f["n_tail"].get<double>(),
-                (long long)f["types_seen"].get<double>(), f["ks_distance"].get<double>());
+  std::snprintf(
+      b, sizeof b,
+      "## Analysis (the HypLoRA paper's, like for like)\n\nToken frequencies: discrete "
+      "power law alpha = %.3f +- %.3f, x_min = %lld, tail %lld of %lld types, KS %.4f.\n\n",
+      f["alpha"].get<double>(), f["alpha_sigma"].get<double>(), (long long)f["x_min"].get<double>(),
+      (long long)f["n_tail"].get<double>(), (long long)f["types_seen"].get<double>(),
+      f["ks_distance"].get<double>());
   md << b;
-  std::vector<std::pair<std::string, const nlohmann::json*>> cols{{"transformer tokens",
-                                                                   &a.at("embeddings")}};
+  std::vector<std::pair<std::string, const nlohmann::json*>> cols{
+      {"transformer tokens", &a.at("embeddings")}};
   if (a.contains("fasttext")) cols.push_back({"fastText words", &a.at("fasttext")});
   md << "| quantity (mean [95% CI]) |";
   for (const auto& c : cols)
@@ -299,8 +318,7 @@ inline std::string pretraining_and_analysis_markdown(const nlohmann::json& r) {
     return interval_text(e.at("norm_vs_frequency").at("spearman_frequency_norm"), "estimate");
   });
   row("Pearson(log(1+frequency), norm)", [](const nlohmann::json& e) {
-    return interval_text(e.at("norm_vs_frequency").at("pearson_log1p_frequency_norm"),
-                         "estimate");
+    return interval_text(e.at("norm_vs_frequency").at("pearson_log1p_frequency_norm"), "estimate");
   });
   row("mean norm, rarest / most frequent decile", [](const nlohmann::json& e) {
     const auto& bins = e.at("norm_vs_frequency").at("frequency_bins");
