@@ -145,7 +145,7 @@ inline std::string words_only(const std::string& text) {
 }
 
 inline nlohmann::json analyze_fasttext(const std::filesystem::path& corpus_file,
-                                       const ExperimentData& d, const Config& c) {
+                                       const ExperimentData& d, const Config& c, bool resume) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(c.out_dir) / "fasttext";
   fs::create_directories(dir);
@@ -159,7 +159,11 @@ inline nlohmann::json analyze_fasttext(const std::filesystem::path& corpus_file,
   }
   const auto t0 = std::chrono::steady_clock::now();
   // One thread: fastText is deterministic for a seed only single-threaded.
-  const WordVectors wv = train_fasttext(words.string(), (dir / "vectors").string(), 64, 5, 1, 1);
+  // --resume reuses the vectors (the corpus file is reused with them).
+  const bool reuse = resume && fs::exists(dir / "vectors.vec");
+  const WordVectors wv =
+      reuse ? read_word_vectors((dir / "vectors.vec").string())
+            : train_fasttext(words.string(), (dir / "vectors").string(), 64, 5, 1, 1);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto freq = corpus_frequencies(wv, words.string());
@@ -173,7 +177,7 @@ inline nlohmann::json analyze_fasttext(const std::filesystem::path& corpus_file,
   j["fasttext"] = {{"words", wv.words.size()},
                    {"dim", wv.dim},
                    {"epochs", 5},
-                   {"train_seconds", seconds},
+                   {reuse ? "read_seconds" : "train_seconds", seconds},
                    {"model", "skipgram, minCount 5, seed 1, 1 thread"}};
   return j;
 }

@@ -230,6 +230,7 @@ int main(int argc, char** argv) {
     PretrainData pd;
     pd.train_stream = encode_stream(tok, corpus.train);
     pd.validation_stream = encode_stream(tok, corpus.validation);
+    pd.wordnet_validation_stream = encode_stream(tok, d.wordnet.validation_text);
     for (const auto& it : items)
       d.encoded.push_back(
           encode_item(tok, it, c.finetune.max_prompt_tokens, c.finetune.max_answer_tokens));
@@ -263,7 +264,7 @@ int main(int argc, char** argv) {
     pre["validation_tokens"] = pd.validation_stream.size();
     pre["sources"] = corpus.sources_json();
     analysis["embeddings"] = analyze_pretrained_embeddings(model, d, frequencies, c);
-    if (c.analysis_fasttext) analysis["fasttext"] = analyze_fasttext(corpus_file, d, c);
+    if (c.analysis_fasttext) analysis["fasttext"] = analyze_fasttext(corpus_file, d, c, resume);
 
     // ---- stage 2 ------------------------------------------------------------
     const TensorFile pretrained =

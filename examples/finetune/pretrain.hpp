@@ -22,6 +22,7 @@ namespace finetune {
 
 struct PretrainData {
   std::vector<int> train_stream, validation_stream;
+  std::vector<int> wordnet_validation_stream;  // the WordNet glosses of validation_stream
 };
 
 // ---- stage 1: pretraining ------------------------------------------------------
@@ -29,26 +30,44 @@ struct StageStats {
   double seconds = 0, gemm_seconds = 0, tokens = 0;
 };
 
-inline double validation_loss(Transformer<float>& model, const PretrainData& d,
+// Mean cross-entropy over p.val_batches x p.batch fixed windows spread evenly
+// over the whole stream (every source of a mixed corpus is represented).
+inline double validation_loss(Transformer<float>& model, const std::vector<int>& stream,
                               const PretrainConfig& p) {
+  const long window = p.seq_len + 1, windows = p.val_batches * p.batch;
+  const long span = long(stream.size()) - window - 1;
+  if (span <= 0)
+    throw std::runtime_error("validation text has " + std::to_string(stream.size()) +
+                             " tokens, fewer than one window of " + std::to_string(window));
   double sum = 0;
-  const long window = p.seq_len + 1;
   for (long b = 0; b < p.val_batches; ++b) {
     Batch batch;
     batch.batch = p.batch;
     batch.len = p.seq_len;
     for (long s = 0; s < p.batch; ++s) {
-      const long at =
-          ((b * p.batch + s) * window) % (long(d.validation_stream.size()) - window - 1);
+      const long at = long(double(b * p.batch + s) * double(span) / double(windows));
       for (long t = 0; t < p.seq_len; ++t) {
-        batch.tokens.push_back(d.validation_stream[at + t]);
-        batch.targets.push_back(d.validation_stream[at + t + 1]);
+        batch.tokens.push_back(stream[at + t]);
+        batch.targets.push_back(stream[at + t + 1]);
       }
     }
     batch.weights.assign(p.batch * p.seq_len, 1.0f);
     sum += model.forward(batch.tokens, batch.batch, batch.len, batch.targets, batch.weights);
   }
   return sum / double(p.val_batches);
+}
+
+// Perplexities of a pretrained model on the whole validation text and on its
+// WordNet glosses alone (comparable across corpora: the glosses are in every one).
+inline void add_validation_perplexities(Transformer<float>& model, const PretrainData& d,
+                                        const PretrainConfig& p, nlohmann::json& stats) {
+  const double all = validation_loss(model, d.validation_stream, p);
+  const double wordnet = validation_loss(model, d.wordnet_validation_stream, p);
+  stats["validation_loss"] = all;
+  stats["validation_perplexity"] = std::exp(all);
+  stats["wordnet_validation_loss"] = wordnet;
+  stats["wordnet_validation_perplexity"] = std::exp(wordnet);
+  stats["validation_windows"] = "spread";
 }
 
 inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d, const Config& c,
@@ -69,6 +88,10 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
           "pretraining or split seed differ): use another --out, or delete it");
     from_tensors(load_safetensors(final_path.string()), params, true, final_path.string());
     std::fprintf(stderr, "[pretrain] resumed: loaded %s\n", final_path.c_str());
+    if (stats.value("validation_windows", std::string()) != "spread") {  // older files
+      add_validation_perplexities(model, d, c.pretrain, stats);
+      write_text_atomically(stats_path, stats.dump(2));
+    }
     return stats;
   }
   const PretrainConfig& p = c.pretrain;
@@ -119,7 +142,7 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
     history["loss"].push_back(last_loss);
     std::string extra;
     if ((step + 1) % p.eval_every == 0 || step + 1 == p.steps) {
-      const double vl = validation_loss(model, d, p);
+      const double vl = validation_loss(model, d.validation_stream, p);
       history["val_step"].push_back(step + 1);
       history["val_loss"].push_back(vl);
       extra = " val ppl " + std::to_string(std::exp(vl)).substr(0, 7);
@@ -136,18 +159,16 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
       save_safetensors(partial.string(), f);
     }
   }
-  const double val = history["val_loss"].empty() ? validation_loss(model, d, p)
-                                                 : history["val_loss"].back().get<double>();
   nlohmann::json stats = {{"steps", p.steps},
+                          {"tokens_seen", p.steps * p.batch * p.seq_len},
                           {"final_train_loss", last_loss},
-                          {"validation_loss", val},
-                          {"validation_perplexity", std::exp(val)},
                           {"seconds_this_run", st.seconds},
                           {"tokens_per_second", st.tokens / std::max(1e-9, st.seconds)},
                           {"gemm_share", st.gemm_seconds / std::max(1e-9, st.seconds)},
                           {"parameters", count_trainable(params)},
                           {"fingerprint", print},
                           {"history", history}};
+  add_validation_perplexities(model, d, p, stats);
   TensorFile f = to_tensors(params, false);
   f.metadata["format"] = "hyperbolic-finetune pretrained model";
   f.metadata["config"] = nlohmann::json({{"vocab", model.config.vocab},

@@ -240,12 +240,14 @@ inline std::string pretraining_and_analysis_markdown(const nlohmann::json& r) {
   char b[1024];
   std::snprintf(b, sizeof b,
                 "## Stage 1: pretraining\n\n%ld parameters; corpus %.2f M training tokens "
-                "(validation %.2f M) from %s; %ld steps; validation perplexity **%.1f** (loss "
-                "%.3f); %.0f training tokens/s, %.0f%% of step time in GEMM.\n\n",
+                "(validation %.2f M) from %s; %ld steps (%.2f M tokens seen); validation "
+                "perplexity **%.1f** (loss %.3f) on the whole validation text, **%.1f** on its "
+                "WordNet glosses alone; %.0f training tokens/s, %.0f%% of step time in GEMM.\n\n",
                 p.value("parameters", 0L), p.value("tokens_in_corpus", 0.0) / 1e6,
                 p.value("validation_tokens", 0.0) / 1e6, sources_text(p).c_str(),
-                p.value("steps", 0L), p.value("validation_perplexity", 0.0),
-                p.value("validation_loss", 0.0), p.value("tokens_per_second", 0.0),
+                p.value("steps", 0L), p.value("tokens_seen", 0.0) / 1e6,
+                p.value("validation_perplexity", 0.0), p.value("validation_loss", 0.0),
+                p.value("wordnet_validation_perplexity", 0.0), p.value("tokens_per_second", 0.0),
                 100 * p.value("gemm_share", 0.0));
   md << b;
   const auto& a = r.at("analysis");
