@@ -8,6 +8,7 @@
 //    fastText word vectors trained on the same corpus.
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -161,6 +162,11 @@ inline nlohmann::json analyze_fasttext(const std::filesystem::path& corpus_file,
   // One thread: fastText is deterministic for a seed only single-threaded.
   // --resume reuses the vectors (the corpus file is reused with them).
   const bool reuse = resume && fs::exists(dir / "vectors.vec");
+  if (!reuse)
+    std::fprintf(stderr,
+                 "[analysis] fastText skip-gram (dim 64, 5 epochs, 1 thread) on %s; its log: "
+                 "%s\n",
+                 words.c_str(), (dir / "vectors.log").c_str());
   const WordVectors wv =
       reuse ? read_word_vectors((dir / "vectors.vec").string())
             : train_fasttext(words.string(), (dir / "vectors").string(), 64, 5, 1, 1);

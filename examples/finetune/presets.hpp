@@ -23,6 +23,10 @@ inline void apply_preset(Config& c, const std::string& name) {
     c.pretrain.checkpoint_every = 250;
     c.pretrain.eval_every = 250;
     c.finetune.steps = 400;
+    // Four rates each: with three, full fine-tuning and the input-scale variant
+    // chose the top of their grids.
+    c.finetune.lrs = {1e-3, 3e-3, 1e-2, 3e-2};
+    c.finetune.full_lrs = {5e-4, 1e-3, 2e-3, 4e-3};
     c.finetune.modes = {
         "frozen",           "full",          "lora",           "hyplora:c=1",
         "hyplora:c=0.5",    "hyplora:c=0.1", "hyplora:c=0.01", "hyplora:c=0.1:fixed",
