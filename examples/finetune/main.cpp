@@ -135,6 +135,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "threads per run (default 1; 0: all cores)");
   app.add_option("--jobs", jobs, "fine-tuning runs in parallel (default: cores)");
   app.add_option("--vocab", vocab, "tokenizer vocabulary size");
+  bool print_fingerprints = false;
+  app.add_flag("--print-fingerprints", print_fingerprints,
+               "print the settings fingerprints (pretraining, runs) and exit");
   CLI11_PARSE(app, argc, argv);
   try {
     const auto list = [](const std::string& text, const char* flag) {
@@ -187,6 +190,11 @@ int main(int argc, char** argv) {
     if (!lrs.empty()) c.finetune.lrs = numbers(lrs, "--lrs");
     if (!full_lrs.empty()) c.finetune.full_lrs = numbers(full_lrs, "--full-lrs");
     c.validate();
+    if (print_fingerprints) {
+      std::printf("pretraining %s\nruns %s\n", pretrain_fingerprint(c).c_str(),
+                  run_fingerprint(c).c_str());
+      return 0;
+    }
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     const int nthreads = c.threads > 0 ? int(c.threads) : cores;
     const int njobs = c.jobs > 0 ? int(c.jobs) : cores;
