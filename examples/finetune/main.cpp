@@ -268,6 +268,7 @@ int main(int argc, char** argv) {
     // ---- stage 1 ------------------------------------------------------------
     Transformer<float> model(c.model);
     json pre = pretrain(model, pd, c, resume);
+    pre["tokens_seen"] = c.pretrain.steps * c.pretrain.batch * c.pretrain.seq_len;
     pre["tokens_in_corpus"] = pd.train_stream.size();
     pre["validation_tokens"] = pd.validation_stream.size();
     pre["sources"] = corpus.sources_json();
@@ -347,8 +348,8 @@ int main(int argc, char** argv) {
         for (long seed = 1; seed <= c.finetune.seeds; ++seed)
           tasks.push_back([&, v, seed] {
             const RunSpec s{v, in.chosen_lr[v.name], unsigned(seed), true};
-            json r = seed == 1 ? exp.add_test_scores(s, read_json_file(exp.result_path(s)), board)
-                               : exp.train(s, board, resume);
+            // Seed 1 was trained in the sweep; it is scored on test once.
+            json r = exp.train(s, board, seed == 1 || resume);
             std::lock_guard<std::mutex> lock(m);
             in.runs[v.name].push_back(r);
           });

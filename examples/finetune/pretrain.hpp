@@ -90,6 +90,7 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
     std::fprintf(stderr, "[pretrain] resumed: loaded %s\n", final_path.c_str());
     if (stats.value("validation_windows", std::string()) != "spread") {  // older files
       add_validation_perplexities(model, d, c.pretrain, stats);
+      stats["tokens_seen"] = c.pretrain.steps * c.pretrain.batch * c.pretrain.seq_len;
       write_text_atomically(stats_path, stats.dump(2));
     }
     return stats;
