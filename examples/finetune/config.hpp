@@ -245,7 +245,10 @@ inline std::string pretrain_fingerprint(const Config& c) {
 inline std::string run_fingerprint(const Config& c) {
   const auto& f = c.finetune;
   const auto& a = f.adapter;
-  return fingerprint({{"pretrained", pretrain_fingerprint(c)},
+  // protocol: bumped when the scoring or the candidates change, so a --resume
+  // never mixes results of two versions of the experiment.
+  return fingerprint({{"protocol", 2},
+                      {"pretrained", pretrain_fingerprint(c)},
                       {"finetune",
                        {f.steps, f.batch, f.max_answer_tokens, f.max_prompt_tokens, f.max_train,
                         f.distractors, f.eval_validation, f.eval_test}},
