@@ -276,10 +276,13 @@ class Experiment {
     return scores_json(s);
   }
   nlohmann::json describe(const RunSpec& s, Transformer<float>& model, long trainable) const {
-    nlohmann::json r = {
-        {"id", s.id()}, {"mode", s.variant.name}, {"label", s.variant.label()},
-        {"lr", s.lr},   {"seed", s.seed},         {"trainable_parameters", trainable},
-        {"fingerprint", run_fingerprint(c_)}};
+    nlohmann::json r = {{"id", s.id()},
+                        {"mode", s.variant.name},
+                        {"label", s.variant.label()},
+                        {"lr", s.lr},
+                        {"seed", s.seed},
+                        {"trainable_parameters", trainable},
+                        {"fingerprint", run_fingerprint(c_)}};
     if (s.variant.hyplora()) {
       nlohmann::json cs = nlohmann::json::array(), scales = nlohmann::json::array();
       for (auto& b : model.blocks)

@@ -73,9 +73,7 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
   // State for batched backends and tests.
   index_t second_moment_width() const { return width_; }
   MatrixView<T> exp_avg() { return MatrixView<T>(exp_avg_.data(), this->rows_, this->dim_); }
-  MatrixView<T> exp_avg_sq() {
-    return MatrixView<T>(exp_avg_sq_.data(), this->rows_, width_);
-  }
+  MatrixView<T> exp_avg_sq() { return MatrixView<T>(exp_avg_sq_.data(), this->rows_, width_); }
   MatrixView<T> max_exp_avg_sq() {
     return MatrixView<T>(max_exp_avg_sq_.empty() ? nullptr : max_exp_avg_sq_.data(),
                          max_exp_avg_sq_.empty() ? 0 : this->rows_, width_);
@@ -91,10 +89,9 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
     const std::string p(prefix);
     this->save_common(w, p);
     w.put(p + ".hyper", std::vector<T>{h_.lr, h_.beta1, h_.beta2, h_.eps, h_.weight_decay});
-    w.put(p + ".flags",
-          std::vector<std::int64_t>{std::int64_t(h_.decay), h_.amsgrad,
-                                    std::int64_t(h_.policy.step_map), h_.policy.project,
-                                    h_.policy.stabilize_every});
+    w.put(p + ".flags", std::vector<std::int64_t>{std::int64_t(h_.decay), h_.amsgrad,
+                                                  std::int64_t(h_.policy.step_map),
+                                                  h_.policy.project, h_.policy.stabilize_every});
     w.put(p + ".exp_avg", exp_avg_);
     w.put(p + ".exp_avg_sq", exp_avg_sq_);
     w.put(p + ".max_exp_avg_sq", max_exp_avg_sq_);
@@ -122,9 +119,8 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
  private:
   void update_row(index_t r, Row<T> x, ConstRow<T> g) {
     const index_t d = this->dim_;
-    const Row<T> vmax = max_exp_avg_sq_.empty()
-                            ? Row<T>()
-                            : Row<T>(max_exp_avg_sq_.data() + r * width_, width_);
+    const Row<T> vmax =
+        max_exp_avg_sq_.empty() ? Row<T>() : Row<T>(max_exp_avg_sq_.data() + r * width_, width_);
     adam_step_row(this->manifold_, h_, x, g, Row<T>(exp_avg_.data() + r * d, d),
                   Row<T>(exp_avg_sq_.data() + r * width_, width_), vmax,
                   this->row_steps_[static_cast<std::size_t>(r)],

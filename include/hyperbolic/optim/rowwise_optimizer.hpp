@@ -62,8 +62,7 @@ class RowwiseOptimizer {
 
   // Sparse step: egrad_rows.row(k) is the gradient of row indices[k]. Only
   // those rows (and their state) change; repeated indices are summed first.
-  void step_rows(MatrixView<T> x, std::span<const index_t> indices,
-                 ConstMatrixView<T> egrad_rows) {
+  void step_rows(MatrixView<T> x, std::span<const index_t> indices, ConstMatrixView<T> egrad_rows) {
     check_matrix("parameter", x.rows(), x.cols(), rows_);
     check_matrix("gradient rows", egrad_rows.rows(), egrad_rows.cols(),
                  static_cast<index_t>(indices.size()));
@@ -94,8 +93,7 @@ class RowwiseOptimizer {
   }
 
  protected:
-  RowwiseOptimizer(const M& m, index_t rows, index_t dim)
-      : manifold_(m), rows_(rows), dim_(dim) {
+  RowwiseOptimizer(const M& m, index_t rows, index_t dim) : manifold_(m), rows_(rows), dim_(dim) {
     if (rows < 0 || dim <= 0)
       throw std::invalid_argument(std::string(Derived::kind) + ": bad shape " +
                                   std::to_string(rows) + " x " + std::to_string(dim));
