@@ -107,8 +107,7 @@ inline std::vector<double> continuation_logprobs(
 }
 
 // Scores the model on the given items (indices into items / encoded).
-inline ItemScores score_items(Transformer<float>& model, const std::vector<NounItem>& items,
-                              const std::vector<EncodedItem>& encoded,
+inline ItemScores score_items(Transformer<float>& model, const std::vector<EncodedItem>& encoded,
                               const std::vector<std::size_t>& which, const Tokenizer& tok,
                               long max_answer_tokens, long chunk = 64) {
   ItemScores s;
@@ -161,7 +160,6 @@ inline ItemScores score_items(Transformer<float>& model, const std::vector<NounI
     // distractor has not answered.
     for (std::size_t i = 0; i < end - at; ++i)
       s.choice.push_back(gold[i] > best[i]);
-    (void)items;
   }
   return s;
 }

@@ -183,14 +183,16 @@ class Experiment {
   // Trains one run (or reuses its saved result when resuming) and scores it.
   nlohmann::json train(const RunSpec& s, RunBoard& board, bool resume) const {
     namespace fs = std::filesystem;
-    if (resume && fs::exists(result_path(s)) &&
-        read_json_file(result_path(s)).value("fingerprint", std::string()) == run_fingerprint(c_)) {
+    if (resume && fs::exists(result_path(s))) {
+      // One read; reused only when made with the same settings.
       auto r = read_json_file(result_path(s));
-      if (!s.score_test || r.contains("test")) {
-        board.finished(s.id(), "reused " + result_path(s).string());
-        return r;
+      if (r.value("fingerprint", std::string()) == run_fingerprint(c_)) {
+        if (!s.score_test || r.contains("test")) {
+          board.finished(s.id(), "reused " + result_path(s).string());
+          return r;
+        }
+        if (fs::exists(weights_path(s))) return add_test_scores(s, r, board);
       }
-      if (fs::exists(weights_path(s))) return add_test_scores(s, r, board);
     }
     const FinetuneConfig& f = c_.finetune;
     std::vector<Parameter<float>> params;
@@ -265,8 +267,7 @@ class Experiment {
 
  private:
   ItemScores score(Transformer<float>& model, const std::vector<std::size_t>& which) const {
-    return score_items(model, d_.wordnet.items, d_.encoded, which, tok_,
-                       c_.finetune.max_answer_tokens);
+    return score_items(model, d_.encoded, which, tok_, c_.finetune.max_answer_tokens);
   }
   static nlohmann::json failed_scores(std::size_t n) {
     ItemScores s;
