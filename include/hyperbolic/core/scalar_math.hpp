@@ -35,6 +35,26 @@ HYP_UNARY(sin)
 HYP_UNARY(cos)
 #undef HYP_UNARY
 
+// x 2^e and the binary exponent of x (float, double), host and device.
+HYP_HD_INLINE float ldexp(float x, int e) {
+  return ::ldexpf(x, e);
+}
+HYP_HD_INLINE double ldexp(double x, int e) {
+  return ::ldexp(x, e);
+}
+HYP_HD_INLINE int ilogb(float x) {
+  return ::ilogbf(x);
+}
+HYP_HD_INLINE int ilogb(double x) {
+  return ::ilogb(x);
+}
+inline long double ldexp(long double x, int e) {
+  return ::ldexpl(x, e);
+}
+inline int ilogb(long double x) {
+  return ::ilogbl(x);
+}
+
 template <class T>
 HYP_HD_INLINE T abs(T x) {
   return fabs(x);

@@ -14,6 +14,7 @@
 // Per-row results equal the scalar path up to the rounding of a different
 // summation order.
 
+#include <cstdint>
 #include <algorithm>
 #include <span>
 
@@ -29,21 +30,30 @@ namespace detail {
 // out[r] = finish(argument(r)) for r in [0, n): argument runs per row (the
 // row reductions and a few flops), finish (one transcendental) runs on SIMD
 // registers across blocks of 16 rows - per row it would cost more than
-// moving a row of 64 floats. Threads take whole blocks.
-template <class T, class Argument, class Finish>
-void blocked_rows(index_t n, index_t d, std::span<T> out, Argument argument, Finish finish) {
+// moving a row of 64 floats. Threads take whole blocks. A row whose argument
+// is not finite (overflow far out, or a row the argument declines) takes
+// fallback(r), the row kernel, instead.
+template <class T, class Argument, class Finish, class Fallback>
+void blocked_rows(index_t n, index_t d, std::span<T> out, Argument argument, Finish finish,
+                  Fallback fallback) {
   using B = simd::batch<T>;
   constexpr index_t block = 16, lanes = static_cast<index_t>(B::size);
   static_assert(block % lanes == 0);
   for_each_row((n + block - 1) / block, d * block, [&](index_t b) {
     const index_t r0 = b * block, count = std::min(block, n - r0);
     alignas(64) T t[block] = {};
-    for (index_t k = 0; k < count; ++k)
+    std::uint32_t special = 0;
+    for (index_t k = 0; k < count; ++k) {
       t[k] = argument(r0 + k);
+      if (!math::isfinite(t[k])) {
+        special |= std::uint32_t(1) << k;
+        t[k] = T(0);
+      }
+    }
     for (index_t k = 0; k < block; k += lanes)
       finish(B::load_aligned(t + k)).store_aligned(t + k);
     for (index_t k = 0; k < count; ++k)
-      out[std::size_t(r0 + k)] = t[k];
+      out[std::size_t(r0 + k)] = (special >> k) & 1u ? fallback(r0 + k) : t[k];
   });
 }
 }  // namespace detail
@@ -68,7 +78,8 @@ void dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, std::span<S<M>> ou
       const T two_over_s = T(2) / math::sqrt(m.c());
       detail::blocked_rows<T>(
           n, d, out, [&](index_t r) { return K::dist_asinh_argument(m, x.ptr(r), y.ptr(r), d); },
-          [&](auto t) { return decltype(t)(two_over_s) * xsimd::asinh(t); });
+          [&](auto t) { return decltype(t)(two_over_s) * xsimd::asinh(t); },
+          [&](index_t r) { return K::dist(m, x.ptr(r), y.ptr(r), d); });
       return;
     }
   }
@@ -90,15 +101,19 @@ void dist0(const M& m, Rows<const S<M>> x, std::span<S<M>> out) {
   const index_t n = detail::check_batch("dist0", {detail::in("x", x)}, {detail::len("out", out)});
   const index_t d = x.cols();
   if constexpr (requires { K::dist0_argument(m, x.ptr(0), d); }) {
-    if (m.c() > T(0)) {  // ball: (2/s) artanh(s|x|); hyperboloid: (1/s) asinh(s|x_s|)
+    if (m.c() >
+        T(0)) {  // ball: (1/s) log1p(u) (= (2/s) artanh(s|x|)); hyperboloid: (1/s) asinh(s|x_s|)
       const T s = math::sqrt(m.c());
       const auto argument = [&](index_t r) { return K::dist0_argument(m, x.ptr(r), d); };
+      const auto fallback = [&](index_t r) { return K::dist0(m, x.ptr(r), d); };
       if constexpr (std::is_same_v<M, PoincareBall<T>>)
-        detail::blocked_rows<T>(n, d, out, argument,
-                                [&](auto t) { return decltype(t)(T(2) / s) * xsimd::atanh(t); });
+        detail::blocked_rows<T>(
+            n, d, out, argument, [&](auto t) { return decltype(t)(T(1) / s) * xsimd::log1p(t); },
+            fallback);
       else
-        detail::blocked_rows<T>(n, d, out, argument,
-                                [&](auto t) { return decltype(t)(T(1) / s) * xsimd::asinh(t); });
+        detail::blocked_rows<T>(
+            n, d, out, argument, [&](auto t) { return decltype(t)(T(1) / s) * xsimd::asinh(t); },
+            fallback);
       return;
     }
   }

@@ -4,6 +4,9 @@
 // reductions and combinations (at.eta: time negated, at.space: time zeroed),
 // so every pass runs over the whole row from its first element.
 
+#include <utility>
+
+#include "../core/robust_norm.hpp"
 #include "../manifolds/lorentz/lorentz.hpp"
 #include "row_kernels.hpp"
 #include "row_passes.hpp"
@@ -16,20 +19,18 @@ struct RowKernels<Lorentz<T>> {
 
   // ---- forward ---------------------------------------------------------------
   static T dist(const M& m, const T* x, const T* y, index_t d) noexcept {
-    const T q = minkowski_squared_distance(x, y, d);
-    return lorentz::dist(m.c(), math::sqrt(detail::nonnegative(q)));
+    return lorentz::dist(m.c(), chord(m, x, y, d));
   }
   // For c > 0: t with dist = (2 / sqrt(c)) asinh(t) (batched dist).
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
-    return lorentz::dist_asinh_argument(m.c(),
-                                        detail::nonnegative(minkowski_squared_distance(x, y, d)));
+    return math::sqrt(m.c()) * chord(m, x, y, d) / T(2);
   }
   // For c > 0: s|x_s| (dist0 = (1/s) asinh(s|x_s|)).
   static T dist0_argument(const M& m, const T* x, index_t d) noexcept {
-    return math::sqrt(m.c() * space_squared_norm(x, d));
+    return math::sqrt(m.c()) * space_norm(x, d);
   }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
-    return lorentz::dist0(m.c(), math::sqrt(space_squared_norm(x, d)));
+    return lorentz::dist0(m.c(), space_norm(x, d));
   }
   static T dist2plane(const M& m, const T* x, const T* a, index_t d) noexcept {
     const auto [xa, aa] = simd::reduce_row<T>(d, [&](auto at) {
@@ -50,7 +51,7 @@ struct RowKernels<Lorentz<T>> {
     out[0] = k.time;
   }
   static void logmap(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
-    const auto k = lorentz::logmap(m.c(), detail::nonnegative(minkowski_squared_distance(x, y, d)));
+    const auto k = lorentz::logmap(m.c(), math::square(chord(m, x, y, d)));
     simd::combine_row(d, out, [&](auto at) {
       const auto xi = at(x);
       return k.a * (at(y) - xi) + k.b * xi;
@@ -78,13 +79,10 @@ struct RowKernels<Lorentz<T>> {
     simd::combine_row(d, out, [&](auto at) { return at.eta(g) + k * at(x); });
   }
   static void transp(const M& m, const T* x, const T* y, const T* v, T* out, index_t d) noexcept {
-    const auto [q, yv] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto di = at(x) - at(y);
-      const auto di_eta = at.eta(x) - at.eta(y);
-      return std::array{di * di_eta, at.eta(y) * at(v)};
-    });
-    const T c = m.c();
-    const T k = c * yv / (T(2) + c * detail::nonnegative(q) / T(2));
+    const auto [yv] =
+        simd::reduce_row<T>(d, [&](auto at) { return std::array{at.eta(y) * at(v)}; });
+    const T c = m.c(), q = math::square(chord(m, x, y, d));
+    const T k = c * yv / (T(2) + c * q / T(2));
     simd::combine_row(d, out, [&](auto at) { return at(v) + k * (at(x) + at(y)); });
   }
   static void mobius_add(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
@@ -109,7 +107,7 @@ struct RowKernels<Lorentz<T>> {
   static T dist_backward(const M& m, const T* x, const T* y, T g, T* gx, T* gy,
                          index_t d) noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(detail::nonnegative(minkowski_squared_distance(x, y, d)));
+    const T n = chord(m, x, y, d);
     const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(n, 1));
     const T k = per_norm(g * f.d[1], n);
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
@@ -120,7 +118,7 @@ struct RowKernels<Lorentz<T>> {
   }
   static T dist0_backward(const M& m, const T* x, T g, T* gx, index_t d) noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(space_squared_norm(x, d));
+    const T n = space_norm(x, d);
     const D f = lorentz::dist0(D::variable(m.c(), 0), D::variable(n, 1));
     const T k = per_norm(g * f.d[1], n);
     simd::combine_row(d, gx, [&](auto at) { return k * at(x); });
@@ -175,10 +173,11 @@ struct RowKernels<Lorentz<T>> {
   static T logmap_backward(const M& m, const T* x, const T* y, const T* g, T* gx, T* gy,
                            index_t d) noexcept {
     using D = Dual<T, 2>;
-    const auto [q, g_diff, g_x] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto xi = at(x), yi = at(y), gi = at(g), di = xi - yi;
-      return std::array{di * (at.eta(x) - at.eta(y)), gi * (yi - xi), gi * xi};
+    const auto [g_diff, g_x] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at(x), yi = at(y), gi = at(g);
+      return std::array{gi * (yi - xi), gi * xi};
     });
+    const T q = math::square(chord(m, x, y, d));
     const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(detail::nonnegative(q), 1));
     const D L = k.a * g_diff + k.b * g_x;
     const T a = k.a.v, b = k.b.v, kq = q > T(0) ? T(2) * L.d[1] : T(0);
@@ -238,10 +237,26 @@ struct RowKernels<Lorentz<T>> {
       return std::array{xi * xi};
     })[0];
   }
-  // <x - y, x - y>_L from the differences.
-  static T minkowski_squared_distance(const T* x, const T* y, index_t d) noexcept {
-    return simd::reduce_row<T>(
-        d, [&](auto at) { return std::array{(at(x) - at(y)) * (at.eta(x) - at.eta(y))}; })[0];
+  // |x_space|, safe from overflow and underflow.
+  static T space_norm(const T* x, index_t d) noexcept {
+    const T ss = space_squared_norm(x, d);
+    return sum_of_squares_suspect(ss) ? robust_norm<T>(x, 1, d) : math::sqrt(ss);
+  }
+
+ public:
+  // sqrt(<x - y, x - y>_L): the sums of lorentz::chord (manifolds/lorentz/chord.hpp) in one
+  // SIMD pass; rows that need its rescaled pass (or are equal) take lorentz::chord itself.
+  static T chord(const M& m, const T* x, const T* y, index_t d) noexcept {
+    const T *p = x, *q = y;
+    if (q[0] < p[0]) std::swap(p, q);  // the pair in lorentz::chord's order
+    const T a = lorentz::chord_half_angle_factor(m.c(), p[0], q[0]);
+    const auto [ss, sd, vv] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at.space(p), yi = at.space(q), e = xi - yi, v = a * xi - yi / a;
+      return std::array{e * e, e * (xi + yi), v * v};
+    });
+    if (!math::isfinite(sd) || sum_of_squares_suspect(ss) || sum_of_squares_suspect(vv))
+      return lorentz::chord(m.c(), x, y, d);
+    return lorentz::chord_from_sums(lorentz::ChordSums<T>{ss, sd, vv}, p[0] + q[0]);
   }
 };
 

@@ -130,13 +130,14 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
   const bool vector_epilogue = !(lorentz || poincare_model) || c > T(0);
   const T s = c > T(0) ? math::sqrt(c) : T(1);
   std::vector<T> by(poincare_model ? ys : 0);  // 1 - c|y|^2
-  for (std::size_t j = 0; j < by.size(); ++j)
-    by[j] = T(1) - c * yy[j];
+  for (std::size_t j = 0; j < by.size(); ++j)  // compensated near the boundary
+    by[j] = poincare::boundary_factor(c, yy[j], y.ptr(index_t(j)), d);
 
   for_each_row(n, nm * 8, [&](index_t i) {
     T* oi = out.ptr(i);
     const T xi = xx[std::size_t(i)];
     const T x0 = lorentz ? x.ptr(i)[0] : T(0);
+    const T bx = poincare_model ? poincare::boundary_factor(c, xi, x.ptr(i), d) : T(0);
     index_t j = 0;
     if (vector_epilogue) {
       const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi);
@@ -154,8 +155,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
           r = two_over_s * xsimd::asinh(B(s / T(2)) * xsimd::sqrt(q));
         else if constexpr (poincare_model)  // (2/s) asinh(s sqrt(q / ((1-c|x|^2)(1-c|y|^2))))
           r = two_over_s *
-              xsimd::asinh(B(s) *
-                           xsimd::sqrt(q / (B(T(1) - c * xi) * B::load_unaligned(by.data() + js))));
+              xsimd::asinh(B(s) * xsimd::sqrt(q / (B(bx) * B::load_unaligned(by.data() + js))));
         else
           r = xsimd::sqrt(q);
         r.store_unaligned(oi + j);
@@ -179,7 +179,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
       } else if constexpr (lorentz) {
         oi[j] = lorentz::dist(m.c(), math::sqrt(q));
       } else if constexpr (std::is_same_v<M, PoincareBall<T>>) {
-        oi[j] = poincare::dist(m.c(), xi, yj, math::sqrt(q));
+        oi[j] = poincare::dist(m.c(), bx, by[std::size_t(j)], math::sqrt(q));
       } else {
         oi[j] = math::sqrt(q);
       }

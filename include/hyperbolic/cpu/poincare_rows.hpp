@@ -3,6 +3,9 @@
 // member of the same name in manifolds/poincare/poincare_ball.hpp: same
 // reductions, same coefficient call, same combination.
 
+#include <limits>
+
+#include "../core/robust_norm.hpp"
 #include "../manifolds/poincare/poincare_ball.hpp"
 #include "row_kernels.hpp"
 #include "row_passes.hpp"
@@ -19,7 +22,18 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di};
     });
-    return poincare::dist(m.c(), xx, yy, math::sqrt(dd));
+    return poincare::dist(m.c(), boundary(m, xx, x, d), boundary(m, yy, y, d),
+                          difference_norm(dd, x, y, d));
+  }
+  // 1 - c|x|^2, compensated near the boundary; |x - y| safe from underflow.
+  static T boundary(const M& m, T xx, const T* x, index_t d) noexcept {
+    return poincare::boundary_factor(m.c(), xx, x, d);
+  }
+  static T difference_norm(T dd, const T* x, const T* y, index_t d) noexcept {
+    return sum_of_squares_suspect(dd) ? robust_distance<T>(x, y, 0, d) : math::sqrt(dd);
+  }
+  static T row_norm(T xx, const T* x, index_t d) noexcept {
+    return sum_of_squares_suspect(xx) ? robust_norm<T>(x, 0, d) : math::sqrt(xx);
   }
   // For c > 0: t with dist = (2 / sqrt(c)) asinh(t) (batched dist).
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
@@ -27,18 +41,23 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di};
     });
-    return poincare::dist_asinh_argument(m.c(), xx, yy, dd);
+    // Tiny differences (dd may have lost bits) take dist: non-finite means "recompute".
+    if (sum_of_squares_suspect(dd) && dd > T(0)) return std::numeric_limits<T>::infinity();
+    return poincare::dist_asinh_argument(m.c(), boundary(m, xx, x, d), boundary(m, yy, y, d), dd);
   }
   // For c > 0: s|x| (dist0 = (2/s) artanh(s|x|)).
+  // For c > 0: u with dist0 = (1/s) log1p(u) (non-finite: the row takes dist0).
   static T dist0_argument(const M& m, const T* x, index_t d) noexcept {
-    return math::sqrt(m.c() * squared_norm(x, d));
+    const T xx = squared_norm(x, d);
+    if (sum_of_squares_suspect(xx) && xx > T(0)) return std::numeric_limits<T>::infinity();
+    return poincare::dist0_log1p_argument(m.c(), math::sqrt(xx), boundary(m, xx, x, d));
   }
   static T dist0(const M& m, const T* x, index_t d) noexcept {
     const auto [xx] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x);
       return std::array{xi * xi};
     });
-    return poincare::dist0(m.c(), math::sqrt(xx));
+    return poincare::dist0(m.c(), row_norm(xx, x, d), boundary(m, xx, x, d));
   }
   static T dist2plane(const M& m, const T* x, const T* p, const T* a, index_t d) noexcept {
     const auto r = simd::reduce_row<T>(d, [&](auto at) {
@@ -63,7 +82,7 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di};
     });
-    const auto k = poincare::logmap(m.c(), xx, yy, dd);
+    const auto k = poincare::logmap(m.c(), boundary(m, xx, x, d), boundary(m, yy, y, d), dd);
     simd::combine_row(d, out, [&](auto at) {
       const auto xi = at(x);
       return k.a * (at(y) - xi) + k.b * xi;
@@ -88,7 +107,8 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), vi = at(v), ei = yi - xi;
       return std::array{xi * xi, yi * yi, ei * ei, xi * vi, ei * vi};
     });
-    const auto k = poincare::transp(m.c(), xx, yy, dd, xv, dv);
+    const auto k =
+        poincare::transp(m.c(), boundary(m, xx, x, d), boundary(m, yy, y, d), dd, xv, dv);
     simd::combine_row(d, out, [&](auto at) { return k.v * at(v) + k.y * at(y) + k.x * at(x); });
   }
   static void mobius_add(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
@@ -111,9 +131,11 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di};
     });
-    const T n = math::sqrt(dd);
-    const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
-                               D::variable(n, 3));
+    const T n = difference_norm(dd, x, y, d);
+    const D c = D::variable(m.c(), 0);
+    const D f = poincare::dist(
+        c, poincare::boundary_of(c, D::variable(xx, 1), boundary(m, xx, x, d)),
+        poincare::boundary_of(c, D::variable(yy, 2), boundary(m, yy, y, d)), D::variable(n, 3));
     const T fx = T(2) * g * f.d[1], fy = T(2) * g * f.d[2], fn = per_norm(g * f.d[3], n);
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
       const auto xi = at(x), yi = at(y), di = xi - yi;
@@ -123,8 +145,9 @@ struct RowKernels<PoincareBall<T>> {
   }
   static T dist0_backward(const M& m, const T* x, T g, T* gx, index_t d) noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(squared_norm(x, d));
-    const D f = poincare::dist0(D::variable(m.c(), 0), D::variable(n, 1));
+    const T xx = squared_norm(x, d), n = row_norm(xx, x, d);
+    const D c = D::variable(m.c(), 0), nd = D::variable(n, 1);
+    const D f = poincare::dist0(c, nd, poincare::boundary_of(c, nd * nd, boundary(m, xx, x, d)));
     scale(per_norm(g * f.d[1], n), x, gx, d);
     return g * f.d[0];
   }
@@ -179,8 +202,10 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), gi = at(g), di = xi - yi;
       return std::array{xi * xi, yi * yi, di * di, gi * (yi - xi), gi * xi};
     });
-    const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
-                                    D::variable(dd, 3));
+    const D c = D::variable(m.c(), 0);
+    const auto k = poincare::logmap(
+        c, poincare::boundary_of(c, D::variable(xx, 1), boundary(m, xx, x, d)),
+        poincare::boundary_of(c, D::variable(yy, 2), boundary(m, yy, y, d)), D::variable(dd, 3));
     const D L = k.a * g_diff + k.b * gx_dot;
     const T a = k.a.v, b = k.b.v, kx = T(2) * L.d[1], ky = T(2) * L.d[2], kd = T(2) * L.d[3];
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {

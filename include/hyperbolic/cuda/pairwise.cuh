@@ -116,7 +116,8 @@ __global__ void pairwise_epilogue(PairwiseArgs<M, T> a) {
     }
     if (!needs_exact_recompute(dd, ee, a.ratio)) {
       if constexpr (model_v<M> == Model::poincare)
-        o = poincare::dist(a.m.c(), a.xe[i], a.ye[j], math::sqrt(dd));
+        o = poincare::dist(a.m.c(), T(1) - a.m.c() * a.xe[i], T(1) - a.m.c() * a.ye[j],
+                           math::sqrt(dd));
       else if constexpr (model_v<M> == Model::lorentz)
         o = lorentz::dist(a.m.c(), math::sqrt(dd));
       else

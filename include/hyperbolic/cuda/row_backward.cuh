@@ -8,6 +8,7 @@
 // lane reads is read before the tile's shuffles or by the lane that writes).
 
 #include "model.cuh"
+#include "row_accuracy.cuh"
 #include "vector_slot.cuh"
 
 namespace hyperbolic::cuda::ops {
@@ -49,9 +50,14 @@ struct DistBackward {
     dd = tile_sum(dd, s.width);
     if constexpr (model_v<M> == Model::poincare) {
       using D = Dual<C, 4>;
-      const C nd = math::sqrt(dd);
-      const D f = poincare::dist(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
-                                 D::variable(nd, 3));
+      const index_t rr = s.valid ? r : 0;
+      const S *xp = x.data + rr * x.stride, *yp = y.data + rr * y.stride;
+      const C nd = tile_difference_norm(dd, xp, yp, n);
+      const D c = D::variable(m.c(), 0);
+      const D f = poincare::dist(
+          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n)),
+          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n)),
+          D::variable(nd, 3));
       const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C a = xr(j, pos), b = yr(j, pos), d = a - b;
@@ -60,7 +66,9 @@ struct DistBackward {
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
-      const C nd = math::sqrt(nonnegative(dd));
+      const index_t rr = s.valid ? r : 0;
+      const C nd =
+          tile_chord<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride, n, s.lane, s.width);
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
       const C k = per_norm(gr * f.d[1], nd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
@@ -170,8 +178,13 @@ struct LogmapBackward {
     gxd = tile_sum(gxd, s.width);
     if constexpr (model_v<M> == Model::poincare) {
       using D = Dual<C, 4>;
-      const auto k = poincare::logmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(yy, 2),
-                                      D::variable(dd, 3));
+      const index_t rr = s.valid ? s.row : 0;
+      const S *xp = x.data + rr * x.stride, *yp = y.data + rr * y.stride;
+      const D c = D::variable(m.c(), 0);
+      const auto k = poincare::logmap(
+          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n)),
+          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n)),
+          D::variable(dd, 3));
       const D L = k.a * gdiff + k.b * gxd;
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos), d = b - a;
@@ -181,7 +194,10 @@ struct LogmapBackward {
       store_grad_c(grad_c, s, L.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
-      const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nonnegative(dd), 1));
+      const index_t rr = s.valid ? s.row : 0;
+      const C nd =
+          tile_chord<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride, n, s.lane, s.width);
+      const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nd * nd, 1));
       const D L = k.a * gdiff + k.b * gxd;
       const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {

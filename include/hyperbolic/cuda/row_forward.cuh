@@ -10,6 +10,7 @@
 // PoincareBall / Lorentz, line for line.
 
 #include "model.cuh"
+#include "row_accuracy.cuh"
 #include "vector_slot.cuh"
 
 namespace hyperbolic::cuda::ops {
@@ -24,7 +25,9 @@ template <class M, class S>
 __device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, int lane,
                                  int width) {
   using C = compute_t<S>;
-  C xx(0), yy(0), dd(0);  // Lorentz: dd is <x - y, x - y>_L
+  if constexpr (model_v<M> == Model::lorentz)
+    return lorentz::dist(m.c(), tile_chord<C>(m.c(), x, y, n, lane, width));
+  C xx(0), yy(0), dd(0);
   HYP_LANE_UNROLL
   for (index_t j = lane; j < n; j += width) {
     const C a = to_compute(x[j]), b = to_compute(y[j]), d = a - b;
@@ -32,18 +35,17 @@ __device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, 
       xx += a * a;
       yy += b * b;
     }
-    if constexpr (model_v<M> == Model::lorentz)
-      dd += time_sign<C>(j) * d * d;
-    else
-      dd += d * d;
+    dd += d * d;
   }
   dd = tile_sum(dd, width);
-  if constexpr (model_v<M> == Model::poincare)
-    return poincare::dist(m.c(), tile_sum(xx, width), tile_sum(yy, width), math::sqrt(dd));
-  else if constexpr (model_v<M> == Model::lorentz)
-    return lorentz::dist(m.c(), math::sqrt(nonnegative(dd)));
-  else
+  if constexpr (model_v<M> == Model::poincare) {
+    xx = tile_sum(xx, width);
+    yy = tile_sum(yy, width);
+    return poincare::dist(m.c(), tile_boundary(m.c(), xx, x, n), tile_boundary(m.c(), yy, y, n),
+                          tile_difference_norm(dd, x, y, n));
+  } else {
     return math::sqrt(dd);
+  }
 }
 
 // Rows -> one scalar per row.
@@ -78,10 +80,11 @@ struct Dist0 {
     }
     xx = tile_sum(xx, s.width);
     C result;
+    const S* row = x.data + (s.valid ? r : 0) * x.stride;
     if constexpr (model_v<M> == Model::poincare)
-      result = poincare::dist0(m.c(), math::sqrt(xx));
+      result = poincare::dist0(m.c(), tile_norm(xx, row, 0, n), tile_boundary(m.c(), xx, row, n));
     else if constexpr (model_v<M> == Model::lorentz)
-      result = lorentz::dist0(m.c(), math::sqrt(xx));
+      result = lorentz::dist0(m.c(), tile_norm(xx, row, 1, n));
     else
       result = math::sqrt(xx);
     if (s.leader()) out[r] = to_storage<S>(result);
@@ -190,12 +193,18 @@ struct Logmap {
     });
     C ka(1), kb(0);
     if constexpr (model_v<M> == Model::poincare) {
-      const auto k = poincare::logmap(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
+      const index_t r = s.valid ? s.row : 0;
+      const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride;
+      const auto k = poincare::logmap(m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n),
+                                      tile_boundary(m.c(), tile_sum(yy, s.width), yp, n),
                                       tile_sum(dd, s.width));
       ka = k.a;
       kb = k.b;
     } else if constexpr (model_v<M> == Model::lorentz) {
-      const auto k = lorentz::logmap(m.c(), nonnegative(tile_sum(dd, s.width)));
+      const index_t r = s.valid ? s.row : 0;
+      const C nd =
+          tile_chord<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n, s.lane, s.width);
+      const auto k = lorentz::logmap(m.c(), nd * nd);
       ka = k.a;
       kb = k.b;
     }
@@ -357,21 +366,23 @@ struct Transp {
         xv += a * w;
         dv += e * w;
       });
+      const index_t r = s.valid ? s.row : 0;
+      const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride;
       const auto k =
-          poincare::transp(m.c(), tile_sum(xx, s.width), tile_sum(yy, s.width),
+          poincare::transp(m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n),
+                           tile_boundary(m.c(), tile_sum(yy, s.width), yp, n),
                            tile_sum(dd, s.width), tile_sum(xv, s.width), tile_sum(dv, s.width));
       store_row(s, n, out, [&](index_t j, int pos) -> C {
         return k.v * vr(j, pos) + k.y * yr(j, pos) + k.x * xr(j, pos);
       });
     } else if constexpr (model_v<M> == Model::lorentz) {
-      C q(0), yv(0);
-      s.for_each(n, [&](index_t j, int pos) {
-        const C a = xr(j, pos), b = yr(j, pos), d = a - b, sg = time_sign<C>(j);
-        q += sg * d * d;
-        yv += sg * b * vr(j, pos);
-      });
-      q = nonnegative(tile_sum(q, s.width));
+      C yv(0);
+      s.for_each(n, [&](index_t j, int pos) { yv += time_sign<C>(j) * yr(j, pos) * vr(j, pos); });
       yv = tile_sum(yv, s.width);
+      const index_t r = s.valid ? s.row : 0;
+      const C nd =
+          tile_chord<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n, s.lane, s.width);
+      const C q = nd * nd;
       // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
       const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
       store_row(s, n, out, [&](index_t j, int pos) -> C {

@@ -1,10 +1,9 @@
 #pragma once
 // The scalar step of every hyperboloid primitive (see poincare/coefficients.hpp
 // for the pattern). Points satisfy <x, x>_L = -1/c with the time coordinate
-// first; <a, b>_L = -a0 b0 + sum a_i b_i. Lorentzian squared norms of
-// differences (q = <y - x, y - x>_L) are formed from the differences, which is
-// what keeps close points accurate far from the origin; acosh(-c<x, y>_L) is
-// never used.
+// first; <a, b>_L = -a0 b0 + sum a_i b_i. The Minkowski chord
+// n = sqrt(<y - x, y - x>_L) comes from chord.hpp (accurate for close and for
+// distant pairs); acosh(-c<x, y>_L) is never used.
 
 #include "../../core/special_functions.hpp"
 #include "../poincare/coefficients.hpp"
@@ -21,9 +20,16 @@ struct Pair {
 };
 
 // d(x, y) = (2/s) asinh(s sqrt(q) / 2), q = <x - y, x - y>_L >= 0.
+// n_diff from chord.hpp. Far out (c n^2 / 4 beyond 1 / eps, where the square
+// may overflow) asinh(z) = log(2 z) is taken in logarithms.
 template <class S>
 HYP_HD_INLINE S dist(S c, S n_diff) {
-  return n_diff * asinhc_sq(c * n_diff * n_diff / S(4));
+  const S w = c * n_diff * n_diff / S(4);
+  if (math::value(w) > poincare::asinh_log_regime<S>()) {
+    const S s = math::sqrt(c);
+    return S(2) * (math::log(s) + math::log(n_diff)) / s;
+  }
+  return n_diff * asinhc_sq(w);
 }
 
 // For c > 0 the same distance is (2/s) asinh(t), t = s sqrt(<x-y, x-y>_L) / 2
@@ -36,7 +42,12 @@ HYP_HD_INLINE S dist_asinh_argument(S c, S q) {
 // d(o, x) = (1/s) asinh(s |x_space|).
 template <class S>
 HYP_HD_INLINE S dist0(S c, S n_space) {
-  return n_space * asinhc_sq(c * n_space * n_space);
+  const S w = c * n_space * n_space;
+  if (math::value(w) > poincare::asinh_log_regime<S>()) {
+    const S s = math::sqrt(c);
+    return (math::log(S(2) * s) + math::log(n_space)) / s;
+  }
+  return n_space * asinhc_sq(w);
 }
 
 // expmap(x, u) = cosh(s|u|_L) x + sinh(s|u|_L) / (s|u|_L) u, uu = <u, u>_L.

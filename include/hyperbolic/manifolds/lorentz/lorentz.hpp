@@ -10,6 +10,8 @@
 #include "../../core/combine.hpp"
 #include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
+#include "../../core/robust_norm.hpp"
+#include "chord.hpp"
 #include "coefficients.hpp"
 
 namespace hyperbolic {
@@ -48,10 +50,10 @@ class Lorentz {
 
   // ---- distances ----------------------------------------------------------
   HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return lorentz::dist(c_, math::sqrt(nonnegative(minkowski_squared_distance(x, y))));
+    return lorentz::dist(c_, chord(x, y));
   }
   HYP_HD T dist0(ConstRow<T> x) const noexcept {
-    return lorentz::dist0(c_, math::sqrt(squared_norm(x.tail())));
+    return lorentz::dist0(c_, robust_norm<T>(x.data(), 1, x.size()));
   }
   // Signed distance to the hyperplane {z : <z, a>_L = 0}, a spacelike normal
   // (<a, a>_L > 0); for a plane through p, take a in the tangent space at p.
@@ -73,7 +75,7 @@ class Lorentz {
     out[0] = k.time;
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = lorentz::logmap(c_, nonnegative(minkowski_squared_distance(x, y)));
+    const auto k = lorentz::logmap(c_, math::square(chord(x, y)));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
   }
@@ -122,7 +124,7 @@ class Lorentz {
   // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), with 1 - c<x, y>_L = 2 + c q / 2.
   // out must not alias x or y.
   HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
-    const T q = nonnegative(minkowski_squared_distance(x, y));
+    const T q = math::square(chord(x, y));
     const T k = c_ * minkowski_dot(y, v) / (T(2) + c_ * q / T(2));
     for (index_t i = 0; i < v.size(); ++i)
       out[i] = v[i] + k * (x[i] + y[i]);
@@ -220,7 +222,7 @@ class Lorentz {
 
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(nonnegative(minkowski_squared_distance(x, y)));
+    const T n = chord(x, y);
     const D f = lorentz::dist(D::variable(c_, 0), D::variable(n, 1));
     dist_backward_from({f.v, T(0), T(0), f.d[1], n}, x, y, g, gx, gy);
     return g * f.d[0];
@@ -229,7 +231,10 @@ class Lorentz {
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
   // caller that needs the distance before its gradient.
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return dist_partials_from_reductions(T(0), T(0), minkowski_squared_distance(x, y));
+    using D = Dual<T, 1>;
+    const T n = chord(x, y);
+    const D f = lorentz::dist(D(c_), D::variable(n, 0));
+    return {f.v, T(0), T(0), f.d[0], n};
   }
   // The same from the Minkowski square <x - y, x - y>_L (the norms are not used; the
   // signature matches the ball's, for cpu/distance_fan.hpp).
@@ -303,7 +308,7 @@ class Lorentz {
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
-    const T q = minkowski_squared_distance(x, y);
+    const T q = math::square(chord(x, y));
     T g_diff = T(0);
     for (index_t i = 0; i < x.size(); ++i)
       g_diff += g[i] * (y[i] - x[i]);
@@ -431,6 +436,10 @@ class Lorentz {
   // Lorentzian squares of what should be spacelike or zero vectors are
   // clamped at 0: negative values are rounding only. NaN is kept.
   HYP_HD static T nonnegative(T v) { return v < T(0) ? T(0) : v; }
+  // sqrt(<x - y, x - y>_L), accurate in every regime (chord.hpp).
+  HYP_HD T chord(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    return lorentz::chord(c_, x.data(), y.data(), x.size());
+  }
 
   T c_;
 };

@@ -11,7 +11,9 @@
 // Squared norms are used wherever the result is smooth in them, so that
 // gradients need no division by a norm.
 
+#include "../../core/scalar_traits.hpp"
 #include "../../core/special_functions.hpp"
+#include "boundary.hpp"
 
 namespace hyperbolic::poincare {
 
@@ -25,6 +27,13 @@ HYP_HD_INLINE S lambda(S c, S xx) {
   return S(2) / (S(1) - c * xx);
 }
 
+// Above this value of c q^2, asinh(s q) equals log(2 s q) to rounding.
+template <class S>
+HYP_HD_INLINE auto asinh_log_regime() {
+  using T = decltype(math::value(S(0)));
+  return T(1) / scalar_traits<T>::epsilon;
+}
+
 // The distance d(x, y) below as a function of q = |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))
 // (for callers that also need q, e.g. the ball's closed-form dist_partials).
 template <class S>
@@ -32,26 +41,62 @@ HYP_HD_INLINE S dist_of_ratio(S c, S q) {
   // Distinct points on the (rounded) boundary are infinitely far apart; the
   // product q * asinhc(..) would be inf * 0 there.
   if (q > S(0) && !math::isfinite(math::value(q))) return q;
-  return S(2) * q * asinhc_sq(c * q * q);
+  const S cqq = c * q * q;
+  if (math::value(cqq) > asinh_log_regime<S>()) {  // c q^2 may overflow; s q does not
+    const S s = math::sqrt(c);
+    return S(2) * (math::log(S(2) * s) + math::log(q)) / s;
+  }
+  return S(2) * q * asinhc_sq(cqq);
 }
 
-// d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))).
+// d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))), from the
+// boundary factors bx = 1 - c|x|^2, by = 1 - c|y|^2 (boundary.hpp: accurate
+// to the last bit near the boundary) and n_diff = |x - y| from the
+// differences. Exactly 0 for n_diff = 0, symmetric in (bx, by); far out the
+// asinh is taken in logarithms, so no intermediate overflows (float q
+// reaches 1e45 before the points round onto the boundary).
 template <class S>
-HYP_HD_INLINE S dist(S c, S xx, S yy, S n_diff) {
-  return dist_of_ratio(c, n_diff / math::sqrt((S(1) - c * xx) * (S(1) - c * yy)));
+HYP_HD_INLINE S dist(S c, S bx, S by, S n_diff) {
+  if (math::value(n_diff) == 0 && math::value(bx) >= 0 && math::value(by) >= 0) return n_diff;
+  const S root = math::sqrt(bx) * math::sqrt(by);
+  const S q = n_diff / root;
+  const S cqq = c * q * q;
+  if (math::value(cqq) > asinh_log_regime<S>()) {
+    // (2/s) log(2 s q), each factor in logarithms; bx = 0 gives +inf.
+    const S s = math::sqrt(c);
+    return (S(2) * math::log(S(2) * s) + S(2) * math::log(n_diff) - math::log(bx) - math::log(by)) /
+           s;
+  }
+  return S(2) * q * asinhc_sq(cqq);
 }
 
 // For c > 0 the same distance is (2/s) asinh(t) with this t: the split lets
-// batched callers evaluate asinh on SIMD registers across rows.
+// batched callers evaluate asinh on SIMD registers across rows (t may
+// overflow to inf far out; those rows take dist instead).
 template <class S>
-HYP_HD_INLINE S dist_asinh_argument(S c, S xx, S yy, S dd) {
-  return math::sqrt(c * dd / ((S(1) - c * xx) * (S(1) - c * yy)));
+HYP_HD_INLINE S dist_asinh_argument(S c, S bx, S by, S dd) {
+  return math::sqrt(c * dd) / (math::sqrt(bx) * math::sqrt(by));
 }
 
-// d(0, x) = (2/s) artanh(s |x|).
+// d(0, x) = (2/s) artanh(s |x|), bx = 1 - c|x|^2. Beyond s|x| = 1/2 as
+// (1/s) log1p(2z / (1 - z)), z = s|x|, with 1 - z = bx / (1 + z): the
+// accurate boundary factor instead of the cancelling 1 - z.
 template <class S>
-HYP_HD_INLINE S dist0(S c, S n_x) {
-  return S(2) * n_x * artanhc_sq(c * n_x * n_x);
+HYP_HD_INLINE S dist0(S c, S n_x, S bx) {
+  const S cnn = c * n_x * n_x;
+  if (!(math::value(cnn) > 0.25)) return S(2) * n_x * artanhc_sq(cnn);
+  const S s = math::sqrt(c), z = s * n_x, num = S(2) * z * (S(1) + z);
+  const S u = num / bx;
+  if (math::isfinite(math::value(u))) return math::log1p(u) / s;
+  return (math::log(num) - math::log(bx)) / s;  // bx below ~1e-38 (float): u overflowed
+}
+
+// For c > 0: u with dist0 = (1/s) log1p(u) (batched callers; non-finite u
+// takes dist0 instead).
+template <class S>
+HYP_HD_INLINE S dist0_log1p_argument(S c, S n_x, S bx) {
+  const S z = math::sqrt(c) * n_x;
+  return S(2) * z * (S(1) + z) / bx;
 }
 
 template <class S>
@@ -92,9 +137,15 @@ HYP_HD_INLINE S expmap0(S c, S uu) {
 // cancels however far apart the points are (artanh of s|w| ~ 1 would round
 // to inf once d(x, y) exceeds ~18 / s in float and ~37 / s in double).
 template <class S>
-HYP_HD_INLINE Pair<S> logmap(S c, S xx, S yy, S dd) {
-  const S bx = S(1) - c * xx, by = S(1) - c * yy;
-  const S q2 = c * dd / (bx * by);
+HYP_HD_INLINE Pair<S> logmap(S c, S bx, S by, S dd) {
+  const S q2 = c * dd / bx / by;
+  if (math::value(q2) > asinh_log_regime<S>()) {
+    // asinh(sqrt(q2)) = log(2 sqrt(q2)) to rounding: scale = (log 2 + lq / 2) / (q2 by)
+    // with lq = log q2, written so that nothing overflows.
+    const S lq = math::log(c * dd) - math::log(bx) - math::log(by);
+    const S k = (math::log(S(2)) + lq / S(2)) * bx;
+    return {k * bx / (c * dd), -k};
+  }
   // (2 / (s lambda_x)) artanh(s|w|) / |w| / den, simplified.
   const S scale = asinhc_sq(q2) / (by * math::sqrt(S(1) + q2));
   return {scale * bx, -scale * c * dd};
@@ -107,7 +158,7 @@ HYP_HD_INLINE S logmap0(S c, S yy) {
 }
 
 // Parallel transport P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v
-// = a_v v + a_y y + a_x x, from xx, yy, dd = |y - x|^2, xv = <x, v> and
+// = a_v v + a_y y + a_x x, from the boundary factors bx, by, dd = |y - x|^2, xv = <x, v> and
 // dv = <y - x, v>. The textbook coefficients use 1 - 2c<x,y> + c^2|x|^2|y|^2,
 // which cancels for close points near the boundary; it equals
 // (1 - c|x|^2)(1 - c|y|^2) + c dd, and with <y, v> = xv + dv the numerators
@@ -117,10 +168,9 @@ struct Transport {
   S v, y, x;
 };
 template <class S>
-HYP_HD_INLINE Transport<S> transp(S c, S xx, S yy, S dd, S xv, S dv) {
-  const S bx = S(1) - c * xx, by = S(1) - c * yy;
+HYP_HD_INLINE Transport<S> transp(S c, S bx, S by, S dd, S xv, S dv) {
   const S den = bx * by + c * dd;
-  const S A = -c * (xv * (by + c * dd) + c * xx * dv);
+  const S A = -c * (xv * (by + c * dd) + (S(1) - bx) * dv);
   const S B = -c * (xv * by + dv);
   const S scale = by / bx;
   return {scale, scale * S(2) * A / den, -scale * S(2) * B / den};

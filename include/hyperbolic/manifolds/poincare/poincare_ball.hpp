@@ -14,6 +14,7 @@
 #include "../../core/combine.hpp"
 #include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
+#include "../../core/robust_norm.hpp"
 #include "coefficients.hpp"
 
 namespace hyperbolic {
@@ -46,9 +47,16 @@ class PoincareBall {
 
   // ---- distances --------------------------------------------------------------
   HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return poincare::dist(c_, squared_norm(x), squared_norm(y), math::sqrt(squared_distance(x, y)));
+    return poincare::dist(c_, boundary(x), boundary(y),
+                          robust_distance<T>(x.data(), y.data(), 0, x.size()));
   }
-  HYP_HD T dist0(ConstRow<T> x) const { return poincare::dist0(c_, math::sqrt(squared_norm(x))); }
+  HYP_HD T dist0(ConstRow<T> x) const {
+    return poincare::dist0(c_, robust_norm<T>(x.data(), 0, x.size()), boundary(x));
+  }
+  // 1 - c|x|^2, compensated near the boundary (boundary.hpp).
+  HYP_HD T boundary(ConstRow<T> x) const noexcept {
+    return poincare::boundary_factor(c_, squared_norm(x), x.data(), x.size());
+  }
   // Signed distance from x to the gyroplane {z : <(-p) (+) z, a> = 0}.
   HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const noexcept {
     return poincare::dist2plane(c_, squared_norm(x), squared_norm(p), difference_dot(x, p, a),
@@ -65,7 +73,7 @@ class PoincareBall {
     scale_into(poincare::expmap0(c_, squared_norm(u)), u, out);
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = poincare::logmap(c_, squared_norm(x), squared_norm(y), squared_distance(x, y));
+    const auto k = poincare::logmap(c_, boundary(x), boundary(y), squared_distance(x, y));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
   }
@@ -112,7 +120,9 @@ class PoincareBall {
       xv += x[i] * v[i];
       dv += e * v[i];
     }
-    const auto k = poincare::transp(c_, xx, yy, dd, xv, dv);
+    const auto k =
+        poincare::transp(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()),
+                         poincare::boundary_factor(c_, yy, y.data(), y.size()), dd, xv, dv);
     for (index_t i = 0; i < v.size(); ++i)
       out[i] = k.v * v[i] + k.y * y[i] + k.x * x[i];
   }
@@ -184,9 +194,11 @@ class PoincareBall {
 
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     using D = Dual<T, 4>;
-    const T n = math::sqrt(squared_distance(x, y));
-    const D f = poincare::dist(D::variable(c_, 0), D::variable(squared_norm(x), 1),
-                               D::variable(squared_norm(y), 2), D::variable(n, 3));
+    const T n = robust_distance<T>(x.data(), y.data(), 0, x.size());
+    const D c = D::variable(c_, 0);
+    const D f = poincare::dist(
+        c, poincare::boundary_of(c, D::variable(squared_norm(x), 1), boundary(x)),
+        poincare::boundary_of(c, D::variable(squared_norm(y), 2), boundary(y)), D::variable(n, 3));
     dist_backward_from({f.v, f.d[1], f.d[2], f.d[3], n}, x, y, g, gx, gy);
     return g * f.d[0];
   }
@@ -194,7 +206,8 @@ class PoincareBall {
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
   // caller that needs the distance before its gradient.
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return dist_partials_from_reductions(squared_norm(x), squared_norm(y), squared_distance(x, y));
+    return dist_partials_from_boundaries(boundary(x), boundary(y),
+                                         robust_distance<T>(x.data(), y.data(), 0, x.size()));
   }
   // The same from the row reductions |x|^2, |y|^2, |x - y|^2 (for callers that compute them
   // for many pairs at once, e.g. cpu/distance_fan.hpp).
@@ -207,13 +220,18 @@ class PoincareBall {
   // products and quotients of positive terms, no cancellation anywhere, and
   // finite at n = 0 and c = 0. They equal the dual numbers' to rounding; the
   // value is poincare::dist itself, bit for bit.
+  // (Plain 1 - c|x|^2 from xx: callers near the boundary use dist_partials_from_boundaries.)
   HYP_HD DistPartials<T> dist_partials_from_reductions(T xx, T yy, T dd) const noexcept {
-    const T n = math::sqrt(dd);
-    const T a = T(1) - c_ * xx, b = T(1) - c_ * yy, root = math::sqrt(a * b);
+    return dist_partials_from_boundaries(T(1) - c_ * xx, T(1) - c_ * yy, math::sqrt(dd));
+  }
+  // From the boundary factors a = 1 - c|x|^2, b = 1 - c|y|^2 and n = |x - y|.
+  // Far out k q = 2 n / sqrt(a b + c n^2) (no overflow of q^2).
+  HYP_HD DistPartials<T> dist_partials_from_boundaries(T a, T b, T n) const noexcept {
+    const T root = math::sqrt(a) * math::sqrt(b);
     const T q = n / root;
     const T k = T(2) / math::sqrt(T(1) + c_ * q * q);
     const T kqc = k * q * c_ / T(2);
-    return {poincare::dist_of_ratio(c_, q), kqc / a, kqc / b, k / root, n};
+    return {poincare::dist(c_, a, b, n), kqc / a, kqc / b, k / root, n};
   }
   // dist_backward's gradients from dist_partials(x, y).
   HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
@@ -228,8 +246,9 @@ class PoincareBall {
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(squared_norm(x));
-    const D f = poincare::dist0(D::variable(c_, 0), D::variable(n, 1));
+    const T n = robust_norm<T>(x.data(), 0, x.size());
+    const D c = D::variable(c_, 0), nd = D::variable(n, 1);
+    const D f = poincare::dist0(c, nd, poincare::boundary_of(c, nd * nd, boundary(x)));
     scale_into(per_norm(g * f.d[1], n), x, gx);
     return g * f.d[0];
   }
@@ -281,9 +300,11 @@ class PoincareBall {
     T g_diff = T(0);
     for (index_t i = 0; i < x.size(); ++i)
       g_diff += g[i] * (y[i] - x[i]);
+    const D c = D::variable(c_, 0);
     const auto k =
-        poincare::logmap(D::variable(c_, 0), D::variable(squared_norm(x), 1),
-                         D::variable(squared_norm(y), 2), D::variable(squared_distance(x, y), 3));
+        poincare::logmap(c, poincare::boundary_of(c, D::variable(squared_norm(x), 1), boundary(x)),
+                         poincare::boundary_of(c, D::variable(squared_norm(y), 2), boundary(y)),
+                         D::variable(squared_distance(x, y), 3));
     const D L = k.a * g_diff + k.b * dot(g, x);
     for (index_t i = 0; i < x.size(); ++i) {
       const T xi = x[i], yi = y[i], gi = g[i], di = yi - xi;
