@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <cmath>
 #include <string>
 
@@ -61,6 +63,28 @@ TEST_CASE_TEMPLATE("well-conditioned rows are accurate to a few ULPs", T, float,
     INFO(r.model << " " << r.primitive << ": max " << r.max_ulps << " ULP");
     CHECK(r.max_ulps <= 32);
   }
+}
+
+TEST_CASE_TEMPLATE("rows with a textbook baseline: finite, and never worse than it", T, float,
+                   double) {
+  // Against the exact function of the unrounded points (what the user meant):
+  // the library's error must not exceed the textbook formula's, max and
+  // median. Where both are at rounding level the order is noise, hence the
+  // slack of 8 units of the type's epsilon; beyond the sampling limit the
+  // library must stay finite where the baseline is not.
+  const double slack = 8 * std::numeric_limits<T>::epsilon();
+  int rows = 0;
+  for (const auto& r : shared_run().rows) {
+    if (r.type != acc::type_name<T>() || !r.has_baseline) continue;
+    ++rows;
+    INFO(r.model << " " << r.primitive << " '" << r.band << "': library " << r.max_rel_intended
+                 << " / " << r.median_rel_intended << ", baseline " << r.baseline_max_rel_intended
+                 << " / " << r.baseline_median_rel_intended);
+    CHECK(r.nonfinite == 0);
+    CHECK(r.max_rel_intended <= r.baseline_max_rel_intended + slack);
+    CHECK(r.median_rel_intended <= r.baseline_median_rel_intended + slack);
+  }
+  CHECK(rows >= 25);  // dist and dist0 of both models, every band including the far ones
 }
 
 TEST_CASE_TEMPLATE("representable radius matches the documented values", T, float, double) {

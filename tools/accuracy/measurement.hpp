@@ -18,6 +18,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,33 @@ struct Primitive {
   // compared, e.g. a gradient without its component normal to the manifold.
   std::function<RVec(const ExactInputs&, const RVec&)> compared_part;
   int perturbations = 2;  // for kappa
+  // Optional: the same-precision textbook formula on the same inputs (the
+  // baseline column: what a user gets from the usual closed forms).
+  std::function<std::vector<T>(const Inputs<T>&)> baseline;
 };
+
+// The unrounded points behind the inputs of one sample: sampling rounds its
+// exact points through round_input, which remembers them (per thread), and
+// measure_row pairs every input vector with the exact point it came from
+// (inputs drawn directly in T are their own exact value).
+template <class T>
+std::vector<std::pair<std::vector<T>, RVec>>& recorded_inputs() {
+  thread_local std::vector<std::pair<std::vector<T>, RVec>> recorded;
+  return recorded;
+}
+template <class T>
+std::vector<T> round_input(const RVec& v) {
+  std::vector<T> r = rounded<T>(v);
+  recorded_inputs<T>().emplace_back(r, v);
+  return r;
+}
+template <class T>
+RVec intended_input(const std::vector<T>& stored) {
+  const auto& rec = recorded_inputs<T>();
+  for (auto it = rec.rbegin(); it != rec.rend(); ++it)
+    if (it->first == stored) return it->second;
+  return exact(stored);
+}
 
 struct RowResult {
   std::string model, primitive, type, band;
@@ -53,6 +80,12 @@ struct RowResult {
   bool has_kappa = false;
   int worst_dim = 0;
   double worst_kappa = 0;
+  // Relative error against the exact function of the unrounded points, for
+  // the library and for the textbook baseline (when the row has one).
+  double max_rel_intended = 0, median_rel_intended = 0;
+  bool has_baseline = false;
+  int baseline_nonfinite = 0;
+  double baseline_max_rel_intended = 0, baseline_median_rel_intended = 0;
 };
 
 struct MeasureOptions {
@@ -106,16 +139,21 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
   const std::uint64_t seed =
       seed_of(p.model + "/" + p.name + "/" + type_name<T>() + "/" + band.name);
   Rng rng(seed);
-  std::vector<double> ulps, rels, kappas;
+  std::vector<double> ulps, rels, kappas, rels_intended, baseline_rels;
+  row.has_baseline = static_cast<bool>(p.baseline);
   for (int i = 0; i < opt.samples; ++i) {
     const int d = p.dims[static_cast<std::size_t>(i) % p.dims.size()];
     std::optional<Inputs<T>> in;
+    recorded_inputs<T>().clear();
     for (int attempt = 0; attempt < 1000 && !in; ++attempt)
       in = p.sample(rng, band, d);
     if (!in) continue;
-    ExactInputs ex;
-    for (const auto& v : *in)
+    ExactInputs ex, intended;
+    for (const auto& v : *in) {
       ex.push_back(exact(v));
+      intended.push_back(intended_input(v));
+    }
+    recorded_inputs<T>().clear();
     const std::vector<T> out_t = p.compute(*in);
     const std::function<RVec(const ExactInputs&)> effective = [&p](const ExactInputs& e) {
       RVec r = p.reference(e);
@@ -139,6 +177,24 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
     const double r = n == 0 ? u : (e / n).template convert_to<double>();
     ulps.push_back(u);
     rels.push_back(r);
+    // Against what the user meant: the exact function of the unrounded points.
+    const RVec ref_intended = effective(intended);
+    const auto rel_to = [&](const std::vector<T>& o) {
+      RVec oe = exact(o);
+      if (p.compared_part) oe = p.compared_part(intended, oe);
+      const Real ni = norm(ref_intended), ei = max_abs_difference(oe, ref_intended);
+      return ni == 0 ? (ei == 0 ? 0.0 : std::numeric_limits<double>::infinity())
+                     : (ei / ni).template convert_to<double>();
+    };
+    rels_intended.push_back(rel_to(out_t));
+    if (p.baseline) {
+      const std::vector<T> b = p.baseline(*in);
+      bool b_finite = true;
+      for (const T v : b)
+        b_finite = b_finite && std::isfinite(v);
+      if (!b_finite) ++row.baseline_nonfinite;
+      baseline_rels.push_back(b_finite ? rel_to(b) : std::numeric_limits<double>::infinity());
+    }
     double kappa = 0;
     if (opt.condition && p.perturbations > 0) {
       // Its own stream, so that switching kappa off leaves the samples alone.
@@ -160,6 +216,13 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
   }
   row.median_ulps = median(ulps);
   row.median_rel = median(rels);
+  const auto max_of = [](const std::vector<double>& v) {
+    return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
+  };
+  row.max_rel_intended = max_of(rels_intended);
+  row.median_rel_intended = median(rels_intended);
+  row.baseline_max_rel_intended = max_of(baseline_rels);
+  row.baseline_median_rel_intended = median(baseline_rels);
   if (!kappas.empty()) {
     row.median_kappa = median(kappas);
     row.max_kappa = *std::max_element(kappas.begin(), kappas.end());

@@ -23,6 +23,38 @@ library's own error.
   (dist, dist0, logmap0, dist2plane, transp) and the error follows it
   (`max ULP/kappa` stays O(10-100); the random-sign part of kappa
   underestimates the worst direction by up to ~sqrt(d)).
+- **Two references and a baseline.** `max rel (intended)` compares with the
+  exact function of the *unrounded* points (what the user meant): rounding
+  the inputs costs what it costs, and far out it dominates (a float point at
+  r = 30 is stored at r ~ 17-20). The `baseline` columns are the textbook
+  formulas in the same type on the same inputs with geoopt's clamps
+  (tools/accuracy/textbook.hpp); `tests/accuracy` asserts library <= baseline
+  (max and median, slack 8 eps where both are at rounding level) and no
+  non-finite output in every band of the rows that have one (dist, dist0).
+- **Beyond the sampling limit (`far` bands).** Points out to where the ball's
+  points stop being strictly inside as stored (float r < 32, double r < 72;
+  draws that round onto or outside the boundary are drawn again) and the
+  hyperboloid's coordinates stay finite (float r < 85, double r < 700).
+  What made these work: the ball's boundary factor `1 - c|x|^2` compensated
+  (poincare/boundary.hpp: float rows accumulate exactly in double, double rows
+  in double-double, only for rows with c|x|^2 > 1/2), the asinh taken in
+  logarithms once its argument squared would overflow, dist0 as
+  `(1/s) log1p(2z(1+z)/(1 - c|x|^2))`, norms rescaled by a power of two when
+  their squares overflow or underflow (core/robust_norm.hpp), and the
+  hyperboloid's chord `sqrt(<x-y, x-y>_L)` chosen by regime
+  (lorentz/chord.hpp): from the differences with `x0 - y0` taken from the space
+  coordinates while that loses at most a bit, else the half-angle form
+  `|a xs - ys / a|`, `a = sqrt((1 + s y0)/(1 + s x0))`, which has no cancellation
+  for points far apart (the old chord form returned exactly 0 in float for a
+  point far out and one near the origin 20-29 apart; the baseline acosh loses
+  close pairs and overflows `x0 y0` in float beyond r ~ 44).
+- **Lorentz dist, close pairs far out in double (`far close`)**: `max ULP/kappa`
+  is large against the stored-input reference because the half-angle factor
+  reads the stored time coordinates, which the reference ignores (it reads the
+  point through its space coordinates); against the unrounded points the
+  library is better than the baseline (which returns 0 or non-finite there).
+  Deriving the factor from the space coordinates would need a second pass over
+  the row for those pairs; left for the single-definition redesign.
 - **Close pairs far out** are ill-conditioned in both models (kappa up to
   e^r / distance): the coordinates cannot resolve the pair.
 - **Poincaré logmap for distant pairs (fixed).** logmap used to evaluate
@@ -45,9 +77,11 @@ library's own error.
   that subtract time coordinates (`y0 - x0` in logmap, `<y,v>_L` in transp,
   `(x0 - y0)^2` in dist and its gradient) turn that into error beyond kappa:
   e.g. logmap near the origin, where the time component of the result is
-  O(r^2) but `y0 - x0` is rounded at 1e-16 (double) / 6e-8 (float). Computing
-  `x0 - y0 = (|xs|^2 - |ys|^2)/(x0 + y0)` (exact on the hyperboloid) would
-  remove most of it.
+  O(r^2) but `y0 - x0` is rounded at 1e-16 (double) / 6e-8 (float). dist,
+  logmap and transp now take the chord from lorentz/chord.hpp (which computes
+  `x0 - y0 = <xs - ys, xs + ys>/(x0 + y0)`); logmap's and dist_backward's
+  combinations still subtract the stored time coordinates (`y0 - x0` in the
+  output and in the gradient direction), which is what remains of this row.
 - **Lorentz mobius_add/mobius_scalar_mul go through the ball** and inherit its
   e^r loss: `1 - c|r|^2` of the ball sum is formed by cancellation, although
   the hyperboloid inputs are well-conditioned (kappa ~ 1). The ball factors

@@ -12,6 +12,7 @@
 #include "measurement.hpp"
 #include "reference_lorentz.hpp"
 #include "reference_poincare.hpp"
+#include "textbook.hpp"
 
 namespace hyperbolic::accuracy {
 
@@ -43,6 +44,50 @@ inline std::vector<Band> pair_bands(double limit) {
   for (auto& c : close_bands(limit))
     b.push_back(c);
   return b;
+}
+
+// Beyond the sampling limit, out to where the coordinates stop being finite
+// (hyperboloid: cosh(r) overflows the type) or the rounded points stop being
+// strictly inside the ball (points that round onto or outside it are drawn
+// again): what trained float embeddings near the boundary look like.
+template <class T>
+double far_limit(bool lorentz) {
+  if (lorentz) return sizeof(T) == 4 ? 85.0 : 700.0;
+  return sizeof(T) == 4 ? 32.0 : 72.0;
+}
+template <class T>
+std::vector<Band> far_bands(double limit, bool lorentz) {
+  const double top = far_limit<T>(lorentz);
+  std::vector<Band> b;
+  if (lorentz) {
+    const double mid = sizeof(T) == 4 ? 30.0 : 60.0;
+    b.push_back(
+        {"far, r in [limit," + std::to_string(int(mid)) + ")", BandKind::radius, limit, mid});
+    b.push_back({"far, r in [" + std::to_string(int(mid)) + "," + std::to_string(int(top)) + ")",
+                 BandKind::radius, mid, top});
+  } else {
+    b.push_back(
+        {"far, r in [limit," + std::to_string(int(top)) + ")", BandKind::radius, limit, top});
+  }
+  return b;
+}
+// Pairs beyond the limit: both far, one near the origin with one far out,
+// and on the hyperboloid a close pair far out (in the ball a close pair that
+// far out rounds onto one point or onto the boundary in nearly every draw).
+template <class T>
+std::vector<Band> far_pair_bands(double limit, bool lorentz) {
+  auto b = far_bands<T>(limit, lorentz);
+  const double top = far_limit<T>(lorentz);
+  const std::string range = "[limit," + std::to_string(int(top)) + ")";
+  if (lorentz) b.push_back({"far close, r in " + range, BandKind::close, limit, top});
+  b.push_back(
+      {"one near 0, one in [1," + std::to_string(int(top)) + ")", BandKind::mixed, 1.0, top});
+  return b;
+}
+template <class T>
+std::vector<Band> with(std::vector<Band> a, const std::vector<Band>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 inline const std::vector<int> forward_dims = {2, 16, 64, 768};
@@ -122,17 +167,17 @@ class Catalogue {
   static double radius_in(Rng& rng, const Band& b) { return rng.log_uniform(b.lo, b.hi); }
 
   std::optional<std::vector<T>> poincare_at(Rng& rng, double r, int d) const {
-    auto x = rounded<T>(poincare_point(c_, Real(r), random_direction(rng, d)));
+    auto x = round_input<T>(poincare_point(c_, Real(r), random_direction(rng, d)));
     if (!(c_ * norm2(exact(x)) < 1)) return std::nullopt;
     return x;
   }
   std::optional<std::vector<T>> klein_at(Rng& rng, double r, int d) const {
-    auto x = rounded<T>(klein_point(c_, Real(r), random_direction(rng, d)));
+    auto x = round_input<T>(klein_point(c_, Real(r), random_direction(rng, d)));
     if (!(c_ * norm2(exact(x)) < 1)) return std::nullopt;
     return x;
   }
   std::vector<T> lorentz_at(Rng& rng, double r, int d) const {
-    return rounded<T>(lorentz_point(c_, Real(r), random_direction(rng, d)));
+    return round_input<T>(lorentz_point(c_, Real(r), random_direction(rng, d)));
   }
   // A unit tangent vector at the (renormalized) Lorentz point x, exact.
   RVec lorentz_unit_tangent(Rng& rng, const RVec& x_on, int d) const {
@@ -145,13 +190,14 @@ class Catalogue {
 
   // Two Poincare points: both in the band, or a close pair.
   Opt poincare_pair(Rng& rng, const Band& b, int d) const {
-    auto x = poincare_at(rng, radius_in(rng, b), d);
+    auto x = poincare_at(
+        rng, b.kind == BandKind::mixed ? rng.log_uniform(1e-3, 1.0) : radius_in(rng, b), d);
     if (!x) return std::nullopt;
     std::optional<std::vector<T>> y;
     if (b.kind == BandKind::close) {
       const Real s = sqrt(c_), delta = Real(rng.log_uniform(1e-12, 1e-3));
       const RVec step = scaled(tanh(s * delta / Real(2)) / s, random_direction(rng, d));
-      y = rounded<T>(ref::poincare::mobius_add(c_, exact(*x), step));
+      y = round_input<T>(ref::poincare::mobius_add(c_, exact(*x), step));
       if (!(c_ * norm2(exact(*y)) < 1) || *y == *x) return std::nullopt;
     } else {
       y = poincare_at(rng, radius_in(rng, b), d);
@@ -160,13 +206,14 @@ class Catalogue {
     return Inputs<T>{*x, *y};
   }
   Opt lorentz_pair(Rng& rng, const Band& b, int d) const {
-    auto x = lorentz_at(rng, radius_in(rng, b), d);
+    auto x = lorentz_at(
+        rng, b.kind == BandKind::mixed ? rng.log_uniform(1e-3, 1.0) : radius_in(rng, b), d);
     std::vector<T> y;
     if (b.kind == BandKind::close) {
       const Real s = sqrt(c_), delta = Real(rng.log_uniform(1e-12, 1e-3));
       const RVec xo = ref::lorentz::on_hyperboloid(c_, exact(x));
       const RVec w = lorentz_unit_tangent(rng, xo, d);
-      y = rounded<T>(combine(cosh(s * delta), xo, sinh(s * delta) / s, w));
+      y = round_input<T>(combine(cosh(s * delta), xo, sinh(s * delta) / s, w));
       if (y == x) return std::nullopt;
     } else {
       y = lorentz_at(rng, radius_in(rng, b), d);
@@ -186,13 +233,30 @@ class Catalogue {
       return Inputs<T>{*x};
     };
 
-    out.push_back(
-        {"Poincare", "dist", pair_bands(L), forward_dims, pts,
-         [m](const Inputs<T>& in) { return std::vector<T>{m.dist(view(in[0]), view(in[1]))}; },
-         [c](const ExactInputs& e) { return RVec{ref::poincare::dist(c, e[0], e[1])}; }});
-    out.push_back({"Poincare", "dist0", radius_bands(L), forward_dims, one,
-                   [m](const Inputs<T>& in) { return std::vector<T>{m.dist0(view(in[0]))}; },
-                   [c](const ExactInputs& e) { return RVec{ref::poincare::dist0(c, e[0])}; }});
+    {
+      Pr dist{"Poincare",
+              "dist",
+              with<T>(pair_bands(L), far_pair_bands<T>(L, false)),
+              forward_dims,
+              pts,
+              [m](const Inputs<T>& in) { return std::vector<T>{m.dist(view(in[0]), view(in[1]))}; },
+              [c](const ExactInputs& e) { return RVec{ref::poincare::dist(c, e[0], e[1])}; }};
+      dist.baseline = [ct = c_t_](const Inputs<T>& in) {
+        return std::vector<T>{textbook::poincare_dist(ct, in[0], in[1])};
+      };
+      out.push_back(dist);
+      Pr dist0{"Poincare",
+               "dist0",
+               with<T>(radius_bands(L), far_bands<T>(L, false)),
+               forward_dims,
+               one,
+               [m](const Inputs<T>& in) { return std::vector<T>{m.dist0(view(in[0]))}; },
+               [c](const ExactInputs& e) { return RVec{ref::poincare::dist0(c, e[0])}; }};
+      dist0.baseline = [ct = c_t_](const Inputs<T>& in) {
+        return std::vector<T>{textbook::poincare_dist0(ct, in[0])};
+      };
+      out.push_back(dist0);
+    }
     out.push_back(
         {"Poincare", "expmap", radius_bands(L), forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
@@ -202,7 +266,7 @@ class Catalogue {
            // Riemannian norm rho: the result stays within the representable radius.
            const double rho = rng.log_uniform(1e-8, std::min(5.0, L + 1.0 - r));
            const Real lam = ref::poincare::lambda(c_, exact(*x));
-           return Inputs<T>{*x, rounded<T>(scaled(Real(rho) / lam, random_direction(rng, d)))};
+           return Inputs<T>{*x, round_input<T>(scaled(Real(rho) / lam, random_direction(rng, d)))};
          },
          [m](const Inputs<T>& in) {
            std::vector<T> o(in[0].size());
@@ -213,8 +277,8 @@ class Catalogue {
     out.push_back({"Poincare", "expmap0", radius_bands(L), forward_dims,
                    [](Rng& rng, const Band& b, int d) -> Opt {
                      // |expmap0(u)| is at distance 2|u| from the origin.
-                     return Inputs<T>{
-                         rounded<T>(scaled(Real(radius_in(rng, b) / 2), random_direction(rng, d)))};
+                     return Inputs<T>{round_input<T>(
+                         scaled(Real(radius_in(rng, b) / 2), random_direction(rng, d)))};
                    },
                    [m](const Inputs<T>& in) {
                      std::vector<T> o(in[0].size());
@@ -272,7 +336,7 @@ class Catalogue {
          [this](Rng& rng, const Band& b, int d) -> Opt {
            auto xy = poincare_pair(rng, b, d);
            if (!xy) return std::nullopt;
-           xy->push_back(rounded<T>(random_vector(rng, d)));
+           xy->push_back(round_input<T>(random_vector(rng, d)));
            return xy;
          },
          [m](const Inputs<T>& in) {
@@ -286,8 +350,8 @@ class Catalogue {
                    {{"outside, |x| in (1,4)/sqrt(c)", BandKind::outside, 1.001, 4.0}},
                    forward_dims,
                    [this](Rng& rng, const Band& b, int d) -> Opt {
-                     return Inputs<T>{rounded<T>(scaled(Real(rng.uniform(b.lo, b.hi)) / sqrt(c_),
-                                                        random_direction(rng, d)))};
+                     return Inputs<T>{round_input<T>(scaled(
+                         Real(rng.uniform(b.lo, b.hi)) / sqrt(c_), random_direction(rng, d)))};
                    },
                    [m](const Inputs<T>& in) {
                      std::vector<T> o(in[0].size());
@@ -302,7 +366,7 @@ class Catalogue {
                      auto x = poincare_at(rng, radius_in(rng, b), d);
                      auto p = poincare_at(rng, radius_in(rng, b), d);
                      if (!x || !p) return std::nullopt;
-                     return Inputs<T>{*x, *p, rounded<T>(random_vector(rng, d))};
+                     return Inputs<T>{*x, *p, round_input<T>(random_vector(rng, d))};
                    },
                    [m](const Inputs<T>& in) {
                      return std::vector<T>{m.dist2plane(view(in[0]), view(in[1]), view(in[2]))};
@@ -323,13 +387,32 @@ class Catalogue {
     };
     const auto vec_out = [](const Inputs<T>& in) { return std::vector<T>(in[0].size()); };
 
-    out.push_back(
-        {"Lorentz", "dist", pair_bands(L), forward_dims, pts,
-         [m](const Inputs<T>& in) { return std::vector<T>{m.dist(view(in[0]), view(in[1]))}; },
-         [c](const ExactInputs& e) { return RVec{ref::lorentz::dist(c, e[0], e[1])}; }});
-    out.push_back({"Lorentz", "dist0", radius_bands(L), forward_dims, one,
-                   [m](const Inputs<T>& in) { return std::vector<T>{m.dist0(view(in[0]))}; },
-                   [c](const ExactInputs& e) { return RVec{ref::lorentz::dist0(c, e[0])}; }});
+    {
+      Pr dist{"Lorentz",
+              "dist",
+              with<T>(pair_bands(L), far_pair_bands<T>(L, true)),
+              forward_dims,
+              pts,
+              [m](const Inputs<T>& in) { return std::vector<T>{m.dist(view(in[0]), view(in[1]))}; },
+              [c](const ExactInputs& e) { return RVec{ref::lorentz::dist(c, e[0], e[1])}; }};
+      dist.baseline = [ct = c_t_](const Inputs<T>& in) {
+        return std::vector<T>{textbook::lorentz_dist(ct, in[0], in[1])};
+      };
+      out.push_back(dist);
+    }
+    {
+      Pr dist0{"Lorentz",
+               "dist0",
+               with<T>(radius_bands(L), far_bands<T>(L, true)),
+               forward_dims,
+               one,
+               [m](const Inputs<T>& in) { return std::vector<T>{m.dist0(view(in[0]))}; },
+               [c](const ExactInputs& e) { return RVec{ref::lorentz::dist0(c, e[0])}; }};
+      dist0.baseline = [ct = c_t_](const Inputs<T>& in) {
+        return std::vector<T>{textbook::lorentz_dist0(ct, in[0])};
+      };
+      out.push_back(dist0);
+    }
     out.push_back(
         {"Lorentz", "expmap", radius_bands(L), forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
@@ -337,7 +420,7 @@ class Catalogue {
            const auto x = lorentz_at(rng, r, d);
            const double rho = rng.log_uniform(1e-8, std::min(5.0, L + 1.0 - r));
            const RVec xo = ref::lorentz::on_hyperboloid(c_, exact(x));
-           return Inputs<T>{x, rounded<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))};
+           return Inputs<T>{x, round_input<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))};
          },
          [m, vec_out](const Inputs<T>& in) {
            auto o = vec_out(in);
@@ -348,7 +431,7 @@ class Catalogue {
     out.push_back(
         {"Lorentz", "expmap0", radius_bands(L), forward_dims,
          [this](Rng& rng, const Band& b, int d) -> Opt {
-           return Inputs<T>{rounded<T>(with_time(
+           return Inputs<T>{round_input<T>(with_time(
                Real(0), scaled(Real(radius_in(rng, b)) / sqrt(c_), random_direction(rng, d))))};
          },
          [m, vec_out](const Inputs<T>& in) {
@@ -404,7 +487,7 @@ class Catalogue {
            auto xy = lorentz_pair(rng, b, d);
            if (!xy) return std::nullopt;
            const RVec xo = ref::lorentz::on_hyperboloid(c_, exact((*xy)[0]));
-           xy->push_back(rounded<T>(lorentz_unit_tangent(rng, xo, d)));
+           xy->push_back(round_input<T>(lorentz_unit_tangent(rng, xo, d)));
            return xy;
          },
          [m, vec_out](const Inputs<T>& in) {
@@ -431,7 +514,7 @@ class Catalogue {
            auto x = lorentz_at(rng, radius_in(rng, b), d);
            const RVec p =
                ref::lorentz::on_hyperboloid(c_, exact(lorentz_at(rng, radius_in(rng, b), d)));
-           return Inputs<T>{x, rounded<T>(lorentz_unit_tangent(rng, p, d))};
+           return Inputs<T>{x, round_input<T>(lorentz_unit_tangent(rng, p, d))};
          },
          [m](const Inputs<T>& in) {
            return std::vector<T>{m.dist2plane(view(in[0]), view(in[1]))};
@@ -514,7 +597,7 @@ class Catalogue {
     const double LP = lim_.poincare, LL = lim_.lorentz;
     const auto with_upstream = [](Opt in, Rng& rng, int size) -> Opt {
       if (!in) return in;
-      in->push_back(rounded<T>(random_vector(rng, static_cast<std::size_t>(size))));
+      in->push_back(round_input<T>(random_vector(rng, static_cast<std::size_t>(size))));
       return in;
     };
     const auto concat = [](std::vector<T> a, const std::vector<T>& b) {
@@ -553,8 +636,8 @@ class Catalogue {
            const double rho = rng.log_uniform(1e-8, std::min(5.0, LP + 1.0 - r));
            const Real lam = ref::poincare::lambda(c_, exact(*x));
            return with_upstream(
-               Inputs<T>{*x, rounded<T>(scaled(Real(rho) / lam, random_direction(rng, d)))}, rng,
-               d);
+               Inputs<T>{*x, round_input<T>(scaled(Real(rho) / lam, random_direction(rng, d)))},
+               rng, d);
          },
          [pm, concat](const Inputs<T>& in) {
            std::vector<T> gx(in[0].size()), gu(in[0].size());
@@ -619,8 +702,8 @@ class Catalogue {
            const double rho = rng.log_uniform(1e-8, std::min(5.0, LL + 1.0 - r));
            const RVec xo = ref::lorentz::on_hyperboloid(c_, exact(x));
            return with_upstream(
-               Inputs<T>{x, rounded<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))}, rng,
-               d + 1);
+               Inputs<T>{x, round_input<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))},
+               rng, d + 1);
          },
          [lm](const Inputs<T>& in) {
            std::vector<T> gx(in[0].size()), gu(in[0].size());

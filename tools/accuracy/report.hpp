@@ -112,7 +112,10 @@ inline void write_tables(std::ostream& o, const AccuracyRun& run) {
       primitive = r.primitive;
       o << "\n### " << (model == "conversions" ? "" : model + " ") << primitive << "\n\n"
         << "| type | inputs | n | max ULP | median ULP | max rel | median rel | median kappa "
-           "| max kappa | max ULP/kappa |\n|---|---|---|---|---|---|---|---|---|---|\n";
+           "| max kappa | max ULP/kappa | max rel (intended) | median rel (intended) | baseline "
+           "max "
+           "rel (intended) | baseline median rel (intended) |\n"
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     }
     o << "| " << r.type << " | " << r.band << " | " << r.samples;
     if (r.nonfinite) o << " (" << r.nonfinite << " non-finite)";
@@ -120,7 +123,16 @@ inline void write_tables(std::ostream& o, const AccuracyRun& run) {
       << " | " << format_number(r.max_rel, "%.2e") << " | " << format_number(r.median_rel, "%.2e")
       << " | " << (r.has_kappa ? format_number(r.median_kappa, "%.2g") : "-") << " | "
       << (r.has_kappa ? format_number(r.max_kappa, "%.2g") : "-") << " | "
-      << (r.has_kappa ? format_number(r.max_ulps_per_kappa, "%.3g") : "-") << " |\n";
+      << (r.has_kappa ? format_number(r.max_ulps_per_kappa, "%.3g") : "-") << " | "
+      << format_number(r.max_rel_intended, "%.2e") << " | "
+      << format_number(r.median_rel_intended, "%.2e") << " | ";
+    if (r.has_baseline) {
+      o << format_number(r.baseline_max_rel_intended, "%.2e");
+      if (r.baseline_nonfinite) o << " (" << r.baseline_nonfinite << " non-finite)";
+      o << " | " << format_number(r.baseline_median_rel_intended, "%.2e") << " |\n";
+    } else {
+      o << "- | - |\n";
+    }
   }
   o << "\n";
 }

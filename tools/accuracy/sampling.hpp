@@ -48,6 +48,7 @@ enum class BandKind {
   radius,   // points at distance in [lo, hi) from the origin
   close,    // x at distance in [lo, hi), y within 1e-12 .. 1e-3 of x
   outside,  // (projx) points off the manifold
+  mixed,    // x at distance in [1e-3, 1), y at distance in [lo, hi)
 };
 struct Band {
   std::string name;

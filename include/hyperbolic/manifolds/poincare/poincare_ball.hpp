@@ -176,8 +176,11 @@ class PoincareBall {
   HYP_HD CheckResult<T> check_point(ConstRow<T> x) const noexcept {
     for (index_t i = 0; i < x.size(); ++i)
       if (!math::isfinite(x[i])) return CheckResult<T>::fail("coordinate is not finite", x[i]);
+    // The compensated boundary factor: "strictly inside as stored", decided exactly
+    // enough that every primitive sees the same answer.
     const T cxx = c_ * squared_norm(x);
-    if (!(cxx < T(1))) return CheckResult<T>::fail("outside the ball: c|x|^2 >= 1", cxx);
+    if (!(cxx < T(1)) || !(boundary(x) > T(0)))
+      return CheckResult<T>::fail("outside the ball: c|x|^2 >= 1", cxx);
     return CheckResult<T>::pass();
   }
   HYP_HD CheckResult<T> check_vector(ConstRow<T> x, ConstRow<T> u) const noexcept {
