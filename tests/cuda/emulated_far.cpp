@@ -1,0 +1,157 @@
+// Backends agree past the comfortable domain: pairs drawn as in tools/accuracy
+// (points at distance r from the origin in high precision, then rounded to
+// the type), out to where the ball's points round onto its boundary and the
+// hyperboloid's coordinates overflow; close pairs, far pairs and one point near
+// the origin with one far out. The CPU batched kernels and the CUDA row
+// kernels (emulated on the CPU) must classify every distance as the scalar
+// path does (finite / inf / NaN), return exactly 0 for x = y, and agree with
+// it within 64 eps relative (different summation orders and the SIMD asinh /
+// log1p: a few ulp; the bound leaves room for the 768-term rows).
+#include <hyperbolic/cpu/batched.hpp>
+#include <hyperbolic/cuda/batched.cuh>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "emulation_support.hpp"
+
+namespace {
+
+using namespace hyperbolic;
+using namespace hyperbolic::cuda_testing;
+using LD = long double;
+
+enum class Kind { far, close, mixed, same };
+
+template <class T>
+struct Pairs {
+  HostBatch<T> x, y;
+};
+
+// Rows at hyperbolic distance r (c = 1) in the ball or on the hyperboloid.
+template <class M, class T>
+Pairs<T> draw_pairs(index_t rows, index_t n, double r_max, std::uint64_t seed) {
+  constexpr bool lorentz = std::is_same_v<M, Lorentz<T>>;
+  const index_t d = M::ambient_dim(n);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::normal_distribution<double> normal;
+  const auto point = [&](LD r, std::vector<LD>& dir, std::vector<T>& out) {
+    if constexpr (lorentz) {
+      out[0] = static_cast<T>(std::cosh(r));
+      for (index_t j = 1; j < d; ++j)
+        out[j] = static_cast<T>(std::sinh(r) * dir[j - 1]);
+    } else {
+      for (index_t j = 0; j < d; ++j)
+        out[j] = static_cast<T>(std::tanh(r / 2) * dir[j]);
+    }
+  };
+  Pairs<T> p{HostBatch<T>(rows, d), HostBatch<T>(rows, d)};
+  std::vector<T> a(d), b(d);
+  for (index_t i = 0; i < rows; ++i) {
+    const Kind kind = static_cast<Kind>(i % 4);
+    for (int attempt = 0;; ++attempt) {
+      std::vector<LD> u(n), v(n);
+      LD nu = 0, nv = 0;
+      for (index_t j = 0; j < n; ++j) {
+        u[j] = normal(rng);
+        v[j] = normal(rng);
+        nu += u[j] * u[j];
+        nv += v[j] * v[j];
+      }
+      for (index_t j = 0; j < n; ++j) {
+        u[j] /= std::sqrt(nu);
+        v[j] /= std::sqrt(nv);
+      }
+      const LD r1 = std::exp(unit(rng) * std::log(r_max));
+      LD r2 = std::exp(unit(rng) * std::log(r_max));
+      if (kind == Kind::mixed) r2 = 1e-3L * (1 + unit(rng));
+      if (kind == Kind::close || kind == Kind::same) {
+        r2 = r1 * (1 + 1e-6L * unit(rng));
+        const LD t = 1e-4L * unit(rng);
+        for (index_t j = 0; j < n; ++j)
+          v[j] = u[j] + t * v[j];
+        nv = 0;
+        for (index_t j = 0; j < n; ++j)
+          nv += v[j] * v[j];
+        for (index_t j = 0; j < n; ++j)
+          v[j] /= std::sqrt(nv);
+      }
+      point(r1, u, a);
+      if (kind == Kind::same)
+        b = a;
+      else
+        point(r2, v, b);
+      bool ok = true;
+      if constexpr (!lorentz)
+        ok = PoincareBall<T>(T(1)).check_point(a) && PoincareBall<T>(T(1)).check_point(b);
+      for (index_t j = 0; j < d; ++j)
+        ok = ok && std::isfinite(a[j]) && std::isfinite(b[j]);
+      if (ok || attempt > 100) break;
+    }
+    for (index_t j = 0; j < d; ++j) {
+      p.x.set(i, j, a[j]);
+      p.y.set(i, j, b[j]);
+    }
+  }
+  return p;
+}
+
+template <class T>
+int category(T v) {
+  return std::isnan(v) ? 2 : std::isinf(v) ? 1 : 0;
+}
+
+template <class M>
+void check_backends_agree(const M& m, index_t n, double r_max) {
+  using T = typename M::scalar;
+  const index_t rows = 64;
+  const auto p = draw_pairs<M, T>(rows, n, r_max, 7 + static_cast<std::uint64_t>(n));
+  Batch<T> x(p.x), y(p.y);
+  Buffer<T> gpu(static_cast<std::size_t>(rows)), gpu0(static_cast<std::size_t>(rows));
+  cuda::dist(m, x.cview(), y.cview(), gpu.data());
+  cuda::dist0(m, x.cview(), gpu0.data());
+  std::vector<T> cpu_out(rows), cpu0(rows);
+  const auto X = x.cview(), Y = y.cview();
+  cpu::dist(m, cpu::Rows<const T>(X), cpu::Rows<const T>(Y), std::span<T>(cpu_out));
+  cpu::dist0(m, cpu::Rows<const T>(X), std::span<T>(cpu0));
+  const auto g = gpu.download(), g0 = gpu0.download();
+  const double tol = 64 * std::numeric_limits<T>::epsilon();
+  for (index_t i = 0; i < rows; ++i) {
+    const auto xr = p.x.row(i), yr = p.y.row(i);
+    const T want = m.dist(xr, yr), want0 = m.dist0(xr);
+    INFO(M::name << " " << sizeof(T) * 8 << "-bit n=" << n << " row " << i << " kind " << i % 4
+                 << ": scalar " << want << " cpu " << cpu_out[i] << " cuda " << g[i]
+                 << " | dist0 scalar " << want0 << " cpu " << cpu0[i] << " cuda " << g0[i]);
+    CHECK(category(want) == 0);  // in-domain inputs: finite
+    CHECK(category(cpu_out[i]) == category(want));
+    CHECK(category(g[i]) == category(want));
+    CHECK(category(cpu0[i]) == category(want0));
+    CHECK(category(g0[i]) == category(want0));
+    if (xr == yr) {
+      CHECK(want == 0);
+      CHECK(cpu_out[i] == 0);
+      CHECK(g[i] == 0);
+    }
+    if (category(want) == 0) {
+      CHECK(std::abs(double(cpu_out[i]) - double(want)) <= tol * std::abs(double(want)));
+      CHECK(std::abs(double(g[i]) - double(want)) <= tol * std::abs(double(want)));
+    }
+    if (category(want0) == 0) {
+      CHECK(std::abs(double(cpu0[i]) - double(want0)) <= tol * std::abs(double(want0)));
+      CHECK(std::abs(double(g0[i]) - double(want0)) <= tol * std::abs(double(want0)));
+    }
+  }
+}
+
+TEST_CASE("backends agree with the scalar path out to the edge of the float range") {
+  for (const index_t n : {2, 16, 64, 768}) {
+    check_backends_agree(PoincareBall<float>(1.0f), n, 32);
+    check_backends_agree(PoincareBall<double>(1.0), n, 72);
+    check_backends_agree(Lorentz<float>(1.0f), n, 85);
+    check_backends_agree(Lorentz<double>(1.0), n, 700);
+  }
+}
+
+}  // namespace
