@@ -84,7 +84,7 @@ struct RowResult {
   // the library and for the textbook baseline (when the row has one).
   double max_rel_intended = 0, median_rel_intended = 0;
   bool has_baseline = false;
-  int baseline_nonfinite = 0;
+  int baseline_nonfinite = 0, baseline_collapsed = 0;
   double baseline_max_rel_intended = 0, baseline_median_rel_intended = 0;
 };
 
@@ -117,16 +117,23 @@ constexpr const char* type_name() {
 // every input coordinate (which = -1), or a uniform scaling of input `which`
 // alone (the radial direction, where the ill-conditioning near the boundary
 // lives and where random signs would underestimate it by ~sqrt(d)).
+// With alternate set, input `which` alone gets alternating signs instead (a
+// rotation-like move: in low dimensions the random signs can all come out
+// radial, and a pair's angle is what the distance of nearly collinear points
+// far out depends on).
 inline double perturbation_ratio(const std::function<RVec(const ExactInputs&)>& reference,
-                                 const ExactInputs& in, const RVec& ref, Rng& rng, int which) {
+                                 const ExactInputs& in, const RVec& ref, Rng& rng, int which,
+                                 bool alternate = false) {
   const Real eps = ldexp(Real(1), -100);
   ExactInputs moved = in;
   for (std::size_t k = 0; k < moved.size(); ++k)
-    for (auto& z : moved[k])
+    for (std::size_t i = 0; i < moved[k].size(); ++i) {
+      auto& z = moved[k][i];
       if (which < 0)
         z *= Real(1) + eps * Real(rng.sign());
       else if (static_cast<int>(k) == which)
-        z *= Real(1) + eps;
+        z *= Real(1) + (alternate && i % 2 ? -eps : eps);
+    }
   const RVec r = reference(moved);
   const Real n = norm(ref);
   if (n == 0) return std::numeric_limits<double>::infinity();
@@ -189,11 +196,19 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
     rels_intended.push_back(rel_to(out_t));
     if (p.baseline) {
       const std::vector<T> b = p.baseline(*in);
-      bool b_finite = true;
-      for (const T v : b)
+      bool b_finite = true, b_zero = true;
+      for (const T v : b) {
         b_finite = b_finite && std::isfinite(v);
+        b_zero = b_zero && v == T(0);
+      }
+      // A zero distance between distinct points is a silent wrong answer, not
+      // a small error (the baseline's clamps return it for close pairs).
+      const bool collapsed =
+          b_zero && norm(ref_intended) > 0 && in->size() > 1 && (*in)[0] != (*in)[1];
       if (!b_finite) ++row.baseline_nonfinite;
-      baseline_rels.push_back(b_finite ? rel_to(b) : std::numeric_limits<double>::infinity());
+      if (collapsed) ++row.baseline_collapsed;
+      baseline_rels.push_back(b_finite && !collapsed ? rel_to(b)
+                                                     : std::numeric_limits<double>::infinity());
     }
     double kappa = 0;
     if (opt.condition && p.perturbations > 0) {
@@ -201,8 +216,11 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
       Rng prng(seed_of("kappa", seed + static_cast<std::uint64_t>(i)));
       for (int k = 0; k < p.perturbations; ++k)
         kappa = std::max(kappa, perturbation_ratio(effective, ex, ref, prng, -1));
-      for (std::size_t k = 0; k < ex.size(); ++k)
+      for (std::size_t k = 0; k < ex.size(); ++k) {
         kappa = std::max(kappa, perturbation_ratio(effective, ex, ref, prng, static_cast<int>(k)));
+        kappa = std::max(kappa,
+                         perturbation_ratio(effective, ex, ref, prng, static_cast<int>(k), true));
+      }
       kappas.push_back(kappa);
       row.has_kappa = true;
       row.max_ulps_per_kappa = std::max(row.max_ulps_per_kappa, u / std::max(1.0, kappa));

@@ -42,19 +42,31 @@ library's own error.
   `(1/s) log1p(2z(1+z)/(1 - c|x|^2))`, norms rescaled by a power of two when
   their squares overflow or underflow (core/robust_norm.hpp), and the
   hyperboloid's chord `sqrt(<x-y, x-y>_L)` chosen by regime
-  (lorentz/chord.hpp): from the differences with `x0 - y0` taken from the space
-  coordinates while that loses at most a bit, else the half-angle form
-  `|a xs - ys / a|`, `a = sqrt((1 + s y0)/(1 + s x0))`, which has no cancellation
-  for points far apart (the old chord form returned exactly 0 in float for a
+  (lorentz/chord.hpp), the points read through their space coordinates: from
+  the differences with `x0 - y0 = <xs-ys, xs+ys>/(x0+y0)` while that loses at
+  most a bit, else the radial-angular form
+  `n^2 = (2/s sinh(s(r_y - r_x)/2))^2 + |xs||ys| |xs/|xs| - ys/|ys||^2` (two
+  non-negative terms). The old chord form returned exactly 0 in float for a
   point far out and one near the origin 20-29 apart; the baseline acosh loses
-  close pairs and overflows `x0 y0` in float beyond r ~ 44).
-- **Lorentz dist, close pairs far out in double (`far close`)**: `max ULP/kappa`
-  is large against the stored-input reference because the half-angle factor
-  reads the stored time coordinates, which the reference ignores (it reads the
-  point through its space coordinates); against the unrounded points the
-  library is better than the baseline (which returns 0 or non-finite there).
-  Deriving the factor from the space coordinates would need a second pass over
-  the row for those pairs; left for the single-definition redesign.
+  close pairs, returns 0 for them (clamp) and overflows `x0 y0` in float
+  beyond r ~ 44. A baseline 0 for distinct points counts as an infinite error
+  here ("zero for distinct points"): it is a silent wrong answer.
+- **Lorentz dist, `far close` (double).** Beyond r ~ 17 a "close" pair of
+  doubles is no longer close once rounded: the two directions differ by about
+  one rounding (the pairs end up 20-1000 apart, and the distance hangs on the
+  last bits of every coordinate). The radial-angular form normalizes each
+  direction (one rounding per coordinate), so where the stored directions
+  differ by less than ~eps it is `max ULP/kappa` ~ 50 from the stored-input
+  reference; against the unrounded points the library's error is the
+  rounding's own, where the baseline returns 0 or non-finite. Resolving such
+  angles below eps would need double-word arithmetic in every pass. The band
+  stops at r = 60: the 256-bit reference of a pair further out cancels
+  ~e^(2r) and has no digits left by r ~ 90.
+- **Far-out close pairs in the ball** (`close, r in [5,limit)`, float): the
+  library is within a few ULP of the stored pair, but rounding has moved the
+  points by more than their distance, so against the unrounded points its
+  error exceeds 1 (the stored pair is further apart than the intended one);
+  the baseline's "better" max is its clamp returning 0 (counted as such).
 - **Close pairs far out** are ill-conditioned in both models (kappa up to
   e^r / distance): the coordinates cannot resolve the pair.
 - **Poincaré logmap for distant pairs (fixed).** logmap used to evaluate
@@ -77,11 +89,16 @@ library's own error.
   that subtract time coordinates (`y0 - x0` in logmap, `<y,v>_L` in transp,
   `(x0 - y0)^2` in dist and its gradient) turn that into error beyond kappa:
   e.g. logmap near the origin, where the time component of the result is
-  O(r^2) but `y0 - x0` is rounded at 1e-16 (double) / 6e-8 (float). dist,
-  logmap and transp now take the chord from lorentz/chord.hpp (which computes
-  `x0 - y0 = <xs - ys, xs + ys>/(x0 + y0)`); logmap's and dist_backward's
-  combinations still subtract the stored time coordinates (`y0 - x0` in the
-  output and in the gradient direction), which is what remains of this row.
+  O(r^2) but `y0 - x0` is rounded at 1e-16 (double) / 6e-8 (float). Fixed
+  for dist, logmap, dist_backward and logmap_backward: they take the chord
+  and `x0 - y0 = <xs - ys, xs + ys>/(x0 + y0)` from lorentz/chord.hpp (logmap
+  near the origin went from 1.4e7 to ~6 `max ULP/kappa` in double). Still
+  open: transp (`<y, v>_L` of a tangent vector at a close point far out, up
+  to 5e5 ULP/kappa in double) and dist_backward for close pairs far out (its
+  ambient gradient's components are ~e^r times its tangent part, so their
+  rounding alone is ~e^r ULP of the compared part: 9e3 float, 4e11 double);
+  logmap/logmap_backward far out stay at ~20-300 ULP/kappa (the output's
+  time component is a sum of like magnitudes with opposite signs).
 - **Lorentz mobius_add/mobius_scalar_mul go through the ball** and inherit its
   e^r loss: `1 - c|r|^2` of the ball sum is formed by cancellation, although
   the hyperboloid inputs are well-conditioned (kappa ~ 1). The ball factors

@@ -33,6 +33,9 @@ inline RVec origin(const Real& c, std::size_t size) {
 
 // d(x, y) = (1/s) acosh(-c <x, y>_L)
 inline Real dist(const Real& c, const RVec& x, const RVec& y) {
+  // Equal space coordinates are the same point (the rounded x0 of each is
+  // ignored): exactly 0, not the 256-bit noise of acosh near 1 far out.
+  if (space_part(x) == space_part(y)) return Real(0);
   const Real a = -c * minkowski(on_hyperboloid(c, x), on_hyperboloid(c, y));
   return acosh(a < 1 ? Real(1) : a) / sqrt(c);
 }

@@ -129,6 +129,7 @@ inline void write_tables(std::ostream& o, const AccuracyRun& run) {
     if (r.has_baseline) {
       o << format_number(r.baseline_max_rel_intended, "%.2e");
       if (r.baseline_nonfinite) o << " (" << r.baseline_nonfinite << " non-finite)";
+      if (r.baseline_collapsed) o << " (" << r.baseline_collapsed << " zero for distinct points)";
       o << " | " << format_number(r.baseline_median_rel_intended, "%.2e") << " |\n";
     } else {
       o << "- | - |\n";

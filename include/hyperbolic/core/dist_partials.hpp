@@ -20,6 +20,11 @@ struct DistPartials {
   T d_yy = T(0);    // |y|^2 (Poincare ball; 0 elsewhere)
   T d_norm = T(0);  // n, the model's norm of x - y (Euclidean, or Minkowski on the hyperboloid)
   T norm = T(0);    // n itself
+  // Hyperboloid: x0 - y0 read through the space coordinates (lorentz/chord.hpp),
+  // the time component of the gradient direction; without it (has_time_gap
+  // false) the stored time coordinates are subtracted.
+  T time_gap = T(0);
+  bool has_time_gap = false;
 };
 
 }  // namespace hyperbolic

@@ -80,6 +80,15 @@ HYP_HD_INLINE T min_nan(T a, T b) {
   return (a < b || isnan(a)) ? a : b;
 }
 
+// sqrt(a^2 + b^2) for a, b >= 0 without overflow or underflow of the squares.
+template <class T>
+HYP_HD_INLINE T hypot(T a, T b) {
+  const T big = a > b ? a : b, small = a > b ? b : a;
+  if (!(big > T(0))) return big + small;  // 0, or NaN
+  const T r = small / big;
+  return big * sqrt(T(1) + r * r);
+}
+
 template <class T>
 HYP_HD_INLINE T square(T x) {
   return x * x;

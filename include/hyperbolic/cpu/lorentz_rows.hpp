@@ -4,6 +4,7 @@
 // reductions and combinations (at.eta: time negated, at.space: time zeroed),
 // so every pass runs over the whole row from its first element.
 
+#include <algorithm>
 #include <utility>
 
 #include "../core/robust_norm.hpp"
@@ -51,11 +52,14 @@ struct RowKernels<Lorentz<T>> {
     out[0] = k.time;
   }
   static void logmap(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
-    const auto k = lorentz::logmap(m.c(), math::square(chord(m, x, y, d)));
+    const auto ch = chord_and_gap(m, x, y, d);
+    const auto k = lorentz::logmap(m.c(), ch.n * ch.n);
+    const T x0 = x[0];
     simd::combine_row(d, out, [&](auto at) {
       const auto xi = at(x);
       return k.a * (at(y) - xi) + k.b * xi;
     });
+    out[0] = -k.a * ch.gap + k.b * x0;  // y0 - x0 read through the space coordinates
   }
   static void logmap0(const M& m, const T* y, T* out, index_t d) noexcept {
     const T a = lorentz::logmap0(m.c(), space_squared_norm(y, d));
@@ -107,13 +111,16 @@ struct RowKernels<Lorentz<T>> {
   static T dist_backward(const M& m, const T* x, const T* y, T g, T* gx, T* gy,
                          index_t d) noexcept {
     using D = Dual<T, 2>;
-    const T n = chord(m, x, y, d);
+    const auto ch = chord_and_gap(m, x, y, d);
+    const T n = ch.n;
     const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(n, 1));
     const T k = per_norm(g * f.d[1], n);
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
       const auto gi = k * (at.eta(x) - at.eta(y));
       return std::array{gi, -gi};
     });
+    gx[0] = -k * ch.gap;  // x0 - y0 read through the space coordinates
+    gy[0] = k * ch.gap;
     return g * f.d[0];
   }
   static T dist0_backward(const M& m, const T* x, T g, T* gx, index_t d) noexcept {
@@ -173,19 +180,25 @@ struct RowKernels<Lorentz<T>> {
   static T logmap_backward(const M& m, const T* x, const T* y, const T* g, T* gx, T* gy,
                            index_t d) noexcept {
     using D = Dual<T, 2>;
-    const auto [g_diff, g_x] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto xi = at(x), yi = at(y), gi = at(g);
-      return std::array{gi * (yi - xi), gi * xi};
+    const auto [g_diff_space, g_x] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at(x), gi = at(g);
+      return std::array{gi * (at.space(y) - at.space(x)), gi * xi};
     });
-    const T q = math::square(chord(m, x, y, d));
-    const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(detail::nonnegative(q), 1));
+    // y0 - x0 read through the space coordinates, as in logmap.
+    const auto ch = chord_and_gap(m, x, y, d);
+    const T q = ch.n * ch.n, g_diff = g_diff_space - g[0] * ch.gap;
+    const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(q, 1));
     const D L = k.a * g_diff + k.b * g_x;
     const T a = k.a.v, b = k.b.v, kq = q > T(0) ? T(2) * L.d[1] : T(0);
+    const T g0 = g[0];
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
       const auto gi = at(g);
       const auto through_diff = a * gi + kq * (at.eta(y) - at.eta(x));
       return std::array{b * gi - through_diff, through_diff};
     });
+    const T through_diff0 = a * g0 + kq * ch.gap;  // time: -(y0 - x0) = gap
+    gx[0] = b * g0 - through_diff0;
+    gy[0] = through_diff0;
     return L.d[0];
   }
   static T logmap0_backward(const M& m, const T* y, const T* g, T* gy, index_t d) noexcept {
@@ -244,19 +257,45 @@ struct RowKernels<Lorentz<T>> {
   }
 
  public:
-  // sqrt(<x - y, x - y>_L): the sums of lorentz::chord (manifolds/lorentz/chord.hpp) in one
-  // SIMD pass; rows that need its rescaled pass (or are equal) take lorentz::chord itself.
-  static T chord(const M& m, const T* x, const T* y, index_t d) noexcept {
-    const T *p = x, *q = y;
-    if (q[0] < p[0]) std::swap(p, q);  // the pair in lorentz::chord's order
-    const T a = lorentz::chord_half_angle_factor(m.c(), p[0], q[0]);
-    const auto [ss, sd, vv] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto xi = at.space(p), yi = at.space(q), e = xi - yi, v = a * xi - yi / a;
-      return std::array{e * e, e * (xi + yi), v * v};
+  // sqrt(<x - y, x - y>_L) and x0 - y0 as lorentz::chord_and_gap computes them
+  // (manifolds/lorentz/chord.hpp), its passes on SIMD registers; rows that need
+  // its rescaled passes (or are equal) take lorentz::chord_and_gap itself.
+  static lorentz::Chord<T> chord_and_gap(const M& m, const T* x, const T* y, index_t d) noexcept {
+    const T c = m.c();
+    const auto [ss, sd, xx, yy] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at.space(x), yi = at.space(y), e = xi - yi;
+      return std::array{e * e, e * (xi + yi), xi * xi, yi * yi};
     });
-    if (!math::isfinite(sd) || sum_of_squares_suspect(ss) || sum_of_squares_suspect(vv))
-      return lorentz::chord(m.c(), x, y, d);
-    return lorentz::chord_from_sums(lorentz::ChordSums<T>{ss, sd, vv}, p[0] + q[0]);
+    if (!math::isfinite(sd) || !math::isfinite(xx) || !math::isfinite(yy) ||
+        sum_of_squares_suspect(ss))
+      return lorentz::chord_and_gap(c, x, y, d);
+    const lorentz::ChordPass<T> r{ss, sd, xx, yy};
+    const T x0 = lorentz::point_time(c, xx), y0 = lorentz::point_time(c, yy);
+    const T gap = lorentz::chord_gap(sd, x0, y0, T(1));
+    T n;
+    if (lorentz::chord_from_differences(r, gap, &n)) return {n, gap};
+    // The radial-angular form (lorentz::chord_far) with its pass on SIMD registers.
+    T rx = math::sqrt(xx), ry = math::sqrt(yy);
+    const T *p = x, *q = y;
+    if (ry < rx) {
+      std::swap(p, q);
+      std::swap(rx, ry);
+    }
+    const T radial = lorentz::chord_radial_term(c, rx, ry);
+    T angular(0);
+    if (rx > T(0)) {
+      const T ix = T(1) / rx, iy = T(1) / ry;
+      angular = simd::reduce_row<T>(d, [&](auto at) {
+        const auto v = at.space(p) * ix - at.space(q) * iy;
+        return std::array{v * v};
+      })[0];
+    }
+    const T out = lorentz::chord_radial_angular(radial, rx, ry, angular);
+    if (!(out > T(0)) && ss > T(0)) return {math::sqrt(ss), gap};
+    return {out, gap};
+  }
+  static T chord(const M& m, const T* x, const T* y, index_t d) noexcept {
+    return chord_and_gap(m, x, y, d).n;
   }
 };
 

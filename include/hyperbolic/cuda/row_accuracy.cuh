@@ -28,30 +28,61 @@ template <class C, class S>
 __device__ C tile_norm(C xx, const S* x, index_t begin, index_t n) {
   return sum_of_squares_suspect(xx) ? robust_norm<C>(x, begin, n) : math::sqrt(xx);
 }
-// sqrt(<x - y, x - y>_L) as lorentz::chord computes it.
+// sqrt(<x - y, x - y>_L) and x0 - y0 as lorentz::chord_and_gap computes them:
+// its passes split over the tile, rows that need its rescaled passes (or are
+// equal) through lorentz::chord_and_gap on every lane.
 template <class C, class S>
-__device__ C tile_chord(C c, const S* x, const S* y, index_t n, int lane, int width) {
-  const S *p = x, *q = y;
-  if (to_compute(q[0]) < to_compute(p[0])) {
-    p = y;
-    q = x;
-  }
-  const C p0 = to_compute(p[0]), q0 = to_compute(q[0]);
-  const C a = lorentz::chord_half_angle_factor(c, p0, q0);
-  C ss(0), sd(0), vv(0);
+__device__ lorentz::Chord<C> tile_chord_and_gap(C c, const S* x, const S* y, index_t n, int lane,
+                                                int width) {
+  C ss(0), sd(0), xx(0), yy(0);
   for (index_t j = lane; j < n; j += width) {
     if (j == 0) continue;
-    const C xi = to_compute(p[j]), yi = to_compute(q[j]), e = xi - yi, v = a * xi - yi / a;
+    const C xi = to_compute(x[j]), yi = to_compute(y[j]), e = xi - yi;
     ss += e * e;
     sd += e * (xi + yi);
-    vv += v * v;
+    xx += xi * xi;
+    yy += yi * yi;
   }
   ss = tile_sum(ss, width);
   sd = tile_sum(sd, width);
-  vv = tile_sum(vv, width);
-  if (!math::isfinite(sd) || sum_of_squares_suspect(ss) || sum_of_squares_suspect(vv))
-    return lorentz::chord<C>(c, x, y, n);
-  return lorentz::chord_from_sums(lorentz::ChordSums<C>{ss, sd, vv}, p0 + q0);
+  xx = tile_sum(xx, width);
+  yy = tile_sum(yy, width);
+  if (!math::isfinite(sd) || !math::isfinite(xx) || !math::isfinite(yy) ||
+      sum_of_squares_suspect(ss))
+    return lorentz::chord_and_gap<C>(c, x, y, n);
+  const lorentz::ChordPass<C> r{ss, sd, xx, yy};
+  const C x0 = lorentz::point_time(c, xx), y0 = lorentz::point_time(c, yy);
+  const C gap = lorentz::chord_gap(sd, x0, y0, C(1));
+  C out;
+  if (lorentz::chord_from_differences(r, gap, &out)) return {out, gap};
+  // The radial-angular form (lorentz::chord_far) with its pass split over the tile.
+  C rx = math::sqrt(xx), ry = math::sqrt(yy);
+  const S *p = x, *q = y;
+  if (ry < rx) {
+    p = y;
+    q = x;
+    const C t = rx;
+    rx = ry;
+    ry = t;
+  }
+  const C radial = lorentz::chord_radial_term(c, rx, ry);
+  C angular(0);
+  if (rx > C(0)) {
+    const C ix = C(1) / rx, iy = C(1) / ry;
+    for (index_t j = lane; j < n; j += width) {
+      if (j == 0) continue;
+      const C v = to_compute(p[j]) * ix - to_compute(q[j]) * iy;
+      angular += v * v;
+    }
+  }
+  angular = tile_sum(angular, width);
+  const C res = lorentz::chord_radial_angular(radial, rx, ry, angular);
+  if (!(res > C(0)) && ss > C(0)) return {math::sqrt(ss), gap};
+  return {res, gap};
+}
+template <class C, class S>
+__device__ C tile_chord(C c, const S* x, const S* y, index_t n, int lane, int width) {
+  return tile_chord_and_gap<C>(c, x, y, n, lane, width).n;
 }
 
 }  // namespace hyperbolic::cuda::ops

@@ -67,12 +67,14 @@ struct DistBackward {
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const index_t rr = s.valid ? r : 0;
-      const C nd =
-          tile_chord<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride, n, s.lane, s.width);
+      const auto ch = tile_chord_and_gap<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride,
+                                            n, s.lane, s.width);
+      const C nd = ch.n;
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
       const C k = per_norm(gr * f.d[1], nd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
-        const C gj = k * time_sign<C>(j) * (xr(j, pos) - yr(j, pos));
+        // x0 - y0 read through the space coordinates (chord.hpp).
+        const C gj = j == 0 ? -k * ch.gap : k * (xr(j, pos) - yr(j, pos));
         return {gj, -gj};
       });
       store_grad_c(grad_c, s, gr * f.d[0]);
@@ -168,7 +170,8 @@ struct LogmapBackward {
       xx += a * a;
       yy += b * b;
       dd += (model_v<M> == Model::lorentz ? time_sign<C>(j) : C(1)) * d * d;
-      gdiff += h * d;
+      // Hyperboloid: the time term is added from the chord's gap below.
+      if (model_v<M> != Model::lorentz || j > 0) gdiff += h * d;
       gxd += h * a;
     });
     xx = tile_sum(xx, s.width);
@@ -195,13 +198,16 @@ struct LogmapBackward {
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const index_t rr = s.valid ? s.row : 0;
-      const C nd =
-          tile_chord<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride, n, s.lane, s.width);
+      const auto ch = tile_chord_and_gap<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride,
+                                            n, s.lane, s.width);
+      const C nd = ch.n;
+      // y0 - x0 read through the space coordinates, as in logmap.
+      const C g0 = to_compute(g.data[rr * g.stride]);
       const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nd * nd, 1));
-      const D L = k.a * gdiff + k.b * gxd;
-      const C kq = dd > C(0) ? C(2) * L.d[1] : C(0);
+      const D L = k.a * (gdiff - g0 * ch.gap) + k.b * gxd;
+      const C kq = nd > C(0) ? C(2) * L.d[1] : C(0);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
-        const C h = gr(j, pos), d = yr(j, pos) - xr(j, pos);
+        const C h = gr(j, pos), d = j == 0 ? -ch.gap : yr(j, pos) - xr(j, pos);
         const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
         return {k.b.v * h - through_diff, through_diff};
       });

@@ -191,7 +191,7 @@ struct Logmap {
         dd += time_sign<C>(j) * d * d;
       }
     });
-    C ka(1), kb(0);
+    C ka(1), kb(0), gap(0);
     if constexpr (model_v<M> == Model::poincare) {
       const index_t r = s.valid ? s.row : 0;
       const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride;
@@ -202,14 +202,17 @@ struct Logmap {
       kb = k.b;
     } else if constexpr (model_v<M> == Model::lorentz) {
       const index_t r = s.valid ? s.row : 0;
-      const C nd =
-          tile_chord<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n, s.lane, s.width);
-      const auto k = lorentz::logmap(m.c(), nd * nd);
+      const auto ch = tile_chord_and_gap<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n,
+                                            s.lane, s.width);
+      const auto k = lorentz::logmap(m.c(), ch.n * ch.n);
       ka = k.a;
       kb = k.b;
+      gap = ch.gap;
     }
     store_row(s, n, out, [&](index_t j, int pos) -> C {
       const C a = xr(j, pos);
+      // Hyperboloid: y0 - x0 read through the space coordinates (chord.hpp).
+      if (model_v<M> == Model::lorentz && j == 0) return -ka * gap + kb * a;
       return ka * (yr(j, pos) - a) + kb * a;
     });
   }

@@ -1,106 +1,209 @@
-#pragma once
 // The Minkowski chord n = sqrt(<x - y, x - y>_L) of two hyperboloid points,
 // the one input of the distance d = (2/s) asinh(s n / 2) (and of logmap and
-// transp), to the accuracy the coordinates allow in every regime. Shared by
-// the scalar class, the CPU kernels and the CUDA kernels.
+// transp), and the time gap x0 - y0, to the accuracy the coordinates allow
+// in every regime. Shared by the scalar class, the CPU kernels and the CUDA
+// kernels.
 //
-// Two exact identities on the hyperboloid, each free of cancellation where
-// the other is not:
-//  - chord form:  n^2 = |xs - ys|^2 - t^2 with t = x0 - y0 taken from the
-//    space coordinates, t = <xs - ys, xs + ys> / (x0 + y0) (a rounded x0
-//    carries an absolute error ~ulp(x0), which a difference of time
-//    coordinates of close points far out would turn into most of n). Good
-//    while t^2 <= |xs - ys|^2 / 2: the subtraction loses at most one bit.
-//  - half-angle form (the Poincare ball's |p - q| / sqrt((1 - c|p|^2)(1 - c|q|^2))
-//    pulled back): n = |a xs - ys / a| with a = sqrt((1 + s y0) / (1 + s x0)).
-//    No subtraction of large like terms for points far apart, e.g. one far
-//    out and one near the origin, where |xs - ys|^2 and t^2 agree to ~2 x0
-//    out of x0^2 (the chord form returned exactly 0 in float for pairs 20 to
-//    29 apart). The textbook acosh(-c<x, y>_L) is poor for close points.
-// A row whose squares would overflow (float coordinates beyond ~1e19, r > 44)
-// or lose precision to underflow (differences below ~1e-15 in float) is summed
-// again with its coordinates scaled by a power of two, which is exact. The
-// pair is ordered by time coordinate so that d(x, y) = d(y, x) exactly, and
-// x = y gives n = 0 exactly.
+// The points are read through their space coordinates, as projx defines
+// them (x0 = sqrt(1/c + |xs|^2)): a rounded point's stored x0 carries an
+// absolute error ~ulp(x0) that is independent of its space coordinates, and a
+// formula that subtracts or divides stored times of close points far out
+// turns that into most of the answer. Two exact identities on the
+// hyperboloid, each free of cancellation where the other is not:
+//  - chord form:  n^2 = |xs - ys|^2 - t^2, t = x0 - y0 = <xs - ys, xs + ys> / (x0 + y0).
+//    Good while t^2 <= |xs - ys|^2 / 2: the subtraction loses at most one bit.
+//  - radial-angular form: with R = |xs|, X = sqrt(1 + c R^2) = s x0 and the
+//    unit directions xh = xs / R,
+//      n^2 = (2/s sinh(s (r_y - r_x) / 2))^2 + R_x R_y |xh - yh|^2,
+//    a sum of two non-negative terms (cosh d = cosh(r_x - r_y)
+//    + 2 R_x R_y sin^2(theta/2)). The radial difference comes from
+//    asinh(a) - asinh(b) = asinh((a^2 - b^2) / (a sqrt(1+b^2) + b sqrt(1+a^2))), the
+//    angle from the directions' difference: nothing cancels beyond what the
+//    coordinates' own rounding does. Used where the chord form would cancel:
+//    points far apart (one far out and one near the origin, where
+//    |xs - ys|^2 and t^2 agree to ~2 x0 out of x0^2; the old chord form
+//    returned exactly 0 in float for pairs 20 to 29 apart) and nearly radial
+//    pairs far out. The textbook acosh(-c<x, y>_L) is poor for close points.
+// A row whose squares overflow (float coordinates beyond ~1e19, r > 44) is
+// summed again with its coordinates scaled by a power of two, one whose
+// differences are so small that their squares lose bits (below ~1e-15 in
+// float) with its differences scaled up; both exact. d(x, y) = d(y, x)
+// exactly (the radial-angular form takes the pair in the order of |xs|), x = y
+// gives n = 0 exactly, and distinct points never get 0.
 
 #include <limits>
 
 #include "../../core/config.hpp"
+#include "../../core/robust_norm.hpp"
 #include "../../core/scalar_math.hpp"
 
 namespace hyperbolic::lorentz {
 
+// The first pass's sums over the space coordinates (coordinates scaled by
+// `scale`, differences by `scale * diff_scale`).
 template <class C>
-struct ChordSums {
-  C ss, sd, vv;  // |xs - ys|^2, <xs - ys, xs + ys>, |a xs - ys / a|^2
+struct ChordPass {
+  C ss, sd, xx, yy;  // |xs - ys|^2, <xs - ys, xs + ys>, |xs|^2, |ys|^2
 };
 
-// The chord from the three sums (space coordinates scaled by sigma).
+// The chord and the time gap x0 - y0 (both unscaled).
 template <class C>
-HYP_HD_INLINE C chord_from_sums(const ChordSums<C>& r, C time_sum) {
-  const C t = r.sd / time_sum;  // x0 - y0 (scaled)
-  const C tt = t * t;
-  if (tt <= r.ss / C(2)) return math::sqrt(r.ss - tt);
-  return math::sqrt(r.vv);
+struct Chord {
+  C n, gap;
+};
+
+// x0 of a point read through its space coordinates, from xx = |xs|^2.
+template <class C>
+HYP_HD_INLINE C point_time(C c, C xx) {
+  return math::sqrt(C(1) / c + xx);
 }
 
-// a = sqrt((1 + s y0) / (1 + s x0)) of the half-angle form.
+// The time gap x0 - y0 = <xs - ys, xs + ys> / (x0 + y0) from a pass's sd (scaled
+// by scale^2 * diff_scale) and the unscaled times: scaled by scale * diff_scale.
 template <class C>
-HYP_HD_INLINE C chord_half_angle_factor(C c, C x0, C y0) {
+HYP_HD_INLINE C chord_gap(C sd, C x0, C y0, C scale) {
+  return sd / ((x0 + y0) * scale);
+}
+
+// The chord form where it loses at most a bit: true and *n set, else false.
+template <class C>
+HYP_HD_INLINE bool chord_from_differences(const ChordPass<C>& r, C gap, C* n) {
+  const C tt = gap * gap;
+  if (!(tt <= r.ss / C(2))) return false;
+  *n = math::sqrt(r.ss - tt);
+  return true;
+}
+
+// The radial term (2/s) sinh(s (r_y - r_x) / 2) from the space norms
+// rx <= ry (points read through their space coordinates).
+template <class C>
+HYP_HD_INLINE C chord_radial_term(C c, C rx, C ry) {
+  if (!(ry > C(0)))
+    return C(0);  // both at the origin (or NaN: compares false, 0 here,
+                  // NaN from the angular term)
   const C s = math::sqrt(c);
-  return math::sqrt((C(1) + s * y0) / (C(1) + s * x0));
+  const C X = math::hypot(C(1), s * rx), Y = math::hypot(C(1), s * ry), rho = rx / ry;
+  // w = sinh(s (r_y - r_x)) = s (ry - rx)(ry + rx) / (ry X + rx Y), divided through by
+  // ry so that nothing overflows: no cancellation.
+  const C w = s * (ry - rx) * ((C(1) + rho) / (X + rho * Y));
+  // sinh(u / 2) = sinh(u) / (2 cosh(u / 2)), cosh(u / 2) = sqrt((1 + cosh u) / 2).
+  return (w / s) / math::sqrt((C(1) + math::hypot(C(1), w)) / C(2));
 }
 
-// One pass over the space coordinates 1..n-1 of storage type P in compute type C.
+// n from the radial term and the angular sum |xh - yh|^2 (norms rx, ry).
+template <class C>
+HYP_HD_INLINE C chord_radial_angular(C radial, C rx, C ry, C angular) {
+  return math::hypot(radial, math::sqrt(rx) * math::sqrt(ry) * math::sqrt(angular));
+}
+
+// One pass over the space coordinates 1..n-1 (storage type P, compute type
+// C); the largest coordinate and difference magnitudes go to *largest and
+// *largest_diff when given.
 template <class C, class P>
-HYP_HD ChordSums<C> chord_sums(C a, const P* x, const P* y, index_t n, C sigma, C* largest) {
-  ChordSums<C> r{C(0), C(0), C(0)};
-  C m(0);
+HYP_HD ChordPass<C> chord_pass(const P* x, const P* y, index_t n, C scale, C diff_scale, C* largest,
+                               C* largest_diff) {
+  ChordPass<C> r{C(0), C(0), C(0), C(0)};
+  C m(0), me(0);
   for (index_t i = 1; i < n; ++i) {
-    const C xi = C(x[i]) * sigma, yi = C(y[i]) * sigma, e = xi - yi, v = a * xi - yi / a;
+    const C xi = C(x[i]) * scale, yi = C(y[i]) * scale, e = (xi - yi) * diff_scale;
     r.ss += e * e;
     r.sd += e * (xi + yi);
-    r.vv += v * v;
-    m = math::max_nan(m, math::max_nan(math::abs(e), math::abs(v)));
+    r.xx += xi * xi;
+    r.yy += yi * yi;
+    m = math::max_nan(m, math::max_nan(math::abs(xi), math::abs(yi)));
+    me = math::max_nan(me, math::abs(e));
   }
   if (largest) *largest = m;
+  if (largest_diff) *largest_diff = me;
   return r;
 }
 
-// Whether the sums of one pass need a rescaled second pass: a square
-// overflowed, or the largest term is so small that its square lost bits.
-template <class C>
-HYP_HD_INLINE bool chord_needs_rescale(const ChordSums<C>& r, C largest) {
-  constexpr int p = std::numeric_limits<C>::digits;
-  const C tiny = math::ldexp(C(1), (std::numeric_limits<C>::min_exponent + p) / 2);
-  const bool overflow = !math::isfinite(r.ss) || !math::isfinite(r.vv) || !math::isfinite(r.sd);
-  return overflow || (largest > C(0) && largest < tiny);
+// |xs / rx - ys / ry|^2, as products with the inverse norms.
+template <class C, class P>
+HYP_HD C chord_angular_sum(const P* x, const P* y, index_t n, C inv_rx, C inv_ry) {
+  C aa(0);
+  for (index_t i = 1; i < n; ++i) {
+    const C v = C(x[i]) * inv_rx - C(y[i]) * inv_ry;
+    aa += v * v;
+  }
+  return aa;
 }
 
-// n = sqrt(<x - y, x - y>_L) of the rows x, y of n coordinates (time first).
+// The radial-angular chord of two rows with space norms rx, ry (any order).
+// Distinct points whose norms and directions round to the same values get
+// their plain difference norm sqrt(ss) / unscale instead of 0 (the
+// coordinates cannot resolve such a pair better); ss is the pass's scaled sum.
 template <class C, class P>
-HYP_HD C chord(C c, const P* x, const P* y, index_t n) {
-  if (C(y[0]) < C(x[0])) {  // order the pair: exact symmetry
+HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C ss, C unscale) {
+  if (ry < rx) {  // symmetric: the pair in the order of its norms
     const P* t = x;
     x = y;
     y = t;
+    const C u = rx;
+    rx = ry;
+    ry = u;
   }
-  const C x0 = C(x[0]), y0 = C(y[0]);
-  const C a = chord_half_angle_factor(c, x0, y0);
-  C largest(0);
-  ChordSums<C> r = chord_sums(a, x, y, n, C(1), &largest);
-  C sigma(1);
-  if (chord_needs_rescale(r, largest)) {
-    // A term itself overflowed: scale by the time coordinates, which bound
-    // every space coordinate on the hyperboloid.
-    if (!math::isfinite(largest) || largest == C(0)) largest = math::max_nan(x0, y0);
-    if (!math::isfinite(largest) || !(largest > C(0))) return chord_from_sums(r, x0 + y0);
-    sigma = math::ldexp(C(1), -math::ilogb(largest) - 2);
-    r = chord_sums(a, x, y, n, sigma, static_cast<C*>(nullptr));
+  const C radial = chord_radial_term(c, rx, ry);
+  const C angular =
+      rx > C(0) ? chord_angular_sum(x, y, n, C(1) / rx, C(1) / ry) : C(0);  // x at the origin
+  const C out = chord_radial_angular(radial, rx, ry, angular);
+  if (!(out > C(0)) && ss > C(0)) return math::sqrt(ss) / unscale;
+  return out;
+}
+
+// Whether a square of magnitude `largest` may have lost bits to underflow.
+template <class C>
+HYP_HD_INLINE bool chord_terms_tiny(C largest) {
+  constexpr int p = std::numeric_limits<C>::digits;
+  const C tiny = math::ldexp(C(1), (std::numeric_limits<C>::min_exponent + p) / 2);
+  return largest > C(0) && largest < tiny;
+}
+
+// n = sqrt(<x - y, x - y>_L) and x0 - y0 of the rows x, y of n coordinates (time first).
+template <class C, class P>
+HYP_HD Chord<C> chord_and_gap(C c, const P* x, const P* y, index_t n) {
+  C largest(0), largest_diff(0);
+  ChordPass<C> r = chord_pass(x, y, n, C(1), C(1), &largest, &largest_diff);
+  C scale(1), diff_scale(1), x0, y0;
+  if (!math::isfinite(r.ss) || !math::isfinite(r.sd) || !math::isfinite(r.xx) ||
+      !math::isfinite(r.yy)) {
+    if (!math::isfinite(largest) || !(largest > C(0)))
+      return {math::sqrt(r.ss), r.sd};  // NaN/inf in
+    // Squares overflowed: the times from each point's own rescaled norm (one
+    // common scale would flush a point near the origin to 0), the sums again
+    // with the coordinates scaled.
+    const C inv_s = C(1) / math::sqrt(c);
+    x0 = math::hypot(inv_s, robust_norm<C>(x, 1, n));
+    y0 = math::hypot(inv_s, robust_norm<C>(y, 1, n));
+    scale = math::ldexp(C(1), -math::ilogb(largest) - 2);
+    r = chord_pass(x, y, n, scale, C(1), static_cast<C*>(nullptr), static_cast<C*>(nullptr));
+  } else {
+    x0 = point_time(c, r.xx);
+    y0 = point_time(c, r.yy);
+    if (chord_terms_tiny(largest_diff)) {
+      diff_scale = math::ldexp(C(1), -math::ilogb(largest_diff) - 1);
+      r = chord_pass(x, y, n, C(1), diff_scale, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
+    }
   }
-  // (x0 + y0) sigma may overflow where sigma > 1 only for tiny differences,
-  // whose time coordinates are moderate.
-  return chord_from_sums(r, (x0 + y0) * sigma) / sigma;
+  const C unscale = scale * diff_scale;
+  const C gap = chord_gap(r.sd, x0, y0, scale);
+  C out;
+  if (chord_from_differences(r, gap, &out)) return {out / unscale, gap / unscale};
+  // The radial-angular form from the space norms (unscaled).
+  C rx, ry;
+  if (scale == C(1)) {
+    rx = math::sqrt(r.xx);
+    ry = math::sqrt(r.yy);
+  } else {
+    rx = robust_norm<C>(x, 1, n);
+    ry = robust_norm<C>(y, 1, n);
+  }
+  return {chord_far(c, x, y, n, rx, ry, r.ss, unscale), gap / unscale};
+}
+
+template <class C, class P>
+HYP_HD_INLINE C chord(C c, const P* x, const P* y, index_t n) {
+  return chord_and_gap(c, x, y, n).n;
 }
 
 }  // namespace hyperbolic::lorentz

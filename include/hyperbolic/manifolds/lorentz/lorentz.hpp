@@ -75,9 +75,12 @@ class Lorentz {
     out[0] = k.time;
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = lorentz::logmap(c_, math::square(chord(x, y)));
-    for (index_t i = 0; i < x.size(); ++i)
+    const auto ch = chord_and_gap(x, y);
+    const auto k = lorentz::logmap(c_, ch.n * ch.n);
+    const T x0 = x[0];
+    for (index_t i = 1; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
+    out[0] = -k.a * ch.gap + k.b * x0;  // y0 - x0 read through the space coordinates
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
     const T a = lorentz::logmap0(c_, squared_norm(y.tail()));
@@ -222,9 +225,9 @@ class Lorentz {
 
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
-    const T n = chord(x, y);
-    const D f = lorentz::dist(D::variable(c_, 0), D::variable(n, 1));
-    dist_backward_from({f.v, T(0), T(0), f.d[1], n}, x, y, g, gx, gy);
+    const auto ch = chord_and_gap(x, y);
+    const D f = lorentz::dist(D::variable(c_, 0), D::variable(ch.n, 1));
+    dist_backward_from({f.v, T(0), T(0), f.d[1], ch.n, ch.gap, true}, x, y, g, gx, gy);
     return g * f.d[0];
   }
 
@@ -232,9 +235,9 @@ class Lorentz {
   // caller that needs the distance before its gradient.
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
     using D = Dual<T, 1>;
-    const T n = chord(x, y);
-    const D f = lorentz::dist(D(c_), D::variable(n, 0));
-    return {f.v, T(0), T(0), f.d[0], n};
+    const auto ch = chord_and_gap(x, y);
+    const D f = lorentz::dist(D(c_), D::variable(ch.n, 0));
+    return {f.v, T(0), T(0), f.d[0], ch.n, ch.gap, true};
   }
   // The same from the Minkowski square <x - y, x - y>_L (the norms are not used; the
   // signature matches the ball's, for cpu/distance_fan.hpp).
@@ -248,11 +251,14 @@ class Lorentz {
   HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
                                  Row<T> gx, Row<T> gy) const noexcept {
     const T k = per_norm(g * p.d_norm, p.norm);
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T gi = k * (i == 0 ? -(x[i] - y[i]) : x[i] - y[i]);
+    const T g0 = -k * (p.has_time_gap ? p.time_gap : x[0] - y[0]);
+    for (index_t i = 1; i < x.size(); ++i) {
+      const T gi = k * (x[i] - y[i]);
       gx[i] = gi;
       gy[i] = -gi;
     }
+    gx[0] = g0;
+    gy[0] = -g0;
   }
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
@@ -308,15 +314,17 @@ class Lorentz {
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
     using D = Dual<T, 2>;
-    const T q = math::square(chord(x, y));
-    T g_diff = T(0);
-    for (index_t i = 0; i < x.size(); ++i)
+    // y0 - x0 read through the space coordinates, as in logmap.
+    const auto ch = chord_and_gap(x, y);
+    const T q = ch.n * ch.n;
+    T g_diff = -g[0] * ch.gap;
+    for (index_t i = 1; i < x.size(); ++i)
       g_diff += g[i] * (y[i] - x[i]);
-    const auto k = lorentz::logmap(D::variable(c_, 0), D::variable(nonnegative(q), 1));
+    const auto k = lorentz::logmap(D::variable(c_, 0), D::variable(q, 1));
     const D L = k.a * g_diff + k.b * dot(g, x);
     const T kq = q > T(0) ? T(2) * L.d[1] : T(0);
     for (index_t i = 0; i < x.size(); ++i) {
-      const T di = y[i] - x[i], gi = g[i];
+      const T di = i == 0 ? -ch.gap : y[i] - x[i], gi = g[i];
       const T through_diff = k.a.v * gi + kq * (i == 0 ? -di : di);
       gx[i] = k.b.v * gi - through_diff;
       gy[i] = through_diff;
@@ -436,9 +444,13 @@ class Lorentz {
   // Lorentzian squares of what should be spacelike or zero vectors are
   // clamped at 0: negative values are rounding only. NaN is kept.
   HYP_HD static T nonnegative(T v) { return v < T(0) ? T(0) : v; }
-  // sqrt(<x - y, x - y>_L), accurate in every regime (chord.hpp).
+  // sqrt(<x - y, x - y>_L), accurate in every regime, and x0 - y0 read through
+  // the space coordinates (chord.hpp).
   HYP_HD T chord(ConstRow<T> x, ConstRow<T> y) const noexcept {
     return lorentz::chord(c_, x.data(), y.data(), x.size());
+  }
+  HYP_HD lorentz::Chord<T> chord_and_gap(ConstRow<T> x, ConstRow<T> y) const noexcept {
+    return lorentz::chord_and_gap(c_, x.data(), y.data(), x.size());
   }
 
   T c_;
