@@ -71,7 +71,7 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), ui = at(u);
       return std::array{xi * xi, ui * ui, xi * ui};
     });
-    const auto k = poincare::expmap(m.c(), xx, uu, xu);
+    const auto k = poincare::expmap(m.c(), boundary(m, xx, x, d), xx, uu, xu);
     simd::combine_row(d, out, [&](auto at) { return k.a * at(x) + k.b * at(u); });
   }
   static void expmap0(const M& m, const T* u, T* out, index_t d) noexcept {
@@ -116,7 +116,7 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y);
       return std::array{xi * xi, yi * yi, xi * yi};
     });
-    const auto k = poincare::mobius_add(m.c(), xx, yy, xy);
+    const auto k = poincare::mobius_add(m.c(), boundary(m, xx, x, d), xx, yy, xy);
     simd::combine_row(d, out, [&](auto at) { return k.a * at(x) + k.b * at(y); });
   }
   static void mobius_scalar_mul(const M& m, T r, const T* x, T* out, index_t d) noexcept {
@@ -179,8 +179,9 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), ui = at(u), gi = at(g);
       return std::array{xi * xi, ui * ui, xi * ui, gi * xi, gi * ui};
     });
-    const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
-                                    D::variable(xu, 3));
+    const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
+    const auto k = poincare::expmap(c, poincare::boundary_of(c, xd, boundary(m, xx, x, d)), xd,
+                                    D::variable(uu, 2), D::variable(xu, 3));
     const D L = k.a * gx_dot + k.b * gu_dot;
     const T ax = k.a.v, bu = k.b.v, kx = T(2) * L.d[1], ku = T(2) * L.d[2], kxu = L.d[3];
     simd::combine_rows(d, std::array{gx, gu}, [&](auto at) {
@@ -222,7 +223,8 @@ struct RowKernels<PoincareBall<T>> {
       const auto xi = at(x), yi = at(y), gi = at(g);
       return std::array{xi * xi, yi * yi, xi * yi, gi * xi, gi * yi};
     });
-    const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
+    const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
+    const auto k = poincare::mobius_add(c, poincare::boundary_of(c, xd, boundary(m, xx, x, d)), xd,
                                         D::variable(yy, 2), D::variable(xy, 3));
     const D L = k.a * gx_dot + k.b * gy_dot;
     const T a = k.a.v, b = k.b.v, kx = T(2) * L.d[1], ky = T(2) * L.d[2], kxy = L.d[3];

@@ -17,17 +17,26 @@ namespace hyperbolic::cuda::ops {
 // whole row on every lane of its tile (rare: rows near the ball's boundary,
 // extreme coordinates), so every lane holds the same value.
 template <class C, class S>
-__device__ C tile_boundary(C c, C xx, const S* row, index_t n) {
-  return poincare::boundary_factor(c, xx, row, n);
+__device__ C tile_boundary(C c, C xx, const S* row, index_t n, int width) {
+  const C cxx = c * xx;  // xx is tile-summed: the branch is the same on every lane
+  if (!(cxx > C(poincare::compensated_above))) return C(1) - cxx;
+  return tile_converge(poincare::boundary_factor_compensated(c, row, n), width);
 }
 template <class C, class S>
-__device__ C tile_difference_norm(C dd, const S* x, const S* y, index_t n) {
-  return sum_of_squares_suspect(dd) ? robust_distance<C>(x, y, 0, n) : math::sqrt(dd);
+__device__ C tile_difference_norm(C dd, const S* x, const S* y, index_t n, int width) {
+  if (!sum_of_squares_suspect(dd)) return math::sqrt(dd);
+  return tile_converge(robust_distance<C>(x, y, 0, n), width);
 }
 template <class C, class S>
-__device__ C tile_norm(C xx, const S* x, index_t begin, index_t n) {
-  return sum_of_squares_suspect(xx) ? robust_norm<C>(x, begin, n) : math::sqrt(xx);
+__device__ C tile_norm(C xx, const S* x, index_t begin, index_t n, int width) {
+  if (!sum_of_squares_suspect(xx)) return math::sqrt(xx);
+  return tile_converge(robust_norm<C>(x, begin, n), width);
 }
+template <class C>
+__device__ lorentz::Chord<C> converged(lorentz::Chord<C> ch, int width) {
+  return {tile_converge(ch.n, width), tile_converge(ch.gap, width)};
+}
+
 // sqrt(<x - y, x - y>_L) and x0 - y0 as lorentz::chord_and_gap computes them:
 // its passes split over the tile, rows that need its rescaled passes (or are
 // equal) through lorentz::chord_and_gap on every lane.
@@ -49,7 +58,7 @@ __device__ lorentz::Chord<C> tile_chord_and_gap(C c, const S* x, const S* y, ind
   yy = tile_sum(yy, width);
   if (!math::isfinite(sd) || !math::isfinite(xx) || !math::isfinite(yy) ||
       sum_of_squares_suspect(ss))
-    return lorentz::chord_and_gap<C>(c, x, y, n);
+    return converged(lorentz::chord_and_gap<C>(c, x, y, n), width);
   const lorentz::ChordPass<C> r{ss, sd, xx, yy};
   const C x0 = lorentz::point_time(c, xx), y0 = lorentz::point_time(c, yy);
   const C gap = lorentz::chord_gap(sd, x0, y0, C(1));

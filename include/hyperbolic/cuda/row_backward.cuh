@@ -52,11 +52,11 @@ struct DistBackward {
       using D = Dual<C, 4>;
       const index_t rr = s.valid ? r : 0;
       const S *xp = x.data + rr * x.stride, *yp = y.data + rr * y.stride;
-      const C nd = tile_difference_norm(dd, xp, yp, n);
+      const C nd = tile_difference_norm(dd, xp, yp, n, s.width);
       const D c = D::variable(m.c(), 0);
       const D f = poincare::dist(
-          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n)),
-          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n)),
+          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n, s.width)),
+          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n, s.width)),
           D::variable(nd, 3));
       const C fx = C(2) * gr * f.d[1], fy = C(2) * gr * f.d[2], fn = per_norm(gr * f.d[3], nd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
@@ -121,8 +121,13 @@ struct ExpmapBackward {
     gud = tile_sum(gud, s.width);
     if constexpr (model_v<M> == Model::poincare) {
       using D = Dual<C, 4>;
-      const auto k = poincare::expmap(D::variable(m.c(), 0), D::variable(xx, 1), D::variable(uu, 2),
-                                      D::variable(xu, 3));
+      const index_t rr = s.valid ? s.row : 0;
+      const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
+      const auto k =
+          poincare::expmap(c,
+                           poincare::boundary_of(
+                               c, xd, tile_boundary(m.c(), xx, x.data + rr * x.stride, n, s.width)),
+                           xd, D::variable(uu, 2), D::variable(xu, 3));
       const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
       store_rows(s, n, gx, gu, [&](index_t j, int pos) -> Two<C> {
         const C a = xr(j, pos), b = ur(j, pos), h = gr(j, pos);
@@ -185,8 +190,8 @@ struct LogmapBackward {
       const S *xp = x.data + rr * x.stride, *yp = y.data + rr * y.stride;
       const D c = D::variable(m.c(), 0);
       const auto k = poincare::logmap(
-          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n)),
-          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n)),
+          c, poincare::boundary_of(c, D::variable(xx, 1), tile_boundary(m.c(), xx, xp, n, s.width)),
+          poincare::boundary_of(c, D::variable(yy, 2), tile_boundary(m.c(), yy, yp, n, s.width)),
           D::variable(dd, 3));
       const D L = k.a * gdiff + k.b * gxd;
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
@@ -316,8 +321,13 @@ struct MobiusAddBackward {
     gyd = tile_sum(gyd, s.width);
     if constexpr (model_v<M> == Model::poincare) {
       using D = Dual<C, 4>;
-      const auto k = poincare::mobius_add(D::variable(m.c(), 0), D::variable(xx, 1),
-                                          D::variable(yy, 2), D::variable(xy, 3));
+      const index_t rr = s.valid ? s.row : 0;
+      const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
+      const auto k = poincare::mobius_add(
+          c,
+          poincare::boundary_of(c, xd,
+                                tile_boundary(m.c(), xx, x.data + rr * x.stride, n, s.width)),
+          xd, D::variable(yy, 2), D::variable(xy, 3));
       const D L = k.a * gxd + k.b * gyd;
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C a = xr(j, pos), b = yr(j, pos), h = gr(j, pos);

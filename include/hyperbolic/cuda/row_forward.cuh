@@ -41,8 +41,9 @@ __device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, 
   if constexpr (model_v<M> == Model::poincare) {
     xx = tile_sum(xx, width);
     yy = tile_sum(yy, width);
-    return poincare::dist(m.c(), tile_boundary(m.c(), xx, x, n), tile_boundary(m.c(), yy, y, n),
-                          tile_difference_norm(dd, x, y, n));
+    return poincare::dist(m.c(), tile_boundary(m.c(), xx, x, n, width),
+                          tile_boundary(m.c(), yy, y, n, width),
+                          tile_difference_norm(dd, x, y, n, width));
   } else {
     return math::sqrt(dd);
   }
@@ -82,9 +83,10 @@ struct Dist0 {
     C result;
     const S* row = x.data + (s.valid ? r : 0) * x.stride;
     if constexpr (model_v<M> == Model::poincare)
-      result = poincare::dist0(m.c(), tile_norm(xx, row, 0, n), tile_boundary(m.c(), xx, row, n));
+      result = poincare::dist0(m.c(), tile_norm(xx, row, 0, n, s.width),
+                               tile_boundary(m.c(), xx, row, n, s.width));
     else if constexpr (model_v<M> == Model::lorentz)
-      result = lorentz::dist0(m.c(), tile_norm(xx, row, 1, n));
+      result = lorentz::dist0(m.c(), tile_norm(xx, row, 1, n, s.width));
     else
       result = math::sqrt(xx);
     if (s.leader()) out[r] = to_storage<S>(result);
@@ -120,8 +122,11 @@ struct Expmap {
     });
     C ka(1), kb(1);
     if constexpr (model_v<M> == Model::poincare) {
-      const auto k = poincare::expmap(m.c(), tile_sum(xx, s.width), tile_sum(uu, s.width),
-                                      tile_sum(xu, s.width));
+      const index_t r = s.valid ? s.row : 0;
+      const C xs = tile_sum(xx, s.width);
+      const auto k =
+          poincare::expmap(m.c(), tile_boundary(m.c(), xs, x.data + r * x.stride, n, s.width), xs,
+                           tile_sum(uu, s.width), tile_sum(xu, s.width));
       ka = k.a;
       kb = k.b;
     } else if constexpr (model_v<M> == Model::lorentz) {
@@ -195,9 +200,9 @@ struct Logmap {
     if constexpr (model_v<M> == Model::poincare) {
       const index_t r = s.valid ? s.row : 0;
       const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride;
-      const auto k = poincare::logmap(m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n),
-                                      tile_boundary(m.c(), tile_sum(yy, s.width), yp, n),
-                                      tile_sum(dd, s.width));
+      const auto k = poincare::logmap(
+          m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n, s.width),
+          tile_boundary(m.c(), tile_sum(yy, s.width), yp, n, s.width), tile_sum(dd, s.width));
       ka = k.a;
       kb = k.b;
     } else if constexpr (model_v<M> == Model::lorentz) {
@@ -372,8 +377,8 @@ struct Transp {
       const index_t r = s.valid ? s.row : 0;
       const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride;
       const auto k =
-          poincare::transp(m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n),
-                           tile_boundary(m.c(), tile_sum(yy, s.width), yp, n),
+          poincare::transp(m.c(), tile_boundary(m.c(), tile_sum(xx, s.width), xp, n, s.width),
+                           tile_boundary(m.c(), tile_sum(yy, s.width), yp, n, s.width),
                            tile_sum(dd, s.width), tile_sum(xv, s.width), tile_sum(dv, s.width));
       store_row(s, n, out, [&](index_t j, int pos) -> C {
         return k.v * vr(j, pos) + k.y * yr(j, pos) + k.x * xr(j, pos);
@@ -433,7 +438,9 @@ struct MobiusAdd {
     } else {
       C ka(1), kb(1);
       if constexpr (model_v<M> == Model::poincare) {
-        const auto k = poincare::mobius_add(m.c(), xx, yy, xy);
+        const index_t rr = s.valid ? r : 0;
+        const auto k = poincare::mobius_add(
+            m.c(), tile_boundary(m.c(), xx, x.data + rr * x.stride, n, s.width), xx, yy, xy);
         ka = k.a;
         kb = k.b;
       }

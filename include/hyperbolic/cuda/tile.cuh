@@ -33,6 +33,22 @@ __device__ __forceinline__ C tile_sum(C v, int width) {
   return v;
 }
 
+// v, held alike by every lane of a tile, returned after one shuffle: every
+// lane of the tile arrives here before any goes on. Rows read whole by every
+// lane (the accuracy fallbacks of row_accuracy.cuh) are then read completely
+// before any lane writes an output that may alias them.
+template <class C>
+__device__ __forceinline__ C tile_converge(C v, int width) {
+  if (width > 1) {
+#if defined(HYPERBOLIC_CUDA_EMULATE_ROWS)
+    v = emulation::shuffle_xor(v, 1, width);
+#else
+    v = __shfl_xor_sync(0xffffffffu, v, 1, width);
+#endif
+  }
+  return v;
+}
+
 // Read-only strided rows of storage type S, converted to the compute type.
 template <class S>
 struct InRows {

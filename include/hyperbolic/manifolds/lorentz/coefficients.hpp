@@ -83,6 +83,12 @@ HYP_HD_INLINE S dist2plane(S c, S xa, S aa) {
 // p = x_s / (1 + s x0), q = y_s / (1 + s y0) and r = p (+) q,
 // out_0 = (1 + c|r|^2) / (s (1 - c|r|^2)), out_s = 2 r / (1 - c|r|^2)
 //       = a x_s + b y_s.
+// Written without the ball's cancelling 1 - c|r|^2: the ball factors are
+// exact in the time coordinates, bp = 1 - c|p|^2 = 2 / (1 + s x0), and with
+// D = 1 + 2c<p,q> + c^2|p|^2|q|^2 = bp bq + c|p + q|^2 (a sum of positives),
+// 1 - c|r|^2 = bp bq / D, which gives
+//   out_s = ((c|p + q|^2 + bp) / bq) x_s + y_s,
+//   out_0 = (1 + 2 c|p + q|^2 / (bp bq)) / s.
 template <class S>
 struct GyroSum {
   S time, a, b;
@@ -90,12 +96,11 @@ struct GyroSum {
 template <class S>
 HYP_HD_INLINE GyroSum<S> mobius_add(S c, S x0, S y0, S xsxs, S ysys, S xsys) {
   const S s = math::sqrt(c);
-  const S ax = S(1) / (S(1) + s * x0), ay = S(1) / (S(1) + s * y0);
-  const S pp = ax * ax * xsxs, qq = ay * ay * ysys, pq = ax * ay * xsys;
-  const auto m = poincare::mobius_add(c, pp, qq, pq);
-  const S rr = m.a * m.a * pp + S(2) * m.a * m.b * pq + m.b * m.b * qq;
-  const S den = S(1) - c * rr;
-  return {(S(1) + c * rr) / (s * den), S(2) * m.a * ax / den, S(2) * m.b * ay / den};
+  const S hx = S(1) / (S(1) + s * x0), hy = S(1) / (S(1) + s * y0);
+  const S bp = S(2) * hx, bq = S(2) * hy;
+  // c|p + q|^2 (cancels only for p ~ -q, where the sum itself is ill-conditioned)
+  const S k = c * (hx * hx * xsxs + S(2) * hx * hy * xsys + hy * hy * ysys);
+  return {(S(1) + S(2) * k / (bp * bq)) / s, (k + bp) / bq, S(1)};
 }
 
 // expmap0 of a space vector w with |w|^2 = ww: time cosh(s|w|)/s, space

@@ -104,21 +104,22 @@ struct Pair {
   S a, b;
 };
 
-// x (+) y = a x + b y.
+// x (+) y = a x + b y; bx = 1 - c|x|^2 (boundary.hpp).
 template <class S>
-HYP_HD_INLINE Pair<S> mobius_add(S c, S xx, S yy, S xy) {
+HYP_HD_INLINE Pair<S> mobius_add(S c, S bx, S xx, S yy, S xy) {
   const S num_x = S(1) + S(2) * c * xy + c * yy;
-  const S num_y = S(1) - c * xx;
+  const S num_y = bx;
   const S den = S(1) + S(2) * c * xy + c * c * xx * yy;
   return {num_x / den, num_y / den};
 }
 
-// expmap(x, u) = x (+) (tanh(s lambda |u| / 2) u / (s |u|)) = a x + b u.
+// expmap(x, u) = x (+) (tanh(s lambda |u| / 2) u / (s |u|)) = a x + b u;
+// bx = 1 - c|x|^2 (boundary.hpp), lambda_x = 2 / bx.
 template <class S>
-HYP_HD_INLINE Pair<S> expmap(S c, S xx, S uu, S xu) {
-  const S lam = lambda(c, xx);
+HYP_HD_INLINE Pair<S> expmap(S c, S bx, S xx, S uu, S xu) {
+  const S lam = S(2) / bx;
   const S t = lam / S(2) * tanhc_sq(c * lam * lam * uu / S(4));  // v = t u
-  const Pair<S> m = mobius_add(c, xx, t * t * uu, t * xu);
+  const Pair<S> m = mobius_add(c, bx, xx, t * t * uu, t * xu);
   return {m.a, m.b * t};
 }
 

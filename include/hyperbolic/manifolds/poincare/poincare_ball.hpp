@@ -65,7 +65,9 @@ class PoincareBall {
 
   // ---- exponential and logarithmic maps -------------------------------------
   HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    const auto k = poincare::expmap(c_, squared_norm(x), squared_norm(u), dot(x, u));
+    const T xx = squared_norm(x);
+    const auto k = poincare::expmap(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()), xx,
+                                    squared_norm(u), dot(x, u));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * u[i];
   }
@@ -136,7 +138,9 @@ class PoincareBall {
 
   // ---- gyrovector operations -------------------------------------------------
   HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = poincare::mobius_add(c_, squared_norm(x), squared_norm(y), dot(x, y));
+    const T xx = squared_norm(x);
+    const auto k = poincare::mobius_add(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()),
+                                        xx, squared_norm(y), dot(x, y));
     for (index_t i = 0; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * y[i];
   }
@@ -279,7 +283,8 @@ class PoincareBall {
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
                            Row<T> gu) const noexcept {
     using D = Dual<T, 4>;
-    const auto k = poincare::expmap(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+    const D c = D::variable(c_, 0), xx = D::variable(squared_norm(x), 1);
+    const auto k = poincare::expmap(c, poincare::boundary_of(c, xx, boundary(x)), xx,
                                     D::variable(squared_norm(u), 2), D::variable(dot(x, u), 3));
     const D L = k.a * dot(g, x) + k.b * dot(g, u);  // <g, out> as a function of the reductions
     for (index_t i = 0; i < x.size(); ++i) {
@@ -321,7 +326,8 @@ class PoincareBall {
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                                Row<T> gy) const noexcept {
     using D = Dual<T, 4>;
-    const auto k = poincare::mobius_add(D::variable(c_, 0), D::variable(squared_norm(x), 1),
+    const D c = D::variable(c_, 0), xx = D::variable(squared_norm(x), 1);
+    const auto k = poincare::mobius_add(c, poincare::boundary_of(c, xx, boundary(x)), xx,
                                         D::variable(squared_norm(y), 2), D::variable(dot(x, y), 3));
     const D L = k.a * dot(g, x) + k.b * dot(g, y);
     for (index_t i = 0; i < x.size(); ++i) {
