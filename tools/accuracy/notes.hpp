@@ -80,10 +80,14 @@ library's own error.
   library now forms it as `(1-c|x|^2)(1-c|y|^2) + c|x-y|^2` and the numerators
   from `<y-x, v>` (poincare::transp in coefficients.hpp): `max ULP/kappa`
   went from 3.4e3 (float) / 2.4e7 (double) to 2.3 / 6.9 in the far close band.
-- **Poincaré expmap_backward far out (open).** `max ULP/kappa` reaches ~1.7e4
-  (double, r in [5,15)). Forming sech^2 as `1/cosh^2` instead of
-  `(1 - t)(1 + t)` in `tanhc_sq_slope` did not change it, so the loss is in
-  the chain through `mobius_add` on dual numbers, not in that derivative.
+- **Poincaré expmap_backward far out (open).** `max ULP/kappa` reaches ~9e3
+  (double, r in [5,15)). Not the boundary factor (expmap and mobius_add now
+  take the compensated one; no change here) nor sech^2 in `tanhc_sq_slope`:
+  the gradient is assembled from partials with respect to |x|^2 that grow
+  like 1/(1 - c|x|^2)^2 and cancel against the other terms, each rounded
+  relative to its own size. A fix differentiates with respect to the
+  boundary factor instead of |x|^2; left for the single-definition redesign,
+  which rewrites every backward pass.
 - **Lorentz primitives read the redundant time coordinate.** A rounded
   hyperboloid point carries x0 with an absolute error ~ulp(e^r/2); formulas
   that subtract time coordinates (`y0 - x0` in logmap, `<y,v>_L` in transp,
@@ -93,17 +97,19 @@ library's own error.
   for dist, logmap, dist_backward and logmap_backward: they take the chord
   and `x0 - y0 = <xs - ys, xs + ys>/(x0 + y0)` from lorentz/chord.hpp (logmap
   near the origin went from 1.4e7 to ~6 `max ULP/kappa` in double). Still
-  open: transp (`<y, v>_L` of a tangent vector at a close point far out, up
-  to 5e5 ULP/kappa in double) and dist_backward for close pairs far out (its
-  ambient gradient's components are ~e^r times its tangent part, so their
-  rounding alone is ~e^r ULP of the compared part: 9e3 float, 4e11 double);
-  logmap/logmap_backward far out stay at ~20-300 ULP/kappa (the output's
-  time component is a sum of like magnitudes with opposite signs).
-- **Lorentz mobius_add/mobius_scalar_mul go through the ball** and inherit its
-  e^r loss: `1 - c|r|^2` of the ball sum is formed by cancellation, although
-  the hyperboloid inputs are well-conditioned (kappa ~ 1). The ball factors
-  are available exactly: `1 - c|p|^2 = 2/(1 + s x0)` for `p = xs/(1 + s x0)`,
-  and `1 - c|p (+) q|^2 = (1-c|p|^2)(1-c|q|^2)/D`.
+  open: dist_backward for close pairs far out (its ambient gradient's
+  components are ~e^r times its tangent part, so their rounding alone is
+  ~e^r ULP of the compared part: ~9e3 float, ~4e11 double, at kappa ~ 1);
+  logmap / logmap_backward far out at ~20-300 ULP/kappa (the output's time
+  component is a sum of like magnitudes with opposite signs); transp of
+  close pairs at ~20-50 ULP/kappa (`<y, v>_L` of a tangent vector at x).
+- **Lorentz mobius_add (fixed).** It went through the ball and formed
+  `1 - c|r|^2` of the ball sum by cancellation (2e7 ULP/kappa in double far
+  out, although the hyperboloid inputs are well-conditioned). Now the ball
+  factors come exactly from the time coordinates, `1 - c|p|^2 = 2/(1 + s x0)`
+  for `p = xs/(1 + s x0)`, and with `D = bp bq + c|p + q|^2`,
+  `out_s = ((c|p+q|^2 + bp)/bq) xs + ys`, `out_0 = (1 + 2c|p+q|^2/(bp bq))/s`:
+  sums of positive terms (lorentz/coefficients.hpp).
 
 )";
 }

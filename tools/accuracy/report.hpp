@@ -57,7 +57,16 @@ inline void write_method(std::ostream& o, const MeasureOptions& opt) {
        "ill-conditioning lives), divided by 2^-100. Rounding the inputs alone costs about "
        "`kappa` ULPs, so `max ULP/kappa` (the largest per-sample `ulps / max(1, kappa)`) near 1 "
        "means the primitive is as accurate as its inputs allow; large values with small "
-       "`kappa` are the library's own error.\n"
+       "`kappa` are the library's own error. For each input also alternating signs (a "
+       "rotation-like move: in low dimensions random signs can all come out radial).\n"
+       "- **Second reference: the unrounded points.** `max / median rel (intended)` compare "
+       "with the exact function of the points *before* rounding to the type (what the user "
+       "meant). Rounding the inputs costs what it costs; a formula must not add to it.\n"
+       "- **Baseline.** For dist and dist0 the textbook formula in the same type on the same "
+       "inputs, with the clamps of the common PyTorch libraries (`tools/accuracy/textbook.hpp`), "
+       "against the unrounded points; a baseline 0 for distinct points counts as a failure, as "
+       "does a non-finite output. `tests/accuracy` asserts the library is finite and no worse "
+       "(max and median, slack 8 eps) in every band.\n"
        "- **Inputs.** Curvature c = "
     << curvature
     << ". Points at hyperbolic distance r from the origin, r log-uniform in each band, random "
@@ -70,7 +79,11 @@ inline void write_method(std::ostream& o, const MeasureOptions& opt) {
        "[0.5, 2]. Dimensions cycle through d = 2, 16, 64, 768 (backward passes: 2, 8, 16). "
     << opt.samples
     << " samples per row, fixed seeds: the table is the same on every run and machine with "
-       "the same libm. `limit` is the sampling limit of the model and type (below).\n\n";
+       "the same libm. `limit` is the sampling limit of the model and type (below). The *far* "
+       "bands go beyond it, out to where the ball's rounded points stop being strictly inside "
+       "(float r < 32, double r < 72; points that round onto or outside the boundary are drawn "
+       "again) and the hyperboloid's coordinates stay finite (float r < 85, double r < 700); "
+       "*one near 0* pairs a point at r in [1e-3, 1) with one far out.\n\n";
 }
 
 inline void write_radii(std::ostream& o, const AccuracyRun& run) {

@@ -131,13 +131,13 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
   const T s = c > T(0) ? math::sqrt(c) : T(1);
   std::vector<T> by(poincare_model ? ys : 0);  // 1 - c|y|^2
   for (std::size_t j = 0; j < by.size(); ++j)  // compensated near the boundary
-    by[j] = poincare::boundary_factor(c, yy[j], y.ptr(index_t(j)), d);
+    by[j] = cpu::boundary_factor(c, yy[j], y.ptr(index_t(j)), d);
 
   for_each_row(n, nm * 8, [&](index_t i) {
     T* oi = out.ptr(i);
     const T xi = xx[std::size_t(i)];
     const T x0 = lorentz ? x.ptr(i)[0] : T(0);
-    const T bx = poincare_model ? poincare::boundary_factor(c, xi, x.ptr(i), d) : T(0);
+    const T bx = poincare_model ? cpu::boundary_factor(c, xi, x.ptr(i), d) : T(0);
     index_t j = 0;
     if (vector_epilogue) {
       const B two_over_s(T(2) / s), twice(T(2)), rule(recompute_below), xi_b(xi);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "../core/robust_norm.hpp"
+#include "boundary_factor.hpp"
 #include "../manifolds/poincare/poincare_ball.hpp"
 #include "row_kernels.hpp"
 #include "row_passes.hpp"
@@ -27,7 +28,7 @@ struct RowKernels<PoincareBall<T>> {
   }
   // 1 - c|x|^2, compensated near the boundary; |x - y| safe from underflow.
   static T boundary(const M& m, T xx, const T* x, index_t d) noexcept {
-    return poincare::boundary_factor(m.c(), xx, x, d);
+    return cpu::boundary_factor(m.c(), xx, x, d);
   }
   static T difference_norm(T dd, const T* x, const T* y, index_t d) noexcept {
     return sum_of_squares_suspect(dd) ? robust_distance<T>(x, y, 0, d) : math::sqrt(dd);
