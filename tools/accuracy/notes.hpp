@@ -80,7 +80,7 @@ library's own error.
   library now forms it as `(1-c|x|^2)(1-c|y|^2) + c|x-y|^2` and the numerators
   from `<y-x, v>` (poincare::transp in coefficients.hpp): `max ULP/kappa`
   went from 3.4e3 (float) / 2.4e7 (double) to 2.3 / 6.9 in the far close band.
-- **Poincaré expmap_backward far out (open).** `max ULP/kappa` reaches ~9e3
+- **Poincaré expmap_backward far out (open).** `max ULP/kappa` reaches ~1.7e4
   (double, r in [5,15)). Not the boundary factor (expmap and mobius_add now
   take the compensated one; no change here) nor sech^2 in `tanhc_sq_slope`:
   the gradient is assembled from partials with respect to |x|^2 that grow
@@ -103,6 +103,11 @@ library's own error.
   logmap / logmap_backward far out at ~20-300 ULP/kappa (the output's time
   component is a sum of like magnitudes with opposite signs); transp of
   close pairs at ~20-50 ULP/kappa (`<y, v>_L` of a tangent vector at x).
+- **Rows just above 16 ULP/kappa near the origin**: Lorentz dist2plane in
+  double (~19; a signed distance to a plane through the origin is
+  ill-conditioned near the plane and kappa's few random directions
+  underestimate it) and Lorentz dist_backward at r in [15, limit) (~16; the
+  gradient's ambient components again).
 - **Lorentz mobius_add (fixed).** It went through the ball and formed
   `1 - c|r|^2` of the ball sum by cancellation (2e7 ULP/kappa in double far
   out, although the hyperboloid inputs are well-conditioned). Now the ball
