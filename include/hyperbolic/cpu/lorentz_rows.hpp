@@ -262,36 +262,42 @@ struct RowKernels<Lorentz<T>> {
   // its rescaled passes (or are equal) take lorentz::chord_and_gap itself.
   static lorentz::Chord<T> chord_and_gap(const M& m, const T* x, const T* y, index_t d) noexcept {
     const T c = m.c();
-    const auto [ss, sd, xx, yy] = simd::reduce_row<T>(d, [&](auto at) {
+    // The chord form needs two sums; the norms only the radial-angular form.
+    const auto [ss, sd] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at.space(x), yi = at.space(y), e = xi - yi;
-      return std::array{e * e, e * (xi + yi), xi * xi, yi * yi};
+      return std::array{e * e, e * (xi + yi)};
     });
-    if (!math::isfinite(sd) || !math::isfinite(xx) || !math::isfinite(yy) ||
-        sum_of_squares_suspect(ss))
+    if (!math::isfinite(sd) || sum_of_squares_suspect(ss))
       return lorentz::chord_and_gap(c, x, y, d);
-    const lorentz::ChordPass<T> r{ss, sd, xx, yy};
-    const T x0 = lorentz::point_time(c, xx), y0 = lorentz::point_time(c, yy);
-    const T gap = lorentz::chord_gap(sd, x0, y0, T(1));
+    const T gap = lorentz::chord_gap(sd, x[0], y[0], T(1));
     T n;
-    if (lorentz::chord_from_differences(r, gap, &n)) return {n, gap};
-    // The radial-angular form (lorentz::chord_far) with its pass on SIMD registers.
+    if (lorentz::chord_from_differences(lorentz::ChordPass<T>{ss, sd, T(0), T(0)}, gap, &n))
+      return {n, gap};
+    // The radial-angular form (lorentz::chord_far) with its passes on SIMD registers.
+    const auto [xx, yy] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at.space(x), yi = at.space(y);
+      return std::array{xi * xi, yi * yi};
+    });
+    if (!math::isfinite(xx) || !math::isfinite(yy)) return lorentz::chord_and_gap(c, x, y, d);
     T rx = math::sqrt(xx), ry = math::sqrt(yy);
+    T X = math::sqrt(T(1) + c * xx), Y = math::sqrt(T(1) + c * yy);  // s x0, s y0
     const T *p = x, *q = y;
     if (ry < rx) {
       std::swap(p, q);
       std::swap(rx, ry);
+      std::swap(X, Y);
     }
-    const T radial = lorentz::chord_radial_term(c, rx, ry);
+    const T radial = lorentz::chord_radial_term(c, rx, ry, X, Y);
     T angular(0);
     if (rx > T(0)) {
-      const T ix = T(1) / rx, iy = T(1) / ry;
+      const T a = lorentz::chord_angular_factor(rx, ry);
       angular = simd::reduce_row<T>(d, [&](auto at) {
-        const auto v = at.space(p) * ix - at.space(q) * iy;
+        const auto v = a * at.space(p) - at.space(q) / a;
         return std::array{v * v};
       })[0];
     }
-    const T out = lorentz::chord_radial_angular(radial, rx, ry, angular);
-    if (!(out > T(0)) && ss > T(0)) return {math::sqrt(ss), gap};
+    const T out = math::sqrt(radial * radial + angular);
+    if (!math::isfinite(out) || !(out > T(0))) return lorentz::chord_and_gap(c, x, y, d);
     return {out, gap};
   }
   static T chord(const M& m, const T* x, const T* y, index_t d) noexcept {

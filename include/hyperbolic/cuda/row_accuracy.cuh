@@ -60,33 +60,37 @@ __device__ lorentz::Chord<C> tile_chord_and_gap(C c, const S* x, const S* y, ind
       sum_of_squares_suspect(ss))
     return converged(lorentz::chord_and_gap<C>(c, x, y, n), width);
   const lorentz::ChordPass<C> r{ss, sd, xx, yy};
-  const C x0 = lorentz::point_time(c, xx), y0 = lorentz::point_time(c, yy);
-  const C gap = lorentz::chord_gap(sd, x0, y0, C(1));
+  const C gap = lorentz::chord_gap(sd, to_compute(x[0]), to_compute(y[0]), C(1));
   C out;
   if (lorentz::chord_from_differences(r, gap, &out)) return {out, gap};
   // The radial-angular form (lorentz::chord_far) with its pass split over the tile.
   C rx = math::sqrt(xx), ry = math::sqrt(yy);
+  C X = math::sqrt(C(1) + c * xx), Y = math::sqrt(C(1) + c * yy);  // s x0, s y0
   const S *p = x, *q = y;
   if (ry < rx) {
     p = y;
     q = x;
-    const C t = rx;
+    C t = rx;
     rx = ry;
     ry = t;
+    t = X;
+    X = Y;
+    Y = t;
   }
-  const C radial = lorentz::chord_radial_term(c, rx, ry);
+  const C radial = lorentz::chord_radial_term(c, rx, ry, X, Y);
   C angular(0);
   if (rx > C(0)) {
-    const C ix = C(1) / rx, iy = C(1) / ry;
+    const C a = lorentz::chord_angular_factor(rx, ry);
     for (index_t j = lane; j < n; j += width) {
       if (j == 0) continue;
-      const C v = to_compute(p[j]) * ix - to_compute(q[j]) * iy;
+      const C v = a * to_compute(p[j]) - to_compute(q[j]) / a;
       angular += v * v;
     }
   }
   angular = tile_sum(angular, width);
-  const C res = lorentz::chord_radial_angular(radial, rx, ry, angular);
-  if (!(res > C(0)) && ss > C(0)) return {math::sqrt(ss), gap};
+  const C res = math::sqrt(radial * radial + angular);
+  if (!math::isfinite(res) || !(res > C(0)))
+    return converged(lorentz::chord_and_gap<C>(c, x, y, n), width);
   return {res, gap};
 }
 template <class C, class S>

@@ -52,12 +52,6 @@ struct Chord {
   C n, gap;
 };
 
-// x0 of a point read through its space coordinates, from xx = |xs|^2.
-template <class C>
-HYP_HD_INLINE C point_time(C c, C xx) {
-  return math::sqrt(C(1) / c + xx);
-}
-
 // The time gap x0 - y0 = <xs - ys, xs + ys> / (x0 + y0) from a pass's sd (scaled
 // by scale^2 * diff_scale) and the unscaled times: scaled by scale * diff_scale.
 template <class C>
@@ -75,14 +69,14 @@ HYP_HD_INLINE bool chord_from_differences(const ChordPass<C>& r, C gap, C* n) {
 }
 
 // The radial term (2/s) sinh(s (r_y - r_x) / 2) from the space norms
-// rx <= ry (points read through their space coordinates).
+// rx <= ry and X = s x0, Y = s y0 (points read through their space
+// coordinates: X = sqrt(1 + c rx^2)).
 template <class C>
-HYP_HD_INLINE C chord_radial_term(C c, C rx, C ry) {
+HYP_HD_INLINE C chord_radial_term(C c, C rx, C ry, C X, C Y) {
   if (!(ry > C(0)))
-    return C(0);  // both at the origin (or NaN: compares false, 0 here,
-                  // NaN from the angular term)
-  const C s = math::sqrt(c);
-  const C X = math::hypot(C(1), s * rx), Y = math::hypot(C(1), s * ry), rho = rx / ry;
+    return C(0);  // both at the origin (NaN compares false: the
+                  // angular term carries it)
+  const C s = math::sqrt(c), rho = rx / ry;
   // w = sinh(s (r_y - r_x)) = s (ry - rx)(ry + rx) / (ry X + rx Y), divided through by
   // ry so that nothing overflows: no cancellation.
   const C w = s * (ry - rx) * ((C(1) + rho) / (X + rho * Y));
@@ -90,10 +84,12 @@ HYP_HD_INLINE C chord_radial_term(C c, C rx, C ry) {
   return (w / s) / math::sqrt((C(1) + math::hypot(C(1), w)) / C(2));
 }
 
-// n from the radial term and the angular sum |xh - yh|^2 (norms rx, ry).
+// The angular term's factor: with a = sqrt(ry / rx),
+// |xs| |ys| |xs/|xs| - ys/|ys||^2 = |a xs - ys / a|^2 (rx <= ry, so that no
+// term exceeds sqrt(rx ry)).
 template <class C>
-HYP_HD_INLINE C chord_radial_angular(C radial, C rx, C ry, C angular) {
-  return math::hypot(radial, math::sqrt(rx) * math::sqrt(ry) * math::sqrt(angular));
+HYP_HD_INLINE C chord_angular_factor(C rx, C ry) {
+  return math::sqrt(ry / rx);
 }
 
 // One pass over the space coordinates 1..n-1 (storage type P, compute type
@@ -118,35 +114,40 @@ HYP_HD ChordPass<C> chord_pass(const P* x, const P* y, index_t n, C scale, C dif
   return r;
 }
 
-// |xs / rx - ys / ry|^2, as products with the inverse norms.
+// |a xs - ys / a|^2 with every term scaled by `scale`.
 template <class C, class P>
-HYP_HD C chord_angular_sum(const P* x, const P* y, index_t n, C inv_rx, C inv_ry) {
+HYP_HD C chord_angular_sum(const P* x, const P* y, index_t n, C a, C scale) {
   C aa(0);
   for (index_t i = 1; i < n; ++i) {
-    const C v = C(x[i]) * inv_rx - C(y[i]) * inv_ry;
+    const C v = (a * C(x[i]) - C(y[i]) / a) * scale;
     aa += v * v;
   }
   return aa;
 }
 
-// The radial-angular chord of two rows with space norms rx, ry (any order).
-// Distinct points whose norms and directions round to the same values get
-// their plain difference norm sqrt(ss) / unscale instead of 0 (the
-// coordinates cannot resolve such a pair better); ss is the pass's scaled sum.
+// The radial-angular chord of two rows with space norms rx, ry and scaled
+// times X = s x0, Y = s y0 (any order); the angular sum is scaled by
+// unscale^2 like the pass's ss. Distinct points whose norms and directions
+// round to the same values get their plain difference norm sqrt(ss) / unscale
+// instead of 0 (the coordinates cannot resolve such a pair better).
 template <class C, class P>
-HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C ss, C unscale) {
+HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C X, C Y, C ss, C unscale) {
   if (ry < rx) {  // symmetric: the pair in the order of its norms
     const P* t = x;
     x = y;
     y = t;
-    const C u = rx;
+    C u = rx;
     rx = ry;
     ry = u;
+    u = X;
+    X = Y;
+    Y = u;
   }
-  const C radial = chord_radial_term(c, rx, ry);
-  const C angular =
-      rx > C(0) ? chord_angular_sum(x, y, n, C(1) / rx, C(1) / ry) : C(0);  // x at the origin
-  const C out = chord_radial_angular(radial, rx, ry, angular);
+  const C radial = chord_radial_term(c, rx, ry, X, Y);
+  const C angular = rx > C(0)  // x at the origin: no angle
+                        ? chord_angular_sum(x, y, n, chord_angular_factor(rx, ry), unscale)
+                        : C(0);
+  const C out = math::hypot(radial, math::sqrt(angular) / unscale);
   if (!(out > C(0)) && ss > C(0)) return math::sqrt(ss) / unscale;
   return out;
 }
@@ -164,41 +165,37 @@ template <class C, class P>
 HYP_HD Chord<C> chord_and_gap(C c, const P* x, const P* y, index_t n) {
   C largest(0), largest_diff(0);
   ChordPass<C> r = chord_pass(x, y, n, C(1), C(1), &largest, &largest_diff);
-  C scale(1), diff_scale(1), x0, y0;
-  if (!math::isfinite(r.ss) || !math::isfinite(r.sd) || !math::isfinite(r.xx) ||
-      !math::isfinite(r.yy)) {
+  C scale(1), diff_scale(1);
+  const bool overflow = !math::isfinite(r.ss) || !math::isfinite(r.sd) || !math::isfinite(r.xx) ||
+                        !math::isfinite(r.yy);
+  if (overflow) {
     if (!math::isfinite(largest) || !(largest > C(0)))
       return {math::sqrt(r.ss), r.sd};  // NaN/inf in
-    // Squares overflowed: the times from each point's own rescaled norm (one
-    // common scale would flush a point near the origin to 0), the sums again
-    // with the coordinates scaled.
-    const C inv_s = C(1) / math::sqrt(c);
-    x0 = math::hypot(inv_s, robust_norm<C>(x, 1, n));
-    y0 = math::hypot(inv_s, robust_norm<C>(y, 1, n));
     scale = math::ldexp(C(1), -math::ilogb(largest) - 2);
     r = chord_pass(x, y, n, scale, C(1), static_cast<C*>(nullptr), static_cast<C*>(nullptr));
-  } else {
-    x0 = point_time(c, r.xx);
-    y0 = point_time(c, r.yy);
-    if (chord_terms_tiny(largest_diff)) {
-      diff_scale = math::ldexp(C(1), -math::ilogb(largest_diff) - 1);
-      r = chord_pass(x, y, n, C(1), diff_scale, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
-    }
+  } else if (chord_terms_tiny(largest_diff)) {
+    diff_scale = math::ldexp(C(1), -math::ilogb(largest_diff) - 1);
+    r = chord_pass(x, y, n, C(1), diff_scale, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
   }
   const C unscale = scale * diff_scale;
-  const C gap = chord_gap(r.sd, x0, y0, scale);
+  // The gap's denominator x0 + y0 does not cancel: the stored times serve.
+  const C gap = chord_gap(r.sd, C(x[0]), C(y[0]), scale);
   C out;
   if (chord_from_differences(r, gap, &out)) return {out / unscale, gap / unscale};
-  // The radial-angular form from the space norms (unscaled).
+  // The radial-angular form from the space norms and the times they give
+  // (after an overflow, each point's own rescaled norm: one common scale would
+  // flush a point near the origin to 0).
   C rx, ry;
-  if (scale == C(1)) {
-    rx = math::sqrt(r.xx);
-    ry = math::sqrt(r.yy);
-  } else {
+  if (overflow) {
     rx = robust_norm<C>(x, 1, n);
     ry = robust_norm<C>(y, 1, n);
+  } else {
+    rx = math::sqrt(r.xx);
+    ry = math::sqrt(r.yy);
   }
-  return {chord_far(c, x, y, n, rx, ry, r.ss, unscale), gap / unscale};
+  const C s = math::sqrt(c);
+  const C X = math::hypot(C(1), s * rx), Y = math::hypot(C(1), s * ry);
+  return {chord_far(c, x, y, n, rx, ry, X, Y, r.ss, unscale), gap / unscale};
 }
 
 template <class C, class P>
