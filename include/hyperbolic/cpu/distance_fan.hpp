@@ -22,6 +22,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../core/combine.hpp"
@@ -29,6 +30,8 @@
 #include "../manifolds/euclidean.hpp"
 #include "../manifolds/lorentz/lorentz.hpp"
 #include "../manifolds/poincare/poincare_ball.hpp"
+#include "boundary_factor.hpp"
+#include "lorentz_rows.hpp"
 
 namespace hyperbolic::cpu {
 
@@ -74,9 +77,30 @@ class DistanceFan {
     reduce();
     partials_.resize(std::size_t(count_));
     const T xx = squared_norm_x();
-    for (index_t j = 0; j < count_; ++j)
-      partials_[std::size_t(j)] =
-          m.dist_partials_from_reductions(xx, yy_[std::size_t(j)], dd_[std::size_t(j)]);
+    T bx = T(0);  // the ball's 1 - c|x|^2, compensated near the boundary
+    if constexpr (std::is_same_v<M, PoincareBall<T>>) bx = boundary_factor(m.c(), xx, x, dim_);
+    for (index_t j = 0; j < count_; ++j) {
+      const std::size_t k = std::size_t(j);
+      const T* y = targets[k];
+      if constexpr (std::is_same_v<M, PoincareBall<T>>) {
+        // The boundary factors compensated near the boundary (boundary_factor.hpp),
+        // |x - y| rescaled where its square lost bits (robust_norm.hpp).
+        const T n =
+            sum_of_squares_suspect(dd_[k]) ? robust_distance<T>(x, y, 0, dim_) : math::sqrt(dd_[k]);
+        partials_[k] =
+            m.dist_partials_from_boundaries(bx, boundary_factor(m.c(), yy_[k], y, dim_), n);
+      } else if constexpr (std::is_same_v<M, Lorentz<T>>) {
+        // The chord form of reduce() (time gap from the space coordinates) where it
+        // loses at most a bit; elsewhere the chord of lorentz/chord.hpp.
+        const T t = gap_[k];
+        if (t * t <= space_[k] / T(2) && !sum_of_squares_suspect(space_[k]))
+          partials_[k] = m.dist_partials_from_chord({math::sqrt(space_[k] - t * t), t});
+        else
+          partials_[k] = m.dist_partials_from_chord(RowKernels<M>::chord_and_gap(m, x, y, dim_));
+      } else {
+        partials_[k] = m.dist_partials_from_reductions(xx, yy_[k], dd_[k]);
+      }
+    }
   }
 
   index_t size() const noexcept { return count_; }
@@ -110,7 +134,10 @@ class DistanceFan {
       const bool flip = FanModel<M>::minkowski && c == 0;
       T sum = gx[c];
       for (index_t j = 0; j < count_; ++j) {
-        const T diff = flip ? -(xc - col[j]) : xc - col[j];
+        // Hyperboloid: the time component from the gap read through the space
+        // coordinates, as the model's dist_backward_from does.
+        const DistPartials<T>& p = partials_[std::size_t(j)];
+        const T diff = flip ? -(p.has_time_gap ? p.time_gap : xc - col[j]) : xc - col[j];
         const T kd = coef_n_[std::size_t(j)] * diff;
         sum += coef_x_[std::size_t(j)] * xc + kd;
         gy[j * dim_ + c] = coef_y_[std::size_t(j)] * col[j] - kd;
@@ -139,10 +166,21 @@ class DistanceFan {
           yy[j] += col[j] * col[j];
     }
     if constexpr (FanModel<M>::minkowski) {
+      // The time gap x0 - y0 = <xs - ys, xs + ys> / (x0 + y0) (lorentz/chord.hpp):
+      // dd holds |xs - ys|^2 here.
+      space_.assign(dd_.begin(), dd_.end());
+      gap_.assign(std::size_t(count_), T(0));
+      T* sd = gap_.data();
+      for (index_t c = 1; c < dim_; ++c) {
+        const T xc = x_[std::size_t(c)];
+        const T* col = block_.data() + c * stride_;
+        for (index_t j = 0; j < count_; ++j)
+          sd[j] += (xc - col[j]) * (xc + col[j]);
+      }
       const T x0 = x_[0];
       for (index_t j = 0; j < count_; ++j) {
-        const T d0 = x0 - block_[std::size_t(j)];
-        dd[j] -= d0 * d0;
+        sd[j] = lorentz::chord_gap(sd[j], x0, block_[std::size_t(j)], T(1));
+        dd[j] -= sd[j] * sd[j];
       }
     }
   }
@@ -155,7 +193,7 @@ class DistanceFan {
   }
 
   index_t dim_ = 0, count_ = 0, stride_ = 0;
-  std::vector<T> block_, x_, dd_, yy_;
+  std::vector<T> block_, x_, dd_, yy_, space_, gap_;  // space_, gap_: hyperboloid only
   std::vector<DistPartials<T>> partials_;
   std::vector<T> coef_x_, coef_y_, coef_n_;  // per-target factors of the backward pass
 };

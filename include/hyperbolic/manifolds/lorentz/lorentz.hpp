@@ -234,10 +234,7 @@ class Lorentz {
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
   // caller that needs the distance before its gradient.
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    using D = Dual<T, 1>;
-    const auto ch = chord_and_gap(x, y);
-    const D f = lorentz::dist(D(c_), D::variable(ch.n, 0));
-    return {f.v, T(0), T(0), f.d[0], ch.n, ch.gap, true};
+    return dist_partials_from_chord(chord_and_gap(x, y));
   }
   // The same from the Minkowski square <x - y, x - y>_L (the norms are not used; the
   // signature matches the ball's, for cpu/distance_fan.hpp).
@@ -246,6 +243,12 @@ class Lorentz {
     const T n = math::sqrt(nonnegative(dd));
     const D f = lorentz::dist(D(c_), D::variable(n, 0));
     return {f.v, T(0), T(0), f.d[0], n};
+  }
+  // The same from the chord and time gap (lorentz/chord.hpp).
+  HYP_HD DistPartials<T> dist_partials_from_chord(lorentz::Chord<T> ch) const noexcept {
+    using D = Dual<T, 1>;
+    const D f = lorentz::dist(D(c_), D::variable(ch.n, 0));
+    return {f.v, T(0), T(0), f.d[0], ch.n, ch.gap, true};
   }
   // dist_backward's gradients from dist_partials(x, y).
   HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
