@@ -56,7 +56,7 @@ library's own error.
   one rounding (the pairs end up 20-1000 apart, and the distance hangs on the
   last bits of every coordinate). The radial-angular form normalizes each
   direction (one rounding per coordinate), so where the stored directions
-  differ by less than ~eps it is `max ULP/kappa` ~ 50 from the stored-input
+  differ by less than ~eps it is `max ULP/kappa` ~ 20 (float) / ~100 (double) from the stored-input
   reference; against the unrounded points the library's error is the
   rounding's own, where the baseline returns 0 or non-finite. Resolving such
   angles below eps would need double-word arithmetic in every pass. The band
@@ -99,15 +99,16 @@ library's own error.
   near the origin went from 1.4e7 to ~6 `max ULP/kappa` in double). Still
   open: dist_backward for close pairs far out (its ambient gradient's
   components are ~e^r times its tangent part, so their rounding alone is
-  ~e^r ULP of the compared part: ~9e3 float, ~4e11 double, at kappa ~ 1);
+  ~e^r ULP of the compared part: ~1e4 float, ~5e11 double, at kappa ~ 1);
   logmap / logmap_backward far out at ~20-300 ULP/kappa (the output's time
   component is a sum of like magnitudes with opposite signs); transp of
   close pairs at ~20-50 ULP/kappa (`<y, v>_L` of a tangent vector at x).
-- **Rows just above 16 ULP/kappa near the origin**: Lorentz dist2plane in
-  double (~19; a signed distance to a plane through the origin is
+- **Rows just above 16 ULP/kappa**: Lorentz dist2plane in double near the
+  origin (~19; a signed distance to a plane through the origin is
   ill-conditioned near the plane and kappa's few random directions
-  underestimate it) and Lorentz dist_backward at r in [15, limit) (~16; the
-  gradient's ambient components again).
+  underestimate it), Lorentz dist_backward at r >= 5 (~16; the gradient's
+  ambient components again) and Lorentz logmap_backward in float at r in
+  [1, 5) (~20, as logmap's time component).
 - **Lorentz mobius_add (fixed).** It went through the ball and formed
   `1 - c|r|^2` of the ball sum by cancellation (2e7 ULP/kappa in double far
   out, although the hyperboloid inputs are well-conditioned). Now the ball

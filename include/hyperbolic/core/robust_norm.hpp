@@ -21,9 +21,11 @@ HYP_HD_INLINE bool squares_need_rescale(C sum, C largest) {
   const C tiny = math::ldexp(C(1), (std::numeric_limits<C>::min_exponent + p) / 2);
   return (!math::isfinite(sum) && math::isfinite(largest)) || (largest > C(0) && largest < tiny);
 }
+// The power of two that brings `largest` into [1/2, 1), as an exponent (the
+// factor itself may not be representable: 2^149 for a float subnormal).
 template <class C>
-HYP_HD_INLINE C rescale_factor(C largest) {
-  return math::ldexp(C(1), -math::ilogb(largest) - 1);
+HYP_HD_INLINE int rescale_exponent(C largest) {
+  return -math::ilogb(largest) - 1;
 }
 }  // namespace detail
 
@@ -37,13 +39,13 @@ HYP_HD C robust_norm(const P* x, index_t begin, index_t n) {
     largest = math::max_nan(largest, math::abs(v));
   }
   if (!detail::squares_need_rescale(sum, largest)) return math::sqrt(sum);
-  const C sigma = detail::rescale_factor(largest);
+  const int k = detail::rescale_exponent(largest);
   sum = C(0);
   for (index_t i = begin; i < n; ++i) {
-    const C v = C(x[i]) * sigma;
+    const C v = math::ldexp(C(x[i]), k);
     sum += v * v;
   }
-  return math::sqrt(sum) / sigma;
+  return math::ldexp(math::sqrt(sum), -k);
 }
 
 // |x - y| over coordinates [begin, n).
@@ -56,13 +58,13 @@ HYP_HD C robust_distance(const P* x, const P* y, index_t begin, index_t n) {
     largest = math::max_nan(largest, math::abs(v));
   }
   if (!detail::squares_need_rescale(sum, largest)) return math::sqrt(sum);
-  const C sigma = detail::rescale_factor(largest);
+  const int k = detail::rescale_exponent(largest);
   sum = C(0);
   for (index_t i = begin; i < n; ++i) {
-    const C v = (C(x[i]) - C(y[i])) * sigma;
+    const C v = math::ldexp(C(x[i]) - C(y[i]), k);
     sum += v * v;
   }
-  return math::sqrt(sum) / sigma;
+  return math::ldexp(math::sqrt(sum), -k);
 }
 
 // Whether a plain sum of squares (from a SIMD or tile reduction) may have

@@ -40,7 +40,7 @@
 namespace hyperbolic::lorentz {
 
 // The first pass's sums over the space coordinates (coordinates scaled by
-// `scale`, differences by `scale * diff_scale`).
+// `scale`, differences by `scale * 2^diff_exp`).
 template <class C>
 struct ChordPass {
   C ss, sd, xx, yy;  // |xs - ys|^2, <xs - ys, xs + ys>, |xs|^2, |ys|^2
@@ -53,7 +53,7 @@ struct Chord {
 };
 
 // The time gap x0 - y0 = <xs - ys, xs + ys> / (x0 + y0) from a pass's sd (scaled
-// by scale^2 * diff_scale) and the unscaled times: scaled by scale * diff_scale.
+// by scale^2 * 2^diff_exp) and the unscaled times: scaled by scale * 2^diff_exp.
 template <class C>
 HYP_HD_INLINE C chord_gap(C sd, C x0, C y0, C scale) {
   return sd / ((x0 + y0) * scale);
@@ -89,19 +89,20 @@ HYP_HD_INLINE C chord_radial_term(C c, C rx, C ry, C X, C Y) {
 // term exceeds sqrt(rx ry)).
 template <class C>
 HYP_HD_INLINE C chord_angular_factor(C rx, C ry) {
-  return math::sqrt(ry / rx);
+  return math::sqrt(ry) / math::sqrt(rx);  // not sqrt(ry / rx): the ratio may overflow
 }
 
 // One pass over the space coordinates 1..n-1 (storage type P, compute type
 // C); the largest coordinate and difference magnitudes go to *largest and
 // *largest_diff when given.
 template <class C, class P>
-HYP_HD ChordPass<C> chord_pass(const P* x, const P* y, index_t n, C scale, C diff_scale, C* largest,
+HYP_HD ChordPass<C> chord_pass(const P* x, const P* y, index_t n, C scale, int diff_exp, C* largest,
                                C* largest_diff) {
   ChordPass<C> r{C(0), C(0), C(0), C(0)};
   C m(0), me(0);
   for (index_t i = 1; i < n; ++i) {
-    const C xi = C(x[i]) * scale, yi = C(y[i]) * scale, e = (xi - yi) * diff_scale;
+    const C xi = C(x[i]) * scale, yi = C(y[i]) * scale;
+    const C e = diff_exp == 0 ? xi - yi : math::ldexp(xi - yi, diff_exp);
     r.ss += e * e;
     r.sd += e * (xi + yi);
     r.xx += xi * xi;
@@ -114,24 +115,26 @@ HYP_HD ChordPass<C> chord_pass(const P* x, const P* y, index_t n, C scale, C dif
   return r;
 }
 
-// |a xs - ys / a|^2 with every term scaled by `scale`.
+// |a xs - ys / a|^2 with every term scaled by scale * 2^diff_exp.
 template <class C, class P>
-HYP_HD C chord_angular_sum(const P* x, const P* y, index_t n, C a, C scale) {
+HYP_HD C chord_angular_sum(const P* x, const P* y, index_t n, C a, C scale, int diff_exp) {
   C aa(0);
   for (index_t i = 1; i < n; ++i) {
-    const C v = (a * C(x[i]) - C(y[i]) / a) * scale;
+    C v = (a * C(x[i]) - C(y[i]) / a) * scale;
+    if (diff_exp != 0) v = math::ldexp(v, diff_exp);
     aa += v * v;
   }
   return aa;
 }
 
 // The radial-angular chord of two rows with space norms rx, ry and scaled
-// times X = s x0, Y = s y0 (any order); the angular sum is scaled by
-// unscale^2 like the pass's ss. Distinct points whose norms and directions
-// round to the same values get their plain difference norm sqrt(ss) / unscale
-// instead of 0 (the coordinates cannot resolve such a pair better).
+// times X = s x0, Y = s y0 (any order); the pass's sums (ss among them) are
+// scaled by (scale 2^diff_exp)^2. Distinct points whose norms and directions
+// round to the same values get their plain difference norm instead of 0 (the
+// coordinates cannot resolve such a pair better).
 template <class C, class P>
-HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C X, C Y, C ss, C unscale) {
+HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C X, C Y, C ss, C scale,
+                   int diff_exp) {
   if (ry < rx) {  // symmetric: the pair in the order of its norms
     const P* t = x;
     x = y;
@@ -145,10 +148,10 @@ HYP_HD C chord_far(C c, const P* x, const P* y, index_t n, C rx, C ry, C X, C Y,
   }
   const C radial = chord_radial_term(c, rx, ry, X, Y);
   const C angular = rx > C(0)  // x at the origin: no angle
-                        ? chord_angular_sum(x, y, n, chord_angular_factor(rx, ry), unscale)
+                        ? chord_angular_sum(x, y, n, chord_angular_factor(rx, ry), scale, diff_exp)
                         : C(0);
-  const C out = math::hypot(radial, math::sqrt(angular) / unscale);
-  if (!(out > C(0)) && ss > C(0)) return math::sqrt(ss) / unscale;
+  const C out = math::hypot(radial, math::ldexp(math::sqrt(angular), -diff_exp) / scale);
+  if (!(out > C(0)) && ss > C(0)) return math::ldexp(math::sqrt(ss), -diff_exp) / scale;
   return out;
 }
 
@@ -164,24 +167,25 @@ HYP_HD_INLINE bool chord_terms_tiny(C largest) {
 template <class C, class P>
 HYP_HD Chord<C> chord_and_gap(C c, const P* x, const P* y, index_t n) {
   C largest(0), largest_diff(0);
-  ChordPass<C> r = chord_pass(x, y, n, C(1), C(1), &largest, &largest_diff);
-  C scale(1), diff_scale(1);
+  ChordPass<C> r = chord_pass(x, y, n, C(1), 0, &largest, &largest_diff);
+  C scale(1);        // coordinates (overflow: a power of two below 1, representable)
+  int diff_exp = 0;  // differences (underflow: 2^diff_exp may not be representable)
   const bool overflow = !math::isfinite(r.ss) || !math::isfinite(r.sd) || !math::isfinite(r.xx) ||
                         !math::isfinite(r.yy);
   if (overflow) {
     if (!math::isfinite(largest) || !(largest > C(0)))
       return {math::sqrt(r.ss), r.sd};  // NaN/inf in
     scale = math::ldexp(C(1), -math::ilogb(largest) - 2);
-    r = chord_pass(x, y, n, scale, C(1), static_cast<C*>(nullptr), static_cast<C*>(nullptr));
+    r = chord_pass(x, y, n, scale, 0, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
   } else if (chord_terms_tiny(largest_diff)) {
-    diff_scale = math::ldexp(C(1), -math::ilogb(largest_diff) - 1);
-    r = chord_pass(x, y, n, C(1), diff_scale, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
+    diff_exp = -math::ilogb(largest_diff) - 1;
+    r = chord_pass(x, y, n, C(1), diff_exp, static_cast<C*>(nullptr), static_cast<C*>(nullptr));
   }
-  const C unscale = scale * diff_scale;
   // The gap's denominator x0 + y0 does not cancel: the stored times serve.
   const C gap = chord_gap(r.sd, C(x[0]), C(y[0]), scale);
+  const C gap_out = math::ldexp(gap, -diff_exp) / scale;
   C out;
-  if (chord_from_differences(r, gap, &out)) return {out / unscale, gap / unscale};
+  if (chord_from_differences(r, gap, &out)) return {math::ldexp(out, -diff_exp) / scale, gap_out};
   // The radial-angular form from the space norms and the times they give
   // (after an overflow, each point's own rescaled norm: one common scale would
   // flush a point near the origin to 0).
@@ -195,7 +199,7 @@ HYP_HD Chord<C> chord_and_gap(C c, const P* x, const P* y, index_t n) {
   }
   const C s = math::sqrt(c);
   const C X = math::hypot(C(1), s * rx), Y = math::hypot(C(1), s * ry);
-  return {chord_far(c, x, y, n, rx, ry, X, Y, r.ss, unscale), gap / unscale};
+  return {chord_far(c, x, y, n, rx, ry, X, Y, r.ss, scale, diff_exp), gap_out};
 }
 
 template <class C, class P>

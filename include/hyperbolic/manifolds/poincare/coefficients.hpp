@@ -64,7 +64,9 @@ HYP_HD_INLINE S dist(S c, S bx, S by, S n_diff) {
   if (math::value(cqq) > asinh_log_regime<S>()) {
     // (2/s) log(2 s q), each factor in logarithms; bx = 0 gives +inf.
     const S s = math::sqrt(c);
-    return (S(2) * math::log(S(2) * s) + S(2) * math::log(n_diff) - math::log(bx) - math::log(by)) /
+    // The two boundary terms summed first: d(x, y) = d(y, x) exactly.
+    return (S(2) * math::log(S(2) * s) + S(2) * math::log(n_diff) -
+            (math::log(bx) + math::log(by))) /
            s;
   }
   return S(2) * q * asinhc_sq(cqq);
