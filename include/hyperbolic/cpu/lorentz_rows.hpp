@@ -24,7 +24,7 @@ struct RowKernels<Lorentz<T>> {
   }
   // For c > 0: t with dist = (2 / sqrt(c)) asinh(t) (batched dist).
   static T dist_asinh_argument(const M& m, const T* x, const T* y, index_t d) noexcept {
-    return math::sqrt(m.c()) * chord(m, x, y, d) / T(2);
+    return lorentz::dist_asinh_argument(m.c(), chord(m, x, y, d));
   }
   // For c > 0: s|x_s| (dist0 = (1/s) asinh(s|x_s|)).
   static T dist0_argument(const M& m, const T* x, index_t d) noexcept {

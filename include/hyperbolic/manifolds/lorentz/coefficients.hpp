@@ -32,11 +32,11 @@ HYP_HD_INLINE S dist(S c, S n_diff) {
   return n_diff * asinhc_sq(w);
 }
 
-// For c > 0 the same distance is (2/s) asinh(t), t = s sqrt(<x-y, x-y>_L) / 2
+// For c > 0 the same distance is (2/s) asinh(t), t = s n_diff / 2
 // (split for batched callers that evaluate asinh on SIMD registers).
 template <class S>
-HYP_HD_INLINE S dist_asinh_argument(S c, S q) {
-  return math::sqrt(c * q) / S(2);
+HYP_HD_INLINE S dist_asinh_argument(S c, S n_diff) {
+  return math::sqrt(c) * n_diff / S(2);
 }
 
 // d(o, x) = (1/s) asinh(s |x_space|).

@@ -34,21 +34,6 @@ HYP_HD_INLINE auto asinh_log_regime() {
   return T(1) / scalar_traits<T>::epsilon;
 }
 
-// The distance d(x, y) below as a function of q = |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))
-// (for callers that also need q, e.g. the ball's closed-form dist_partials).
-template <class S>
-HYP_HD_INLINE S dist_of_ratio(S c, S q) {
-  // Distinct points on the (rounded) boundary are infinitely far apart; the
-  // product q * asinhc(..) would be inf * 0 there.
-  if (q > S(0) && !math::isfinite(math::value(q))) return q;
-  const S cqq = c * q * q;
-  if (math::value(cqq) > asinh_log_regime<S>()) {  // c q^2 may overflow; s q does not
-    const S s = math::sqrt(c);
-    return S(2) * (math::log(S(2) * s) + math::log(q)) / s;
-  }
-  return S(2) * q * asinhc_sq(cqq);
-}
-
 // d(x, y) = (2/s) asinh(s |x - y| / sqrt((1 - c|x|^2)(1 - c|y|^2))), from the
 // boundary factors bx = 1 - c|x|^2, by = 1 - c|y|^2 (boundary.hpp: accurate
 // to the last bit near the boundary) and n_diff = |x - y| from the
