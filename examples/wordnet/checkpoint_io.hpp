@@ -11,7 +11,8 @@
 //            u64 + i64[] per-row step counts
 // Versions 1 (no lr schedule), 2 (no optimizer fields: SGD), 3 (no switch to SGD) and 4 (no
 // subtree negatives, no direct-parent repeats) still load.
-// Written to `path.tmp` then renamed over `path`, so a crash never leaves a torn checkpoint.
+// Written through io::OutputSet (a checked temporary renamed over `path`), so a crash never
+// leaves a torn checkpoint.
 //
 // Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
 // time-first, 2 Euclidean), u64 nodes, u64 row size, f64 curvature (1), then nodes x row size
@@ -27,6 +28,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "hyperbolic/io/output_set.hpp"
 
 #include "trainer.hpp"
 
@@ -165,22 +168,6 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
   return c;
 }
 
-// Writes `bytes` to path.tmp and renames it over path.
-inline void write_file_atomically(const std::string& path, std::span<const char> bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot create '" + tmp + "'");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) throw std::runtime_error("error writing '" + tmp + "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
-}
-
 inline void write_checkpoint(const std::string& path, const Checkpoint& ck) {
   ByteWriter payload;
   put_config(payload, ck.config);
@@ -208,7 +195,7 @@ inline void write_checkpoint(const std::string& path, const Checkpoint& ck) {
   file.put(static_cast<std::uint64_t>(payload.bytes.size()));
   file.put(fnv1a(payload.bytes.data(), payload.bytes.size()));
   file.put_bytes(payload.bytes.data(), payload.bytes.size());
-  write_file_atomically(path, file.bytes);
+  io::write_file_atomically(path, std::string_view(file.bytes.data(), file.bytes.size()));
 }
 
 inline std::vector<char> read_binary_file(const std::string& path, const std::string& what) {
@@ -335,9 +322,9 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   throw std::runtime_error("resume: the checkpoint was trained with a different " + diff);
 }
 
-inline void write_embedding_binary(const std::string& path, Model model, std::size_t row_size,
-                                   std::span<const double> x,
-                                   const std::vector<std::string>& names) {
+inline std::vector<char> embedding_binary(Model model, std::size_t row_size,
+                                          std::span<const double> x,
+                                          const std::vector<std::string>& names) {
   ByteWriter w;
   w.put_bytes("HYPWNEMB", 8);
   w.put(std::uint32_t{1});
@@ -350,7 +337,14 @@ inline void write_embedding_binary(const std::string& path, Model model, std::si
     w.put(static_cast<std::uint32_t>(name.size()));
     w.put_bytes(name.data(), name.size());
   }
-  write_file_atomically(path, w.bytes);
+  return std::move(w.bytes);
+}
+
+inline void write_embedding_binary(const std::string& path, Model model, std::size_t row_size,
+                                   std::span<const double> x,
+                                   const std::vector<std::string>& names) {
+  const std::vector<char> bytes = embedding_binary(model, row_size, x, names);
+  io::write_file_atomically(path, std::string_view(bytes.data(), bytes.size()));
 }
 
 struct EmbeddingFile {
@@ -396,17 +390,24 @@ inline EmbeddingFile read_embedding_binary(const std::string& path) {
   return e;
 }
 
+inline std::string embedding_tsv(std::size_t row_size, std::span<const double> x,
+                                 const std::vector<std::string>& names) {
+  std::string text;
+  char number[32];
+  for (std::size_t r = 0; r < names.size(); ++r) {
+    text += names[r];
+    for (std::size_t k = 0; k < row_size; ++k) {
+      const int n = std::snprintf(number, sizeof number, "\t%.17g", x[r * row_size + k]);
+      text.append(number, static_cast<std::size_t>(n));
+    }
+    text += '\n';
+  }
+  return text;
+}
+
 inline void write_embedding_tsv(const std::string& path, std::size_t row_size,
                                 std::span<const double> x, const std::vector<std::string>& names) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) throw std::runtime_error("cannot create '" + path + "'");
-  for (std::size_t r = 0; r < names.size(); ++r) {
-    std::fputs(names[r].c_str(), f);
-    for (std::size_t k = 0; k < row_size; ++k)
-      std::fprintf(f, "\t%.17g", x[r * row_size + k]);
-    std::fputc('\n', f);
-  }
-  if (std::fclose(f) != 0) throw std::runtime_error("error writing '" + path + "'");
+  io::write_file_atomically(path, embedding_tsv(row_size, x, names));
 }
 
 }  // namespace hyperbolic::wordnet_train

@@ -1,7 +1,7 @@
 #pragma once
 // PNG of a 2-D Poincare embedding: the unit disk, the hierarchy's direct edges (transitive
 // reduction of the closure) and the nodes, with a few labels, drawn by gnuplot. When the graph
-// contains mammal.n.01 only the mammal subtree is drawn.
+// contains mammal.n.01 only the mammal subtree is drawn. Returns whether gnuplot drew it.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +18,7 @@
 
 namespace hyperbolic::wordnet_train {
 
-inline void plot_poincare_disk(const std::string& png_path, const graph::EdgeList& g,
+inline bool plot_poincare_disk(const std::string& png_path, const graph::EdgeList& g,
                                std::span<const double> x, const std::string& title) {
   std::unordered_map<std::string, graph::NodeId> id;
   for (std::size_t i = 0; i < g.names.size(); ++i)
@@ -73,11 +73,11 @@ inline void plot_poincare_disk(const std::string& png_path, const graph::EdgeLis
        << "     '" << base << ".labels' using 1:2 with points pt 7 ps 0.9 lc rgb '#b00000'\n";
   }
   const std::string command = "gnuplot '" + script + "' 2>&1";
-  if (std::system(command.c_str()) != 0)
-    std::fprintf(stderr, "warning: gnuplot failed; plot data left in %s.*\n", base.c_str());
-  else
-    for (const char* ext : {".points", ".edges", ".labels", ".gp"})
-      std::filesystem::remove(base + ext);
+  const bool drawn = std::system(command.c_str()) == 0;
+  if (!drawn) std::fprintf(stderr, "warning: gnuplot failed; no picture\n");
+  for (const char* ext : {".points", ".edges", ".labels", ".gp"})
+    std::filesystem::remove(base + ext);
+  return drawn;
 }
 
 }  // namespace hyperbolic::wordnet_train

@@ -25,6 +25,8 @@
 #include "checkpoint_io.hpp"
 #include "datasets.hpp"
 #include "hyperbolic/graph/rank_breakdown.hpp"
+#include "hyperbolic/io/output_paths.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "trainer.hpp"
 
 namespace graph = hyperbolic::graph;
@@ -60,7 +62,8 @@ double radius(wt::Model model, std::span<const double> row) {
   return NAN;
 }
 
-void plot(const std::string& png, const json& report) {
+// Returns whether gnuplot drew it.
+bool plot(const std::string& png, const json& report) {
   const std::string base = png + ".plotdata";
   {
     std::ofstream hops(base + ".hops"), depths(base + ".depths");
@@ -92,16 +95,22 @@ void plot(const std::string& png, const json& report) {
      << "unset multiplot\n";
   gp.close();
   const std::string command = "gnuplot '" + base + ".gp' 2>&1";
-  if (std::system(command.c_str()) != 0) {
-    std::fprintf(stderr, "warning: gnuplot failed; plot data left in %s.*\n", base.c_str());
-    return;
-  }
+  const bool drawn = std::system(command.c_str()) == 0;
+  if (!drawn) std::fprintf(stderr, "warning: gnuplot failed; no picture\n");
   for (const char* ext : {".hops", ".depths", ".gp"})
     std::filesystem::remove(base + ext);
+  return drawn;
 }
 
 int run(const Options& o) {
   const auto start = std::chrono::steady_clock::now();
+  if (!o.out.empty()) {  // before the ranking: a bad -o must not cost it
+    std::vector<hyperbolic::io::NamedPath> inputs{{"--embedding", o.embedding}};
+    if (std::filesystem::is_regular_file(o.data)) inputs.push_back({"--data", o.data});
+    const std::vector<hyperbolic::io::NamedPath> outputs{{"--out (.json)", o.out + ".json"},
+                                                         {"--out (.png)", o.out + ".png"}};
+    hyperbolic::io::check_output_paths(inputs, outputs);
+  }
   const wt::EmbeddingFile emb = wt::read_embedding_binary(o.embedding);
   const graph::EdgeList g = wt::load_graph(o.data, o.dict);
   if (emb.names.size() != g.node_count())
@@ -267,11 +276,12 @@ int run(const Options& o) {
               100 * worst["10%"].get<double>());
 
   if (!o.out.empty()) {
-    const std::filesystem::path out(o.out);
-    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-    std::ofstream(o.out + ".json") << report.dump(2) << '\n';
-    plot(o.out + ".png", report);
-    std::printf("wrote %s.json, %s.png\n", o.out.c_str(), o.out.c_str());
+    hyperbolic::io::OutputSet files;  // the report and its picture replaced together
+    files.write(o.out + ".json", report.dump(2) + "\n");
+    const bool drawn = plot(files.external(o.out + ".png").string(), report);
+    if (!drawn) files.discard(o.out + ".png");
+    files.commit();
+    std::printf("wrote %s.json%s\n", o.out.c_str(), drawn ? (", " + o.out + ".png").c_str() : "");
   }
   return 0;
 }

@@ -21,6 +21,8 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "checkpoint_io.hpp"
 #include "datasets.hpp"
@@ -29,6 +31,8 @@
 #include "hyperbolic/graph/ranking_metrics.hpp"
 #include "hyperbolic/graph/wordnet.hpp"
 #include "hyperbolic/graph/wordnet_closure.hpp"
+#include "hyperbolic/io/output_paths.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "mammal_plot.hpp"
 #include "trainer.hpp"
 
@@ -89,14 +93,29 @@ int run(const Options& o) {
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   if (config.sync_batches == 0) config.sync_batches = threads;
 
-  for (const char* ext : {".tsv", ".json", ".emb", ".png"})
-    if (std::filesystem::exists(o.data) &&
-        std::filesystem::weakly_canonical(o.data) == std::filesystem::weakly_canonical(o.out + ext))
-      throw std::runtime_error("--out '" + o.out + "' would overwrite the input '" + o.data + "'");
+  // Every file this run will write, checked before the graph is read: a bad path must not cost
+  // the training, and no output may overwrite the edge list or another output.
+  const bool draws_picture = config.dim == 2 && config.model == wt::Model::poincare;
+  std::vector<hyperbolic::io::NamedPath> inputs, outputs;
+  if (std::filesystem::is_regular_file(o.data)) inputs.push_back({"--data", o.data});
+  for (const char* ext : {".json", ".emb", ".tsv", ".png"})
+    if (std::string(ext) != ".png" || draws_picture)
+      outputs.push_back({std::string("--out (") + ext + ")", o.out + ext});
+  if (!o.checkpoint.empty()) outputs.push_back({"--checkpoint", o.checkpoint});
+  hyperbolic::io::check_output_paths(inputs, outputs);
+
   const auto load_start = std::chrono::steady_clock::now();
   const graph::EdgeList g = wt::load_graph(o.data, o.dict);
   if (g.edges.empty()) throw std::runtime_error("--data: '" + o.data + "' has no edges");
   const double load_seconds = seconds_since(load_start);
+  // Distinct negatives other than the node itself: more than n - 1 cannot exist.
+  for (const auto& [flag, count] : {std::pair{"--negatives", config.negatives},
+                                    std::pair{"--burnin-negatives", config.burnin_negatives}})
+    if (count >= g.node_count())
+      throw std::invalid_argument(std::string(flag) + " is not below the number of nodes, " +
+                                  std::to_string(count) + ", at most " +
+                                  std::to_string(g.node_count() - 1) + " for the " +
+                                  std::to_string(g.node_count()) + " nodes of '" + o.data + "'");
 
   // Train / evaluation edges: everything (reconstruction) or a link-prediction split.
   graph::EdgeSplit split;
@@ -247,16 +266,19 @@ int run(const Options& o) {
   }
   if (history.empty() || history.back()["epoch"] != trainer.epochs_done()) evaluate("final");
 
-  // Outputs.
-  const std::filesystem::path out(o.out);
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  wt::write_embedding_binary(o.out + ".emb", config.model, config.row_size(), trainer.embedding(),
-                             g.names);
-  wt::write_embedding_tsv(o.out + ".tsv", config.row_size(), trainer.embedding(), g.names);
+  // Outputs: all replaced together, or none of them if any write fails.
+  hyperbolic::io::OutputSet files;
+  const std::vector<char> emb =
+      wt::embedding_binary(config.model, config.row_size(), trainer.embedding(), g.names);
+  files.write(o.out + ".emb", std::string_view(emb.data(), emb.size()));
+  files.write(o.out + ".tsv", wt::embedding_tsv(config.row_size(), trainer.embedding(), g.names));
   std::string picture;
-  if (config.dim == 2 && config.model == wt::Model::poincare) {
+  if (draws_picture) {
     picture = o.out + ".png";
-    wt::plot_poincare_disk(picture, g, trainer.embedding(), o.data);
+    if (!wt::plot_poincare_disk(files.external(picture).string(), g, trainer.embedding(), o.data)) {
+      files.discard(picture);
+      picture.clear();
+    }
   }
   const json& final_entry = history.back();
   json result = {{"data", o.data},
@@ -308,7 +330,8 @@ int run(const Options& o) {
   if (final_entry.contains("link_prediction"))
     result["link_prediction"] = final_entry["link_prediction"];
   if (!picture.empty()) result["picture"] = picture;
-  std::ofstream(o.out + ".json") << result.dump(2) << '\n';
+  files.write(o.out + ".json", result.dump(2) + "\n");
+  files.commit();
   std::fprintf(stderr, "wrote %s.json, %s.emb, %s.tsv%s%s\n", o.out.c_str(), o.out.c_str(),
                o.out.c_str(), picture.empty() ? "" : ", ", picture.c_str());
   return 0;

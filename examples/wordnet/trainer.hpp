@@ -524,6 +524,12 @@ class Trainer {
                                                    : graph::Adjacency()),
         parent_edges_(config_.parent_edge_repeats > 1 ? forbidden_.transitive_reduction()
                                                       : std::vector<Edge>()) {
+    // Checked here, not in the workers: a sampler that throws there would end the process.
+    for (const std::uint32_t count : {config_.negatives, config_.burnin_negatives})
+      if (count >= n_)
+        throw std::invalid_argument("trainer: " + std::to_string(count) +
+                                    " distinct negatives per edge need more than " +
+                                    std::to_string(n_) + " nodes");
     x_ = initial_embedding(config_, n_);
     if (config_.optimizer == Optimizer::adam) adam_ = AdamState(config_, n_);
   }

@@ -16,15 +16,20 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/link_prediction.hpp"
 #include "hyperbolic/graph/wordnet.hpp"
 #include "hyperbolic/graph/wordnet_closure.hpp"
+#include "hyperbolic/io/output_paths.hpp"
+#include "hyperbolic/io/output_set.hpp"
 
 namespace graph = hyperbolic::graph;
 namespace wordnet = hyperbolic::graph::wordnet;
+namespace io = hyperbolic::io;
 
 namespace {
 
@@ -67,9 +72,13 @@ wordnet::Nouns load(const DictionaryOptions& options) {
   return nouns;
 }
 
-void write(const graph::EdgeList& edges, const std::string& path, const char* what) {
+// Adds `path` to `files`; nothing is on disk before files.commit().
+void write(const graph::EdgeList& edges, const std::string& path, const char* what,
+           io::OutputSet& files) {
   Stopwatch clock;
-  graph::write_edge_list_tsv(edges, path);
+  std::ostringstream text;
+  graph::write_edge_list_tsv(edges, text);
+  files.write(path, text.str());
   std::printf("%s: %zu nodes, %zu edges -> %s (%.2f s)\n", what, edges.node_count(),
               edges.edge_count(), path.c_str(), clock.seconds());
 }
@@ -148,25 +157,33 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
+    io::OutputSet files;
     if (*counts) {
       print_counts(counts_options);
     } else if (*nouns) {
+      io::check_output_paths({}, std::vector<io::NamedPath>{{"-o", nouns_out}});
       const wordnet::Nouns parsed = load(nouns_options);
-      write(wordnet::hypernym_closure(parsed, nouns_options.instances), nouns_out, "noun closure");
+      write(wordnet::hypernym_closure(parsed, nouns_options.instances), nouns_out, "noun closure",
+            files);
     } else if (*mammals) {
+      io::check_output_paths({}, std::vector<io::NamedPath>{{"-o", mammals_out}});
       const wordnet::Nouns parsed = load(mammals_options);
       const graph::EdgeList closure = wordnet::hypernym_closure(parsed, mammals_options.instances);
       write(keep_all_mammals ? wordnet::mammal_closure(closure, {})
                              : wordnet::mammal_closure(closure),
-            mammals_out, "mammal closure");
+            mammals_out, "mammal closure", files);
     } else if (*split) {
+      io::check_output_paths(
+          std::vector<io::NamedPath>{{"-i", split_in}},
+          std::vector<io::NamedPath>{{"--train", split_train}, {"--test", split_test}});
       const graph::EdgeList input = graph::read_edge_list_tsv(split_in);
       const graph::EdgeSplit parts = graph::split_edges(input, split_options);
       graph::EdgeList train{input.names, parts.train};
       graph::EdgeList test{input.names, parts.held_out};
-      write(train, split_train, "training edges");
-      write(test, split_test, "held-out edges");
+      write(train, split_train, "training edges", files);
+      write(test, split_test, "held-out edges", files);
     }
+    files.commit();  // both halves of a split, or neither
   } catch (const std::exception& error) {
     std::fprintf(stderr, "hyperbolic-wordnet-data: error: %s\n", error.what());
     return 1;

@@ -185,6 +185,11 @@ TEST_CASE("invalid configurations and graphs are rejected with a message") {
                        doctest::Contains("sgd lr after the switch must be positive, got 0"),
                        std::invalid_argument);
   config = small_config(wt::Model::poincare);
+  config.negatives = static_cast<std::uint32_t>(tree.node_count);  // only n - 1 others exist
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("7 distinct negatives per edge need more than 7 nodes"),
+                       std::invalid_argument);
+  config = small_config(wt::Model::poincare);
   CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, {}, 1),
                        doctest::Contains("edge list is empty"), std::invalid_argument);
   std::vector<graph::Edge> bad = tree.closure;

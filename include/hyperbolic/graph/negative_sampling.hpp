@@ -143,20 +143,27 @@ class NegativeSampler {
       return use_marks ? ((marks[n >> 6] >> (n & 63)) & 1u) != 0
                        : std::binary_search(row.begin(), row.end(), n);
     };
+    // The nodes kept so far, as bits too: a duplicate is found with one load, so a call costs
+    // O(out.size()) draws whatever the count (a scan of `out` per draw made large counts, e.g.
+    // --negatives in the thousands, quadratic: a hang in practice).
+    thread_local std::vector<std::uint64_t> kept;
+    if (const std::size_t words = (node_count() + 63) / 64; kept.size() < words)
+      kept.assign(words, 0);
     std::size_t found = 0;
-    std::uint64_t seen_bits[4] = {0, 0, 0, 0};  // a 256-bit filter in front of the exact scan
+    struct ClearKept {  // as ClearMarks: the words hold only this call's bits
+      std::span<const NodeId> out;
+      const std::size_t& found;
+      ~ClearKept() {
+        for (std::size_t i = 0; i < found; ++i)
+          kept[out[i] >> 6] = 0;
+      }
+    } clear_kept{out, found};
     for (std::size_t tries = 0; tries < max_tries && found < out.size(); ++tries) {
       const NodeId n = next();
       if (n == u || forbidden(n)) continue;
-      const std::uint32_t bit = (n * 0x9E3779B1u) >> 24;
-      std::uint64_t& word = seen_bits[bit >> 6];
-      const std::uint64_t mask = std::uint64_t{1} << (bit & 63);
-      if (word & mask) {
-        bool duplicate = false;
-        for (std::size_t i = 0; i < found && !duplicate; ++i)
-          duplicate = out[i] == n;
-        if (duplicate) continue;
-      }
+      std::uint64_t& word = kept[n >> 6];
+      const std::uint64_t mask = std::uint64_t{1} << (n & 63);
+      if (word & mask) continue;
       word |= mask;
       out[found++] = n;
     }

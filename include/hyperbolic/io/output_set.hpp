@@ -61,8 +61,15 @@ inline std::string errno_text(int code) {
 // A per-process counter keeps temporaries of one process apart; the pid keeps processes apart.
 inline std::filesystem::path sibling(const std::filesystem::path& target, const char* kind) {
   static std::atomic<std::size_t> counter{0};
-  return target.parent_path() / ("." + target.filename().string() + "." + kind + "-" +
-                                 std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::string name(1, '.');  // piece by piece, as quoted()
+  name += target.filename().string();
+  name += '.';
+  name += kind;
+  name += '-';
+  name += std::to_string(::getpid());
+  name += '-';
+  name += std::to_string(++counter);
+  return target.parent_path() / name;
 }
 
 inline void fsync_folder(const std::filesystem::path& folder) {

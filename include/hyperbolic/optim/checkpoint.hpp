@@ -15,9 +15,9 @@
 //   24 + P  8     FNV-1a 64 of bytes [0, 24 + P) (u64)
 // Values are stored bit for bit, so a restored run continues exactly.
 //
-// write_file writes "<path>.tmp-<random>" in the same directory, flushes and
-// fsyncs it, then renames it over <path>: a crash leaves either the old file
-// or the new one, never a mix. read_file checks, in order: the file opens;
+// write_file writes a hidden temporary in the same directory, checks and
+// fsyncs it, then renames it over <path> (io::OutputSet): a crash leaves either
+// the old file or the new one, never a mix. read_file checks, in order: the file opens;
 // the magic; the version; the byte order; the payload size against the file
 // size (truncated or trailing bytes); the checksum; then the record layout.
 // Every failure throws CheckpointError naming the file and the reason.
@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <set>
 #include <span>
 #include <stdexcept>
@@ -35,12 +34,8 @@
 #include <type_traits>
 #include <vector>
 
-#if __has_include(<unistd.h>)
-#include <unistd.h>
-#define HYP_OPTIM_HAVE_FSYNC 1
-#endif
-
 #include "checksum.hpp"
+#include "hyperbolic/io/output_set.hpp"
 
 namespace hyperbolic::optim {
 
@@ -70,9 +65,12 @@ constexpr RecordKind record_kind() {
 
 inline const char* kind_name(RecordKind k) {
   switch (k) {
-    case RecordKind::integer: return "integer";
-    case RecordKind::floating: return "float";
-    default: return "byte";
+    case RecordKind::integer:
+      return "integer";
+    case RecordKind::floating:
+      return "float";
+    default:
+      return "byte";
   }
 }
 
@@ -107,9 +105,7 @@ class CheckpointWriter {
   }
   template <class V>
   requires std::is_arithmetic_v<V>
-  void put_value(std::string_view name, V v) {
-    put(name, std::span<const V>(&v, 1));
-  }
+  void put_value(std::string_view name, V v) { put(name, std::span<const V>(&v, 1)); }
   void put_string(std::string_view name, std::string_view s) {
     put(name, std::span<const char>(s.data(), s.size()));
   }
@@ -129,31 +125,14 @@ class CheckpointWriter {
     return out;
   }
 
-  // Atomic write: temporary in the same directory, fsync, rename.
+  // Atomic write (io::OutputSet): a checked, fsynced temporary beside <path>, then a rename.
   void write_file(const std::filesystem::path& path) const {
     const auto image = bytes();
-    std::random_device rd;
-    const std::filesystem::path tmp =
-        path.string() + ".tmp-" + std::to_string(rd()) + std::to_string(rd());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw CheckpointError("checkpoint: cannot create " + tmp.string());
-    const bool written = std::fwrite(image.data(), 1, image.size(), f) == image.size() &&
-                         std::fflush(f) == 0
-#ifdef HYP_OPTIM_HAVE_FSYNC
-                         && ::fsync(::fileno(f)) == 0
-#endif
-        ;
-    const bool closed = std::fclose(f) == 0;
-    std::error_code ec;
-    if (!written || !closed) {
-      std::filesystem::remove(tmp, ec);
-      throw CheckpointError("checkpoint: writing " + tmp.string() + " failed");
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-      std::filesystem::remove(tmp, ec);
-      throw CheckpointError("checkpoint: cannot rename " + tmp.string() + " to " + path.string() +
-                            ": " + ec.message());
+    try {
+      io::write_file_atomically(
+          path, std::string_view(reinterpret_cast<const char*>(image.data()), image.size()));
+    } catch (const io::OutputError& e) {
+      throw CheckpointError(std::string("checkpoint: ") + e.what());
     }
   }
 
@@ -195,15 +174,15 @@ class CheckpointReader {
   // The values of a record, which must hold elements of type V (and exactly
   // `expected_count` of them unless that is negative).
   template <class V>
-  requires std::is_trivially_copyable_v<V>
-  std::vector<V> get(std::string_view name, std::int64_t expected_count = -1) const {
+  requires std::is_trivially_copyable_v<V> std::vector<V> get(std::string_view name,
+                                                              std::int64_t expected_count = -1)
+  const {
     const Record& rec = require(name);
     const auto kind = detail::record_kind<V>();
     if (rec.kind != static_cast<std::uint8_t>(kind) || rec.elem_size != sizeof(V))
-      fail("record '" + std::string(name) + "' holds " + std::to_string(rec.elem_size) +
-           "-byte " + detail::kind_name(static_cast<detail::RecordKind>(rec.kind)) +
-           " values, expected " + std::to_string(sizeof(V)) + "-byte " +
-           detail::kind_name(kind) + " values");
+      fail("record '" + std::string(name) + "' holds " + std::to_string(rec.elem_size) + "-byte " +
+           detail::kind_name(static_cast<detail::RecordKind>(rec.kind)) + " values, expected " +
+           std::to_string(sizeof(V)) + "-byte " + detail::kind_name(kind) + " values");
     if (expected_count >= 0 && rec.count != static_cast<std::uint64_t>(expected_count))
       fail("record '" + std::string(name) + "' holds " + std::to_string(rec.count) +
            " values, expected " + std::to_string(expected_count));
@@ -212,10 +191,8 @@ class CheckpointReader {
     return out;
   }
   template <class V>
-  requires std::is_arithmetic_v<V>
-  V get_value(std::string_view name) const {
-    return get<V>(name, 1)[0];
-  }
+  requires std::is_arithmetic_v<V> V get_value(std::string_view name)
+  const { return get<V>(name, 1)[0]; }
   std::string get_string(std::string_view name) const {
     const auto v = get<char>(name);
     return std::string(v.begin(), v.end());
@@ -261,8 +238,7 @@ class CheckpointReader {
       fail("corrupted: " + std::to_string(n - expected) + " trailing bytes after the checksum");
     const std::size_t end = checkpoint_header_size + payload;
     const auto stored = read_pod<std::uint64_t>(end);
-    if (stored != fnv1a64(image_.data(), end))
-      fail("checksum mismatch: the file is corrupted");
+    if (stored != fnv1a64(image_.data(), end)) fail("checksum mismatch: the file is corrupted");
     // Record layout (only a writer bug can fail past the checksum).
     std::size_t at = checkpoint_header_size;
     auto need = [&](std::size_t k) {

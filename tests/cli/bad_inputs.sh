@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Bad inputs to the command-line tools that must not destroy data (issue 25; docs/reliability.md).
+#
+#   bad_inputs.sh CASE TOOL WORK_DIR
+#
+# Each case builds its files in WORK_DIR/CASE, runs TOOL (the path of the executable the case
+# needs) so that it must fail, and checks the contract: exit status 1, a message
+# "<tool>: error: <what>, <value>, <what is allowed>" matching the case's pattern, and every file
+# of the folder byte-identical afterwards, with no file added (no temporaries) or removed.
+# Exit 0: passed; 77: skipped (what the case needs is missing here); anything else: failed.
+set -u
+case_name=$1
+tool=$2
+dir=$3/$case_name
+tool_name=$(basename "$tool")
+
+fail() {
+  echo "FAIL ($case_name): $*" >&2
+  exit 1
+}
+
+rm -rf "$dir" && mkdir -p "$dir" || fail "cannot create $dir"
+cd "$dir" || fail "cannot enter $dir"
+
+# Name, size and checksum of every file below the folder, and the empty folders.
+snapshot() {
+  find . -mindepth 1 \( -type f -printf '%p %s ' -exec sha256sum {} \; \) -o \
+    \( -type d -printf '%p/\n' \) | LC_ALL=C sort
+}
+
+# expect_refusal PATTERN COMMAND...: COMMAND fails with status 1 and a contract message matching
+# PATTERN, and leaves the folder exactly as it was.
+expect_refusal() {
+  local pattern=$1
+  shift
+  local before after status
+  before=$(snapshot)
+  "$@" >stdout.log 2>stderr.log
+  status=$?
+  local output
+  output=$(cat stdout.log stderr.log)
+  rm -f stdout.log stderr.log
+  after=$(snapshot)
+  [[ $status -eq 1 ]] || fail "exit status $status, expected 1; output: $output"
+  local message
+  message=$(grep -a "^$tool_name: error: " <<<"$output" | head -1)
+  [[ -n $message ]] || fail "no '$tool_name: error: ' line in: $output"
+  grep -Eq -- "$pattern" <<<"$message" || fail "message '$message' does not match '$pattern'"
+  if [[ "$before" != "$after" ]]; then
+    diff <(echo "$before") <(echo "$after") >&2
+    fail "files changed (above: < before, > after)"
+  fi
+  echo "ok ($case_name): $message"
+}
+
+# A small hierarchy: node i's parent is (i - 1) / 2, written as child<TAB>parent.
+write_tree() {
+  local nodes=$1 i
+  for ((i = 1; i < nodes; ++i)); do
+    printf 'n%d\tn%d\n' "$i" $(((i - 1) / 2))
+  done
+}
+
+# Runs the trainer on tree.tsv, quietly; the settings each case may change come in "$@".
+train() {
+  "$tool" --data tree.tsv --burnin 1 --batch 4 --threads 1 --eval-every 0 -q "$@"
+}
+small=(--dim 3 --epochs 2 --negatives 3 --burnin-negatives 3)
+
+case $case_name in
+  wordnet_train_checkpoint_is_data)
+    write_tree 7 >tree.tsv
+    expect_refusal "--checkpoint would overwrite the input --data, '.*tree.tsv', an output must be" \
+      train "${small[@]}" --checkpoint tree.tsv -o run
+    ;;
+  wordnet_train_checkpoint_is_output)
+    write_tree 7 >tree.tsv
+    train "${small[@]}" -o run >/dev/null 2>&1 || fail "the first run failed"
+    expect_refusal "--out \(.emb\) and --checkpoint are the same file, 'run.emb'" \
+      train "${small[@]}" --checkpoint run.emb -o run
+    ;;
+  wordnet_train_json_is_folder)
+    write_tree 7 >tree.tsv
+    mkdir run.json
+    expect_refusal "--out \(.json\) is a folder, 'run.json'" train "${small[@]}" -o run
+    ;;
+  wordnet_train_unwritable_out)
+    # A million epochs: only a check before the training ends within the test's timeout.
+    write_tree 7 >tree.tsv
+    echo "not a folder" >file
+    expect_refusal "the folder of --out \(.json\) is not a folder, 'file'" \
+      train --dim 3 --epochs 1000000 -o file/run
+    [[ -d /proc/self ]] || exit 0
+    expect_refusal "the folder of --out \(.json\) is not writable, '/proc/self'" \
+      train --dim 3 --epochs 1000000 -o /proc/self/run
+    ;;
+  wordnet_train_negatives_above_nodes)
+    write_tree 7 >tree.tsv
+    expect_refusal "--negatives is not below the number of nodes, 7, at most 6 for the 7 nodes" \
+      train --epochs 1000000 --negatives 7 --burnin-negatives 3 -o run
+    expect_refusal "--burnin-negatives is not below the number of nodes, 5000, at most 6" \
+      train --epochs 1000000 --negatives 3 --burnin-negatives 5000 -o run
+    ;;
+  wordnet_train_write_failure_keeps_outputs)
+    # A rerun whose .tsv cannot be written (the file-size limit makes writes fail with EFBIG,
+    # as a full disk makes them fail with ENOSPC): .emb, .tsv and .json all stay from run 1.
+    write_tree 400 >tree.tsv
+    train --dim 10 --epochs 2 --negatives 3 --burnin-negatives 3 -o run >/dev/null 2>&1 || fail "the first run failed"
+    emb_kib=$((($(stat -c %s run.emb) + 1023) / 1024))
+    tsv_kib=$(($(stat -c %s run.tsv) / 1024))
+    ((emb_kib < tsv_kib)) || fail "run.emb ($emb_kib KiB) should be smaller than run.tsv"
+    limited() { (trap '' XFSZ && ulimit -f "$emb_kib" && "$@"); }
+    expect_refusal "cannot write 'run.tsv': File too large; no output of this run was replaced" \
+      limited train --dim 10 --epochs 2 --negatives 3 --burnin-negatives 3 --seed 7 -o run
+    ;;
+  wordnet_train_disk_full_keeps_outputs)
+    # The same with a real full disk: a 64 KiB tmpfs, if this process may mount one.
+    write_tree 7 >tree.tsv
+    mkdir small
+    mount -t tmpfs -o size=64k tmpfs small 2>/dev/null || {
+      echo "skipped: cannot mount a tmpfs here (needs root)"
+      exit 77
+    }
+    trap 'umount "$dir/small"' EXIT
+    train "${small[@]}" -o small/run >/dev/null 2>&1 || fail "the first run failed"
+    dd if=/dev/zero of=small/filler bs=1k 2>/dev/null
+    expect_refusal "cannot write 'small/run.(emb|tsv|json)': No space left on device" \
+      train "${small[@]}" --seed 7 -o small/run
+    ;;
+  wordnet_data_split_train_is_input)
+    write_tree 50 >edges.tsv
+    expect_refusal "--train would overwrite the input -i, 'edges.tsv', an output must be" \
+      "$tool" split -i edges.tsv --train edges.tsv --test test.tsv
+    ;;
+  wordnet_data_split_train_is_test)
+    write_tree 50 >edges.tsv
+    echo "old" >both.tsv
+    expect_refusal "--train and --test are the same file, 'both.tsv', each output needs" \
+      "$tool" split -i edges.tsv --train both.tsv --test both.tsv
+    ;;
+  powerlaw_failed_run_keeps_report)
+    # A rerun that cannot write its files must keep the previous report and all four plots.
+    command -v gnuplot >/dev/null || {
+      echo "skipped: no gnuplot"
+      exit 77
+    }
+    for i in $(seq 1 300); do echo "the a of and to in is $i $((i % 7)) $((i % 13)) word$((i % 50))"; done >corpus.txt
+    "$tool" corpus.txt -o out -n run -b 0 --min-tail 5 -q >/dev/null 2>&1 || fail "run 1 failed"
+    [[ $(ls out | wc -l) -eq 5 ]] || fail "run 1 should write run.json and four plots: $(ls out)"
+    limited() { (trap '' XFSZ && ulimit -f 1 && "$@"); }
+    expect_refusal "cannot write 'out/run[^']*': File too large; no output of this run was replaced" \
+      limited "$tool" corpus.txt -o out -n run -b 0 --min-tail 5 --top 200 -q
+    ;;
+  powerlaw_json_is_folder)
+    echo "a b c a b a" >corpus.txt
+    mkdir -p out/run.json
+    expect_refusal "--output-dir, --name \(.json\) is a folder, 'out/run.json'" \
+      "$tool" corpus.txt -o out -n run -b 0 --no-plots -q
+    ;;
+  *)
+    fail "unknown case"
+    ;;
+esac
