@@ -1,7 +1,8 @@
 #pragma once
 // Log-log rank-frequency and CCDF plots with the fitted power law, drawn by
-// gnuplot (pngcairo + svg). Data and script go to a temporary folder; each
-// image is written to a temporary name and renamed into place.
+// gnuplot (pngcairo + svg). Data and script go to a temporary folder; the
+// images go to the caller's io::OutputSet, which puts them in place together
+// with the rest of the run's outputs.
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "hyperbolic/text/discrete_power_law.hpp"
 #include "hyperbolic/text/hurwitz_zeta.hpp"
 
@@ -34,8 +35,10 @@ inline std::string quote_for_gnuplot(const std::string& s) {
   return out + "\"";
 }
 
-// Returns the image paths written.
-inline std::vector<std::filesystem::path> draw_plots(const PlotRequest& request) {
+// Adds the four images to `outputs` and returns their paths; they are in place once
+// outputs.commit() succeeds.
+inline std::vector<std::filesystem::path> draw_plots(const PlotRequest& request,
+                                                     hyperbolic::io::OutputSet& outputs) {
   namespace fs = std::filesystem;
   using hyperbolic::text::log_hurwitz_zeta;
   const auto& freq = request.frequencies_descending;
@@ -93,7 +96,7 @@ inline std::vector<std::filesystem::path> draw_plots(const PlotRequest& request)
   for (const auto& term : terminals) {
     for (const char* kind : {"rank", "ccdf"}) {
       const fs::path target = request.output_stem.string() + "-" + kind + "." + term.extension;
-      const fs::path temporary = temporary_sibling(target);
+      const fs::path temporary = outputs.external(target);
       script << "set terminal " << term.terminal << "\n";
       script << "set output " << quote_for_gnuplot(temporary.string()) << "\n";
       if (std::string(kind) == "rank") {
@@ -125,13 +128,9 @@ inline std::vector<std::filesystem::path> draw_plots(const PlotRequest& request)
     std::ifstream log(work / "gnuplot.log");
     std::stringstream text;
     text << log.rdbuf();
-    for (const auto& target : written)
-      fs::remove(temporary_sibling(target));
-    fs::remove_all(work);
+    fs::remove_all(work);  // the images' temporaries go with `outputs`
     throw std::runtime_error("gnuplot failed (is gnuplot installed?): " + text.str());
   }
-  for (const auto& target : written)
-    commit_file(temporary_sibling(target), target);
   fs::remove_all(work);
   return written;
 }

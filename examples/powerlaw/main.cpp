@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.hpp"
 #include "gnuplot_plots.hpp"
+#include "hyperbolic/io/output_paths.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "hyperbolic/text/bpe_tokenizer.hpp"
 #include "hyperbolic/text/cache_paths.hpp"
 #include "hyperbolic/text/gpt2_bpe_tokenizer.hpp"
@@ -106,6 +107,17 @@ int run(const Settings& s) {
   InputFileOptions input_options;
   input_options.extensions = s.extensions;
   const auto files = expand_inputs(s.inputs, input_options);
+  {  // before the counting: a bad output path must not cost it, nor overwrite a corpus file
+    std::vector<hyperbolic::io::NamedPath> inputs, outputs;
+    for (const auto& f : files)
+      inputs.push_back({"input", f});
+    const std::string flags = "--output-dir/--name";
+    outputs.push_back({flags + " (.json)", s.output_dir / (s.name + ".json")});
+    if (s.plots)
+      for (const char* suffix : {"-rank.png", "-ccdf.png", "-rank.svg", "-ccdf.svg"})
+        outputs.push_back({flags + " (" + suffix + ")", s.output_dir / (s.name + suffix)});
+    hyperbolic::io::check_output_paths(inputs, outputs);
+  }
   fs::create_directories(s.output_dir);
   auto tokenizer = make_tokenizer(s, files);
 
@@ -186,6 +198,7 @@ int run(const Settings& s) {
     top.push_back({{"token", printable_utf8(sorted[i].first)}, {"count", sorted[i].second}});
   report["top_tokens"] = top;
 
+  hyperbolic::io::OutputSet outputs;  // the report and its plots replaced together
   if (s.plots) {
     powerlaw_cli::PlotRequest plot;
     plot.frequencies_descending = freq;
@@ -193,14 +206,15 @@ int run(const Settings& s) {
     plot.title = s.title.empty() ? s.name + " (" + tokenizer->name() + ")" : s.title;
     plot.output_stem = s.output_dir / s.name;
     nlohmann::json images = nlohmann::json::array();
-    for (const auto& p : powerlaw_cli::draw_plots(plot))
+    for (const auto& p : powerlaw_cli::draw_plots(plot, outputs))
       images.push_back(p.string());
     report["plots"] = images;
   }
   report["wall_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const fs::path json_path = s.output_dir / (s.name + ".json");
-  powerlaw_cli::write_file_atomically(json_path, report.dump(2) + "\n");
+  outputs.write(json_path, report.dump(2) + "\n");
+  outputs.commit();
   std::cout << report.dump(2) << "\n";
   if (!s.quiet) std::cerr << "wrote " << json_path.string() << "\n";
   return 0;

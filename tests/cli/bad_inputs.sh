@@ -139,22 +139,29 @@ case $case_name in
       "$tool" split -i edges.tsv --train both.tsv --test both.tsv
     ;;
   powerlaw_failed_run_keeps_report)
-    # A rerun that cannot write its files must keep the previous report and all four plots.
+    # A rerun whose report cannot be written must keep the previous report and all four plots
+    # (the plots used to be replaced first). 2000 distinct tokens, all in the report: the
+    # report is larger than any plot, and a file-size limit between the two fails only it.
     command -v gnuplot >/dev/null || {
       echo "skipped: no gnuplot"
       exit 77
     }
-    for i in $(seq 1 300); do echo "the a of and to in is $i $((i % 7)) $((i % 13)) word$((i % 50))"; done >corpus.txt
-    "$tool" corpus.txt -o out -n run -b 0 --min-tail 5 -q >/dev/null 2>&1 || fail "run 1 failed"
+    awk 'BEGIN { for (i = 1; i <= 2000; i++) { for (k = 0; k <= 4000 / i; k++) printf "w%d ", i
+                                               print "" } }' >corpus.txt
+    powerlaw() { "$tool" corpus.txt -o out -n run -b 0 --min-tail 5 --top 100000 -q "$@"; }
+    powerlaw >/dev/null 2>&1 || fail "run 1 failed"
     [[ $(ls out | wc -l) -eq 5 ]] || fail "run 1 should write run.json and four plots: $(ls out)"
-    limited() { (trap '' XFSZ && ulimit -f 1 && "$@"); }
-    expect_refusal "cannot write 'out/run[^']*': File too large; no output of this run was replaced" \
-      limited "$tool" corpus.txt -o out -n run -b 0 --min-tail 5 --top 200 -q
+    largest_plot=$(stat -c %s out/run-* | sort -n | tail -1)
+    limit_kib=$((largest_plot / 1024 + 2))
+    (($(stat -c %s out/run.json) > limit_kib * 1024)) || fail "the report should be the largest"
+    limited() { (trap '' XFSZ && ulimit -f "$limit_kib" && "$@"); }
+    expect_refusal "cannot write 'out/run.json': File too large; no output of this run was replaced" \
+      limited powerlaw --title "the second run"
     ;;
   powerlaw_json_is_folder)
     echo "a b c a b a" >corpus.txt
     mkdir -p out/run.json
-    expect_refusal "--output-dir, --name \(.json\) is a folder, 'out/run.json'" \
+    expect_refusal "--output-dir/--name \(.json\) is a folder, 'out/run.json'" \
       "$tool" corpus.txt -o out -n run -b 0 --no-plots -q
     ;;
   *)
