@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <hyperbolic/io/output_paths.hpp>
 #include <hyperbolic/text/discrete_power_law.hpp>
 #include <hyperbolic/text/sentencepiece_tokenizer.hpp>
 #include <iostream>
@@ -201,6 +202,11 @@ int main(int argc, char** argv) {
     omp_set_num_threads(nthreads);
     Eigen::setNbThreads(nthreads);
     const auto t_start = Clock::now();
+    // A folder where the reports can be written, checked before hours of training.
+    hyperbolic::io::check_output_paths(
+        {}, std::vector<hyperbolic::io::NamedPath>{
+                {"--out (report.json)", fs::path(c.out_dir) / "report.json"},
+                {"--out (report.md)", fs::path(c.out_dir) / "report.md"}});
     fs::create_directories(fs::path(c.out_dir) / "checkpoints");
     const std::string preset_name = quick ? "quick" : preset;
 
@@ -429,8 +435,10 @@ int main(int argc, char** argv) {
     in.frozen = frozen;
     json report = build_report(in);
     report["total_seconds"] = seconds_since(t_start);
-    write_text_atomically(fs::path(c.out_dir) / "report.json", report.dump(2));
-    write_text_atomically(fs::path(c.out_dir) / "report.md", markdown_report(report));
+    hyperbolic::io::OutputSet reports;  // .json and .md from the same run, or both kept
+    reports.write(fs::path(c.out_dir) / "report.json", report.dump(2));
+    reports.write(fs::path(c.out_dir) / "report.md", markdown_report(report));
+    reports.commit();
     write_plots(c.out_dir, report, in.runs, pre["history"]);
     std::fprintf(stderr, "[report] %s/report.md and .json, img/*.png (%.0f s)\n", c.out_dir.c_str(),
                  seconds_since(t_start));

@@ -18,25 +18,16 @@
 #include <nlohmann/json.hpp>
 
 #include "data.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "model.hpp"
 #include "safetensors.hpp"
 
 namespace finetune {
 
-// Writes to <path>.tmp, then renames over path: an existing file is never half-overwritten.
+// A checked temporary renamed over path (io::OutputSet): an existing file is never
+// half-overwritten, a failed write (disk full) throws naming the file and leaves no temporary.
 inline void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      throw std::runtime_error("cannot write '" + tmp.string() + "'");
-    }
-  }
-  std::filesystem::rename(tmp, path);
+  hyperbolic::io::write_file_atomically(path, text);
 }
 
 // A JSON file; a parse error names the file.

@@ -2,9 +2,9 @@
 // Checkpoints in the safetensors format (loadable with Python's
 // safetensors.numpy.load_file): 8-byte little-endian header length, a JSON
 // header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}},
-// then the raw little-endian tensors. Writes go to a temporary file in the same
-// folder that is renamed over the target only when complete, so an existing
-// checkpoint is never left half-written. Reads validate every offset and shape
+// then the raw little-endian tensors. Writes go through io::OutputSet (a checked
+// temporary in the same folder, renamed over the target only when complete), so
+// an existing checkpoint is never left half-written. Reads validate every offset and shape
 // against the file size and fail with a message naming the problem.
 
 #include <cmath>
@@ -14,11 +14,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "hyperbolic/io/output_set.hpp"
 
 namespace finetune {
 
@@ -52,27 +55,17 @@ inline void save_safetensors(const std::string& path, const TensorFile& file) {
   std::string text = header.dump();
   while (text.size() % 8 != 0)
     text += ' ';  // keeps the tensors 8-byte aligned
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write checkpoint temporary '" + tmp + "'");
-    std::uint64_t n = text.size();
-    unsigned char le[8];
-    for (int i = 0; i < 8; ++i)
-      le[i] = static_cast<unsigned char>(n >> (8 * i));
-    out.write(reinterpret_cast<const char*>(le), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto& [name, t] : file.tensors)
-      out.write(reinterpret_cast<const char*>(t.data.data()),
-                static_cast<std::streamsize>(t.data.size() * sizeof(float)));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp);
-      throw std::runtime_error("writing checkpoint '" + tmp + "' failed (disk full?)");
-    }
-  }
-  std::filesystem::rename(tmp, path);  // atomic on POSIX within one file system
+  hyperbolic::io::OutputSet outputs;
+  hyperbolic::io::OutputFile& out = outputs.open(path);
+  const std::uint64_t n = text.size();
+  unsigned char le[8];
+  for (int i = 0; i < 8; ++i)
+    le[i] = static_cast<unsigned char>(n >> (8 * i));
+  out.write(le, 8);
+  out.write(text);
+  for (const auto& [name, t] : file.tensors)
+    out.write(std::span<const float>(t.data));
+  outputs.commit();
 }
 
 inline TensorFile load_safetensors(const std::string& path) {

@@ -72,9 +72,10 @@ inline std::filesystem::path sibling(const std::filesystem::path& target, const 
   return target.parent_path() / name;
 }
 
-inline void fsync_folder(const std::filesystem::path& folder) {
-  // Makes the renames durable; a folder that cannot be opened for this is not an error.
-  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_CLOEXEC);
+// Best effort (a folder's fsync makes its renames durable): a path that cannot be opened for
+// this is not an error, the writes themselves were checked.
+inline void fsync_path(const std::filesystem::path& path) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
@@ -186,7 +187,10 @@ class OutputSet {
     namespace fs = std::filesystem;
     if (committed_) throw std::logic_error("OutputSet: commit() called twice");
     for (Entry& e : entries_) {
-      if (e.file) e.file->close();
+      if (e.file)
+        e.file->close();
+      else
+        detail::fsync_path(e.temporary);  // another program's file: on disk before the rename
       std::error_code ec;
       if (!fs::is_regular_file(e.temporary, ec))
         throw OutputError("cannot write " + detail::quoted(e.target) +
@@ -219,7 +223,7 @@ class OutputSet {
       if (std::find(folders.begin(), folders.end(), e.target.parent_path()) == folders.end())
         folders.push_back(e.target.parent_path());
     for (const fs::path& folder : folders)
-      detail::fsync_folder(folder);
+      detail::fsync_path(folder);
   }
 
   // Removes every temporary; the previous outputs stay. The destructor calls it.
