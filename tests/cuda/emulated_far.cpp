@@ -11,6 +11,7 @@
 // (close pairs far out are that ill-conditioned: another summation order is
 // an ulp-level change of the inputs).
 #include <hyperbolic/cpu/batched.hpp>
+#include <hyperbolic/cpu/batched_backward.hpp>
 #include <hyperbolic/cuda/batched.cuh>
 
 #include <cmath>
@@ -170,6 +171,217 @@ TEST_CASE("backends agree with the scalar path out to the edge of the float rang
     check_backends_agree(PoincareBall<double>(1.0), n, 72);
     check_backends_agree(Lorentz<float>(1.0f), n, 85);
     check_backends_agree(Lorentz<double>(1.0), n, 700);
+  }
+}
+
+// Vector-valued primitives far out: the CPU batched kernels and the CUDA row
+// kernels against the scalar path, normwise: the same finite / non-finite
+// classification, and max_i |out_i - scalar_i| within 512 eps of max_i
+// |scalar_i| plus four times the scalar path's spread under one-ulp moves of
+// every input coordinate (four random moves underestimate the worst one).
+// 512 eps, not 64: far out these outputs are combinations of terms up to
+// ~100x larger than the result (logmap_backward's b g - through_diff, the
+// transport's v + k (x + y)), whose roundings depend on the summation order.
+template <class T>
+using Outputs = std::vector<std::vector<T>>;
+
+template <class T>
+double max_abs(const std::vector<T>& v) {
+  double m = 0;
+  for (const T e : v)
+    m = std::max(m, std::abs(double(e)));
+  return m;
+}
+template <class T>
+double max_diff(const std::vector<T>& a, const std::vector<T>& b) {
+  double m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    m = std::max(m, std::abs(double(a[i]) - double(b[i])));
+  return m;
+}
+template <class T>
+bool all_finite(const std::vector<T>& v) {
+  for (const T e : v)
+    if (!std::isfinite(e)) return false;
+  return true;
+}
+
+// scalar(inputs) -> output row; the batched results are given per row.
+template <class T, class Scalar>
+void check_rows_agree(const std::string& what, const std::vector<Outputs<T>>& inputs,
+                      const Scalar& scalar, const Outputs<T>& cpu, const Outputs<T>& gpu) {
+  const double tol = 512 * std::numeric_limits<T>::epsilon();
+  std::mt19937_64 flips(5);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::vector<T> want = scalar(inputs[i]);
+    double spread = 0;
+    for (int pass = 0; pass < 4; ++pass) {
+      auto moved = inputs[i];
+      for (auto& v : moved)
+        for (auto& e : v)
+          e = std::nextafter(e, (flips() & 1) ? std::numeric_limits<T>::infinity()
+                                              : -std::numeric_limits<T>::infinity());
+      const auto o = scalar(moved);
+      if (all_finite(o)) spread = std::max(spread, max_diff(o, want));
+    }
+    INFO(what << " row " << i << " kind " << i % 4 << ": |scalar| " << max_abs(want) << " cpu diff "
+              << max_diff(cpu[i], want) << " cuda diff " << max_diff(gpu[i], want) << " spread "
+              << spread);
+    CHECK(all_finite(cpu[i]) == all_finite(want));
+    CHECK(all_finite(gpu[i]) == all_finite(want));
+    if (!all_finite(want)) continue;
+    const double bound = tol * max_abs(want) + 4 * spread;
+    CHECK(max_diff(cpu[i], want) <= bound);
+    CHECK(max_diff(gpu[i], want) <= bound);
+  }
+}
+
+template <class T>
+Outputs<T> rows_of(const HostBatch<T>& b) {
+  Outputs<T> out;
+  for (index_t i = 0; i < b.rows; ++i)
+    out.push_back(b.row(i));
+  return out;
+}
+
+template <class T>
+void check_lorentz_maps(index_t n, double r_max) {
+  const Lorentz<T> m(T(1));
+  const index_t rows = 64, d = n + 1;
+  const auto p = draw_pairs<Lorentz<T>, T>(rows, n, r_max, 31 + static_cast<std::uint64_t>(n));
+  // Tangent vectors at x (unit Riemannian norm) and upstream gradients.
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> normal;
+  HostBatch<T> v(rows, d), g(rows, d);
+  for (index_t i = 0; i < rows; ++i) {
+    std::vector<T> raw(d), tan(d);
+    for (auto& e : raw)
+      e = static_cast<T>(normal(rng));
+    const auto x = p.x.row(i);
+    m.proju(x, raw, tan);
+    const double nn = std::sqrt(std::max(1e-30, double(m.inner(x, tan, tan))));
+    for (index_t j = 0; j < d; ++j) {
+      v.set(i, j, static_cast<T>(tan[j] / nn));
+      g.set(i, j, static_cast<T>(normal(rng)));
+    }
+  }
+  Batch<T> X(p.x), Y(p.y), V(v), G(g), out(rows, d), out2(rows, d);
+  HostBatch<T> cpu_out(rows, d), cpu_out2(rows, d);
+  const cpu::Rows<const T> cx(X.cview()), cy(Y.cview()), cv(V.cview()), cg(G.cview());
+  std::vector<Outputs<T>> pair_in, triple_in;
+  for (index_t i = 0; i < rows; ++i) {
+    pair_in.push_back({p.x.row(i), p.y.row(i)});
+    triple_in.push_back({p.x.row(i), p.y.row(i), v.row(i)});
+  }
+  const std::string tag = std::to_string(sizeof(T) * 8) + "-bit n=" + std::to_string(n);
+  const auto cpu_view = [](HostBatch<T>& b) {
+    return cpu::Rows<T>(MatrixView<T>(b.data.data(), b.rows, b.cols, b.stride));
+  };
+
+  cuda::logmap(m, X.cview(), Y.cview(), out.view());
+  cpu::logmap(m, cx, cy, cpu_view(cpu_out));
+  check_rows_agree<T>(
+      "Lorentz logmap " + tag, pair_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> o(z[0].size());
+        m.logmap(z[0], z[1], o);
+        return o;
+      },
+      rows_of(cpu_out), rows_of(out.fetch()));
+
+  cuda::logmap0(m, Y.cview(), out.view());
+  cpu::logmap0(m, cy, cpu_view(cpu_out));
+  std::vector<Outputs<T>> single_in;
+  for (index_t i = 0; i < rows; ++i)
+    single_in.push_back({p.y.row(i)});
+  check_rows_agree<T>(
+      "Lorentz logmap0 " + tag, single_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> o(z[0].size());
+        m.logmap0(z[0], o);
+        return o;
+      },
+      rows_of(cpu_out), rows_of(out.fetch()));
+
+  cuda::transp(m, X.cview(), Y.cview(), V.cview(), out.view());
+  cpu::transp(m, cx, cy, cv, cpu_view(cpu_out));
+  check_rows_agree<T>(
+      "Lorentz transp " + tag, triple_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> o(z[0].size());
+        m.transp(z[0], z[1], z[2], o);
+        return o;
+      },
+      rows_of(cpu_out), rows_of(out.fetch()));
+
+  cuda::mobius_add(m, X.cview(), Y.cview(), out.view());
+  cpu::mobius_add(m, cx, cy, cpu_view(cpu_out));
+  check_rows_agree<T>(
+      "Lorentz mobius_add " + tag, pair_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> o(z[0].size());
+        m.mobius_add(z[0], z[1], o);
+        return o;
+      },
+      rows_of(cpu_out), rows_of(out.fetch()));
+
+  // logmap_backward: both gradients side by side.
+  std::vector<Outputs<T>> back_in;
+  for (index_t i = 0; i < rows; ++i)
+    back_in.push_back({p.x.row(i), p.y.row(i), g.row(i)});
+  cuda::logmap_backward(m, X.cview(), Y.cview(), G.cview(), out.view(), out2.view());
+  cpu::logmap_backward(m, cx, cy, cg, cpu_view(cpu_out), cpu_view(cpu_out2));
+  const auto joined = [](const HostBatch<T>& a, const HostBatch<T>& b) {
+    Outputs<T> o;
+    for (index_t i = 0; i < a.rows; ++i) {
+      auto r = a.row(i);
+      const auto s = b.row(i);
+      r.insert(r.end(), s.begin(), s.end());
+      o.push_back(r);
+    }
+    return o;
+  };
+  check_rows_agree<T>(
+      "Lorentz logmap_backward " + tag, back_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> gx(z[0].size()), gy(z[0].size());
+        m.logmap_backward(z[0], z[1], z[2], gx, gy);
+        gx.insert(gx.end(), gy.begin(), gy.end());
+        return gx;
+      },
+      joined(cpu_out, cpu_out2), joined(out.fetch(), out2.fetch()));
+}
+
+template <class T>
+void check_ball_maps(index_t n, double r_max) {
+  const PoincareBall<T> m(T(1));
+  const index_t rows = 64;
+  const auto p = draw_pairs<PoincareBall<T>, T>(rows, n, r_max, 53 + static_cast<std::uint64_t>(n));
+  Batch<T> Y(p.y), out(rows, n);
+  HostBatch<T> cpu_out(rows, n);
+  cuda::logmap0(m, Y.cview(), out.view());
+  cpu::logmap0(m, cpu::Rows<const T>(Y.cview()),
+               cpu::Rows<T>(MatrixView<T>(cpu_out.data.data(), rows, n, cpu_out.stride)));
+  std::vector<Outputs<T>> single_in;
+  for (index_t i = 0; i < rows; ++i)
+    single_in.push_back({p.y.row(i)});
+  check_rows_agree<T>(
+      "Poincare logmap0 " + std::to_string(sizeof(T) * 8) + "-bit n=" + std::to_string(n),
+      single_in,
+      [&](const Outputs<T>& z) {
+        std::vector<T> o(z[0].size());
+        m.logmap0(z[0], o);
+        return o;
+      },
+      rows_of(cpu_out), rows_of(out.fetch()));
+}
+
+TEST_CASE("maps and their gradients agree across backends out to the edge of the float range") {
+  for (const index_t n : {2, 16, 64}) {
+    check_lorentz_maps<float>(n, 85);
+    check_lorentz_maps<double>(n, 700);
+    check_ball_maps<float>(n, 32);
+    check_ball_maps<double>(n, 72);
   }
 }
 

@@ -2,7 +2,7 @@
 // hyperboloid and the conversions against a 256-bit MPFR reference.
 //
 //   hyperbolic-accuracy [--output FILE] [--samples N] [--check]
-//                       [--write-bounds FILE] [--no-condition]
+//                       [--write-bounds FILE] [--no-condition] [--only TEXT]
 //
 // --output        write the markdown table (docs/accuracy.md) via a temporary + rename
 // --samples       samples per table row (default 128)
@@ -11,6 +11,8 @@
 // --write-bounds  write a new accuracy_bounds.hpp: 2 x measured max, rounded up to a
 //                 power of two, at least 4 ULP
 // --no-condition  skip the condition-number estimates (faster)
+// --only TEXT     measure only rows whose "model primitive" contains TEXT (for
+//                 iterating on one primitive; --check then reports the others unmeasured)
 
 #include <cmath>
 #include <cstdio>
@@ -128,14 +130,20 @@ int main(int argc, char** argv) {
         bounds_output = value();
       else if (a == "--no-condition")
         opt.condition = false;
+      else if (a == "--only")
+        opt.only = value();
       else if (a == "--help" || a == "-h") {
         std::puts(
             "usage: hyperbolic-accuracy [--output FILE] [--samples N] [--check] "
-            "[--write-bounds FILE] [--no-condition]");
+            "[--write-bounds FILE] [--no-condition] [--only TEXT]");
         return 0;
       } else
         throw std::invalid_argument("unknown option '" + a + "'");
     }
+    if (!opt.only.empty() && (!output.empty() || !bounds_output.empty()))
+      throw std::invalid_argument(
+          "--only measures a subset: it cannot write --output or "
+          "--write-bounds (they need every row)");
     const AccuracyRun run = run_accuracy(opt);
     if (!output.empty()) {
       std::ostringstream md;

@@ -92,6 +92,9 @@ struct MeasureOptions {
   int samples = 256;
   bool condition = true;
   unsigned threads = 64;  // at most this many, and at most the hardware's
+  // Measure only rows whose "model primitive" contains this (empty: all);
+  // for iterating on one primitive, never for the committed table.
+  std::string only;
 };
 
 inline double median(std::vector<double> v) {
@@ -99,6 +102,14 @@ inline double median(std::vector<double> v) {
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   return *mid;
+}
+
+template <class T>
+bool representable(const RVec& v) {
+  const Real top = Real(std::numeric_limits<T>::max());
+  for (const auto& x : v)
+    if (!(fabs(x) <= top)) return false;
+  return true;
 }
 
 inline Real max_abs_difference(const RVec& a, const RVec& b) {
@@ -150,40 +161,33 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
   row.has_baseline = static_cast<bool>(p.baseline);
   for (int i = 0; i < opt.samples; ++i) {
     const int d = p.dims[static_cast<std::size_t>(i) % p.dims.size()];
-    std::optional<Inputs<T>> in;
-    recorded_inputs<T>().clear();
-    for (int attempt = 0; attempt < 1000 && !in; ++attempt)
-      in = p.sample(rng, band, d);
-    if (!in) continue;
-    ExactInputs ex, intended;
-    for (const auto& v : *in) {
-      ex.push_back(exact(v));
-      intended.push_back(intended_input(v));
-    }
-    recorded_inputs<T>().clear();
-    const std::vector<T> out_t = p.compute(*in);
     const std::function<RVec(const ExactInputs&)> effective = [&p](const ExactInputs& e) {
       RVec r = p.reference(e);
       return p.compared_part ? p.compared_part(e, r) : r;
     };
-    const RVec ref = effective(ex);
+    // Draws whose exact result the type cannot hold (the hyperboloid's logmap
+    // of float points ~90 apart: coordinates beyond FLT_MAX) are drawn again.
+    std::optional<Inputs<T>> in;
+    ExactInputs ex, intended;
+    RVec ref;
+    for (int attempt = 0; attempt < 1000 && !in; ++attempt) {
+      recorded_inputs<T>().clear();
+      in = p.sample(rng, band, d);
+      if (!in) continue;
+      ex.clear();
+      intended.clear();
+      for (const auto& v : *in) {
+        ex.push_back(exact(v));
+        intended.push_back(intended_input(v));
+      }
+      ref = effective(ex);
+      if (!representable<T>(ref)) in.reset();
+    }
+    recorded_inputs<T>().clear();
+    if (!in) continue;
+    const std::vector<T> out_t = p.compute(*in);
     RVec out = exact(out_t);
     if (p.compared_part) out = p.compared_part(ex, out);
-    bool finite = true;
-    for (const T v : out_t)
-      finite = finite && std::isfinite(v);
-    ++row.samples;
-    if (!finite) {
-      ++row.nonfinite;
-      row.max_ulps = std::numeric_limits<double>::infinity();
-      continue;
-    }
-    const Real n = norm(ref), e = max_abs_difference(out, ref);
-    const double u = n == 0 ? (e == 0 ? 0.0 : std::numeric_limits<double>::infinity())
-                            : (e / ulp_of<T>(n)).template convert_to<double>();
-    const double r = n == 0 ? u : (e / n).template convert_to<double>();
-    ulps.push_back(u);
-    rels.push_back(r);
     // Against what the user meant: the exact function of the unrounded points.
     const RVec ref_intended = effective(intended);
     const auto rel_to = [&](const std::vector<T>& o) {
@@ -193,7 +197,7 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
       return ni == 0 ? (ei == 0 ? 0.0 : std::numeric_limits<double>::infinity())
                      : (ei / ni).template convert_to<double>();
     };
-    rels_intended.push_back(rel_to(out_t));
+    // The baseline on every sample, including those where the library fails.
     if (p.baseline) {
       const std::vector<T> b = p.baseline(*in);
       bool b_finite = true, b_zero = true;
@@ -201,8 +205,8 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
         b_finite = b_finite && std::isfinite(v);
         b_zero = b_zero && v == T(0);
       }
-      // A zero distance between distinct points is a silent wrong answer, not
-      // a small error (the baseline's clamps return it for close pairs).
+      // A zero distance (or map) between distinct points is a silent wrong
+      // answer, not a small error (the baseline's clamps return it for close pairs).
       const bool collapsed =
           b_zero && norm(ref_intended) > 0 && in->size() > 1 && (*in)[0] != (*in)[1];
       if (!b_finite) ++row.baseline_nonfinite;
@@ -210,6 +214,23 @@ RowResult measure_row(const Primitive<T>& p, const Band& band, const MeasureOpti
       baseline_rels.push_back(b_finite && !collapsed ? rel_to(b)
                                                      : std::numeric_limits<double>::infinity());
     }
+    bool finite = true;
+    for (const T v : out_t)
+      finite = finite && std::isfinite(v);
+    ++row.samples;
+    if (!finite) {
+      ++row.nonfinite;
+      row.max_ulps = std::numeric_limits<double>::infinity();
+      rels_intended.push_back(std::numeric_limits<double>::infinity());
+      continue;
+    }
+    const Real n = norm(ref), e = max_abs_difference(out, ref);
+    const double u = n == 0 ? (e == 0 ? 0.0 : std::numeric_limits<double>::infinity())
+                            : (e / ulp_of<T>(n)).template convert_to<double>();
+    const double r = n == 0 ? u : (e / n).template convert_to<double>();
+    ulps.push_back(u);
+    rels.push_back(r);
+    rels_intended.push_back(rel_to(out_t));
     double kappa = 0;
     if (opt.condition && p.perturbations > 0) {
       // Its own stream, so that switching kappa off leaves the samples alone.
@@ -254,8 +275,9 @@ std::vector<RowResult> measure_all(const std::vector<Primitive<T>>& primitives,
   // Rows are independent (own seeds): measure them on all cores.
   std::vector<std::pair<const Primitive<T>*, const Band*>> work;
   for (const auto& p : primitives)
-    for (const auto& b : p.bands)
-      work.emplace_back(&p, &b);
+    if (opt.only.empty() || (p.model + " " + p.name).find(opt.only) != std::string::npos)
+      for (const auto& b : p.bands)
+        work.emplace_back(&p, &b);
   std::vector<RowResult> rows(work.size());
   std::atomic<std::size_t> next{0};
   const unsigned n_threads =

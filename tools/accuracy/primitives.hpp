@@ -167,6 +167,13 @@ class Catalogue {
 
   // ---- drawing inputs --------------------------------------------------------
   static double radius_in(Rng& rng, const Band& b) { return rng.log_uniform(b.lo, b.hi); }
+  // How much further out than r an output of a sample in band b may lie:
+  // within the sampling limit (+1) in its bands, within the far limit in the
+  // far ones.
+  static double room(const Band& b, double r, double limit, bool lorentz) {
+    const double top = b.lo >= limit ? far_limit<T>(lorentz) : limit + 1.0;
+    return std::max(2e-8, top - r);
+  }
 
   std::optional<std::vector<T>> poincare_at(Rng& rng, double r, int d) const {
     auto x = round_input<T>(poincare_point(c_, Real(r), random_direction(rng, d)));
@@ -259,14 +266,20 @@ class Catalogue {
       };
       out.push_back(dist0);
     }
+    const auto far = far_bands<T>(L, false);
+    const auto far_pairs = far_pair_bands<T>(L, false);
+    const T ct = c_t_;
     out.push_back(
-        {"Poincare", "expmap", radius_bands(L), forward_dims,
+        {"Poincare",
+         "expmap",
+         with<T>(radius_bands(L), far),
+         forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
            const double r = radius_in(rng, b);
            auto x = poincare_at(rng, r, d);
            if (!x) return std::nullopt;
            // Riemannian norm rho: the result stays within the representable radius.
-           const double rho = rng.log_uniform(1e-8, std::min(5.0, L + 1.0 - r));
+           const double rho = rng.log_uniform(1e-8, std::min(5.0, room(b, r, L, false)));
            const Real lam = ref::poincare::lambda(c_, exact(*x));
            return Inputs<T>{*x, round_input<T>(scaled(Real(rho) / lam, random_direction(rng, d)))};
          },
@@ -275,8 +288,14 @@ class Catalogue {
            m.expmap(view(in[0]), view(in[1]), view_mut(o));
            return o;
          },
-         [c](const ExactInputs& e) { return ref::poincare::expmap(c, e[0], e[1]); }});
-    out.push_back({"Poincare", "expmap0", radius_bands(L), forward_dims,
+         [c](const ExactInputs& e) { return ref::poincare::expmap(c, e[0], e[1]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::poincare_expmap(ct, in[0], in[1]); }});
+    out.push_back({"Poincare",
+                   "expmap0",
+                   with<T>(radius_bands(L), far),
+                   forward_dims,
                    [](Rng& rng, const Band& b, int d) -> Opt {
                      // |expmap0(u)| is at distance 2|u| from the origin.
                      return Inputs<T>{round_input<T>(
@@ -287,37 +306,57 @@ class Catalogue {
                      m.expmap0(view(in[0]), view_mut(o));
                      return o;
                    },
-                   [c](const ExactInputs& e) { return ref::poincare::expmap0(c, e[0]); }});
-    out.push_back({"Poincare", "logmap", pair_bands(L), forward_dims, pts,
-                   [m](const Inputs<T>& in) {
-                     std::vector<T> o(in[0].size());
-                     m.logmap(view(in[0]), view(in[1]), view_mut(o));
-                     return o;
-                   },
-                   [c](const ExactInputs& e) { return ref::poincare::logmap(c, e[0], e[1]); }});
-    out.push_back({"Poincare", "logmap0", radius_bands(L), forward_dims, one,
+                   [c](const ExactInputs& e) { return ref::poincare::expmap0(c, e[0]); },
+                   {},
+                   2,
+                   [ct](const Inputs<T>& in) { return textbook::poincare_expmap0(ct, in[0]); }});
+    out.push_back(
+        {"Poincare",
+         "logmap",
+         with<T>(pair_bands(L), far_pairs),
+         forward_dims,
+         pts,
+         [m](const Inputs<T>& in) {
+           std::vector<T> o(in[0].size());
+           m.logmap(view(in[0]), view(in[1]), view_mut(o));
+           return o;
+         },
+         [c](const ExactInputs& e) { return ref::poincare::logmap(c, e[0], e[1]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::poincare_logmap(ct, in[0], in[1]); }});
+    out.push_back({"Poincare",
+                   "logmap0",
+                   with<T>(radius_bands(L), far),
+                   forward_dims,
+                   one,
                    [m](const Inputs<T>& in) {
                      std::vector<T> o(in[0].size());
                      m.logmap0(view(in[0]), view_mut(o));
                      return o;
                    },
-                   [c](const ExactInputs& e) { return ref::poincare::logmap0(c, e[0]); }});
-    out.push_back({"Poincare", "mobius_add", radius_bands(L), forward_dims,
-                   [this, L](Rng& rng, const Band& b, int d) -> Opt {
-                     const double r = radius_in(rng, b);
-                     auto x = poincare_at(rng, r, d);
-                     // |x (+) y| <= r + r_y: keep the sum representable.
-                     auto y = poincare_at(
-                         rng, rng.log_uniform(1e-8, std::max(2e-8, std::min(r, L - r))), d);
-                     if (!x || !y) return std::nullopt;
-                     return Inputs<T>{*x, *y};
-                   },
-                   [m](const Inputs<T>& in) {
-                     std::vector<T> o(in[0].size());
-                     m.mobius_add(view(in[0]), view(in[1]), view_mut(o));
-                     return o;
-                   },
-                   [c](const ExactInputs& e) { return ref::poincare::mobius_add(c, e[0], e[1]); }});
+                   [c](const ExactInputs& e) { return ref::poincare::logmap0(c, e[0]); },
+                   {},
+                   2,
+                   [ct](const Inputs<T>& in) { return textbook::poincare_logmap0(ct, in[0]); }});
+    out.push_back(
+        {"Poincare", "mobius_add", with<T>(radius_bands(L), far), forward_dims,
+         [this, L](Rng& rng, const Band& b, int d) -> Opt {
+           const double r = radius_in(rng, b);
+           auto x = poincare_at(rng, r, d);
+           // |x (+) y| <= r + r_y: keep the sum representable.
+           auto y = poincare_at(
+               rng, rng.log_uniform(1e-8, std::max(2e-8, std::min(r, room(b, r, L, false) - 1.0))),
+               d);
+           if (!x || !y) return std::nullopt;
+           return Inputs<T>{*x, *y};
+         },
+         [m](const Inputs<T>& in) {
+           std::vector<T> o(in[0].size());
+           m.mobius_add(view(in[0]), view(in[1]), view_mut(o));
+           return o;
+         },
+         [c](const ExactInputs& e) { return ref::poincare::mobius_add(c, e[0], e[1]); }});
     out.push_back(
         {"Poincare", "mobius_scalar_mul", radius_bands(L), forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
@@ -334,7 +373,10 @@ class Catalogue {
          },
          [c](const ExactInputs& e) { return ref::poincare::mobius_scalar_mul(c, e[1][0], e[0]); }});
     out.push_back(
-        {"Poincare", "transp", pair_bands(L), forward_dims,
+        {"Poincare",
+         "transp",
+         with<T>(pair_bands(L), far_pairs),
+         forward_dims,
          [this](Rng& rng, const Band& b, int d) -> Opt {
            auto xy = poincare_pair(rng, b, d);
            if (!xy) return std::nullopt;
@@ -346,7 +388,10 @@ class Catalogue {
            m.transp(view(in[0]), view(in[1]), view(in[2]), view_mut(o));
            return o;
          },
-         [c](const ExactInputs& e) { return ref::poincare::transp(c, e[0], e[1], e[2]); }});
+         [c](const ExactInputs& e) { return ref::poincare::transp(c, e[0], e[1], e[2]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::poincare_transp(ct, in[0], in[1], in[2]); }});
     out.push_back({"Poincare",
                    "projx",
                    {{"outside, |x| in (1,4)/sqrt(c)", BandKind::outside, 1.001, 4.0}},
@@ -415,12 +460,18 @@ class Catalogue {
       };
       out.push_back(dist0);
     }
+    const auto far = far_bands<T>(L, true);
+    const auto far_pairs = far_pair_bands<T>(L, true);
+    const T ct = c_t_;
     out.push_back(
-        {"Lorentz", "expmap", radius_bands(L), forward_dims,
+        {"Lorentz",
+         "expmap",
+         with<T>(radius_bands(L), far),
+         forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
            const double r = radius_in(rng, b);
            const auto x = lorentz_at(rng, r, d);
-           const double rho = rng.log_uniform(1e-8, std::min(5.0, L + 1.0 - r));
+           const double rho = rng.log_uniform(1e-8, std::min(5.0, room(b, r, L, true)));
            const RVec xo = ref::lorentz::on_hyperboloid(c_, exact(x));
            return Inputs<T>{x, round_input<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))};
          },
@@ -429,9 +480,15 @@ class Catalogue {
            m.expmap(view(in[0]), view(in[1]), view_mut(o));
            return o;
          },
-         [c](const ExactInputs& e) { return ref::lorentz::expmap(c, e[0], e[1]); }});
+         [c](const ExactInputs& e) { return ref::lorentz::expmap(c, e[0], e[1]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::lorentz_expmap(ct, in[0], in[1]); }});
     out.push_back(
-        {"Lorentz", "expmap0", radius_bands(L), forward_dims,
+        {"Lorentz",
+         "expmap0",
+         with<T>(radius_bands(L), far),
+         forward_dims,
          [this](Rng& rng, const Band& b, int d) -> Opt {
            return Inputs<T>{round_input<T>(with_time(
                Real(0), scaled(Real(radius_in(rng, b)) / sqrt(c_), random_direction(rng, d))))};
@@ -441,35 +498,60 @@ class Catalogue {
            m.expmap0(view(in[0]), view_mut(o));
            return o;
          },
-         [c](const ExactInputs& e) { return ref::lorentz::expmap0(c, e[0]); }});
-    out.push_back({"Lorentz", "logmap", pair_bands(L), forward_dims, pts,
-                   [m, vec_out](const Inputs<T>& in) {
-                     auto o = vec_out(in);
-                     m.logmap(view(in[0]), view(in[1]), view_mut(o));
-                     return o;
-                   },
-                   [c](const ExactInputs& e) { return ref::lorentz::logmap(c, e[0], e[1]); }});
-    out.push_back({"Lorentz", "logmap0", radius_bands(L), forward_dims, one,
+         [c](const ExactInputs& e) { return ref::lorentz::expmap0(c, e[0]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::lorentz_expmap0(ct, in[0]); }});
+    out.push_back(
+        {"Lorentz",
+         "logmap",
+         with<T>(pair_bands(L), far_pairs),
+         forward_dims,
+         pts,
+         [m, vec_out](const Inputs<T>& in) {
+           auto o = vec_out(in);
+           m.logmap(view(in[0]), view(in[1]), view_mut(o));
+           return o;
+         },
+         [c](const ExactInputs& e) { return ref::lorentz::logmap(c, e[0], e[1]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::lorentz_logmap(ct, in[0], in[1]); }});
+    out.push_back({"Lorentz",
+                   "logmap0",
+                   with<T>(radius_bands(L), far),
+                   forward_dims,
+                   one,
                    [m, vec_out](const Inputs<T>& in) {
                      auto o = vec_out(in);
                      m.logmap0(view(in[0]), view_mut(o));
                      return o;
                    },
-                   [c](const ExactInputs& e) { return ref::lorentz::logmap0(c, e[0]); }});
-    out.push_back({"Lorentz", "mobius_add", radius_bands(L), forward_dims,
-                   [this, L](Rng& rng, const Band& b, int d) -> Opt {
-                     const double r = radius_in(rng, b);
-                     auto x = lorentz_at(rng, r, d);
-                     auto y = lorentz_at(
-                         rng, rng.log_uniform(1e-8, std::max(2e-8, std::min(r, L - r))), d);
-                     return Inputs<T>{x, y};
-                   },
-                   [m, vec_out](const Inputs<T>& in) {
-                     auto o = vec_out(in);
-                     m.mobius_add(view(in[0]), view(in[1]), view_mut(o));
-                     return o;
-                   },
-                   [c](const ExactInputs& e) { return ref::lorentz::mobius_add(c, e[0], e[1]); }});
+                   [c](const ExactInputs& e) { return ref::lorentz::logmap0(c, e[0]); },
+                   {},
+                   2,
+                   [ct](const Inputs<T>& in) { return textbook::lorentz_logmap0(ct, in[0]); }});
+    // The 256-bit reference goes through the ball, whose boundary factor
+    // e^-r it cannot resolve beyond r ~ 130: mobius_add's far bands stop at 100.
+    std::vector<Band> far_to_100;
+    for (const auto& b : far)
+      if (b.hi <= 100) far_to_100.push_back(b);
+    out.push_back(
+        {"Lorentz", "mobius_add", with<T>(radius_bands(L), far_to_100), forward_dims,
+         [this, L](Rng& rng, const Band& b, int d) -> Opt {
+           const double r = radius_in(rng, b);
+           auto x = lorentz_at(rng, r, d);
+           auto y = lorentz_at(
+               rng, rng.log_uniform(1e-8, std::max(2e-8, std::min(r, room(b, r, L, true) - 1.0))),
+               d);
+           return Inputs<T>{x, y};
+         },
+         [m, vec_out](const Inputs<T>& in) {
+           auto o = vec_out(in);
+           m.mobius_add(view(in[0]), view(in[1]), view_mut(o));
+           return o;
+         },
+         [c](const ExactInputs& e) { return ref::lorentz::mobius_add(c, e[0], e[1]); }});
     out.push_back(
         {"Lorentz", "mobius_scalar_mul", radius_bands(L), forward_dims,
          [this, L](Rng& rng, const Band& b, int d) -> Opt {
@@ -484,7 +566,10 @@ class Catalogue {
          },
          [c](const ExactInputs& e) { return ref::lorentz::mobius_scalar_mul(c, e[1][0], e[0]); }});
     out.push_back(
-        {"Lorentz", "transp", pair_bands(L), forward_dims,
+        {"Lorentz",
+         "transp",
+         with<T>(pair_bands(L), far_pairs),
+         forward_dims,
          [this](Rng& rng, const Band& b, int d) -> Opt {
            auto xy = lorentz_pair(rng, b, d);
            if (!xy) return std::nullopt;
@@ -497,7 +582,10 @@ class Catalogue {
            m.transp(view(in[0]), view(in[1]), view(in[2]), view_mut(o));
            return o;
          },
-         [c](const ExactInputs& e) { return ref::lorentz::transp(c, e[0], e[1], e[2]); }});
+         [c](const ExactInputs& e) { return ref::lorentz::transp(c, e[0], e[1], e[2]); },
+         {},
+         2,
+         [ct](const Inputs<T>& in) { return textbook::lorentz_transp(ct, in[0], in[1], in[2]); }});
     out.push_back({"Lorentz", "projx", radius_bands(L), forward_dims,
                    [this](Rng& rng, const Band& b, int d) -> Opt {
                      auto x = lorentz_at(rng, radius_in(rng, b), d);
@@ -611,7 +699,7 @@ class Catalogue {
     out.push_back(
         {"Poincare",
          "dist_backward",
-         pair_bands(LP),
+         with<T>(pair_bands(LP), far_pair_bands<T>(LP, false)),
          backward_dims,
          [this](Rng& rng, const Band& b, int d) { return poincare_pair(rng, b, d); },
          [pm, concat](const Inputs<T>& in) {
@@ -629,13 +717,13 @@ class Catalogue {
     out.push_back(
         {"Poincare",
          "expmap_backward",
-         radius_bands(LP),
+         with<T>(radius_bands(LP), far_bands<T>(LP, false)),
          backward_dims,
          [this, LP, with_upstream](Rng& rng, const Band& b, int d) -> Opt {
            const double r = radius_in(rng, b);
            auto x = poincare_at(rng, r, d);
            if (!x) return std::nullopt;
-           const double rho = rng.log_uniform(1e-8, std::min(5.0, LP + 1.0 - r));
+           const double rho = rng.log_uniform(1e-8, std::min(5.0, room(b, r, LP, false)));
            const Real lam = ref::poincare::lambda(c_, exact(*x));
            return with_upstream(
                Inputs<T>{*x, round_input<T>(scaled(Real(rho) / lam, random_direction(rng, d)))},
@@ -655,7 +743,7 @@ class Catalogue {
          1});
     out.push_back({"Poincare",
                    "logmap_backward",
-                   pair_bands(LP),
+                   with<T>(pair_bands(LP), far_pair_bands<T>(LP, false)),
                    backward_dims,
                    [this, with_upstream](Rng& rng, const Band& b, int d) {
                      return with_upstream(poincare_pair(rng, b, d), rng, d);
@@ -682,8 +770,13 @@ class Catalogue {
       if (r.size() == 2 * n) remove_normal(r, n, ref::lorentz::on_hyperboloid(c, e[1]));
       return r;
     };
+    // Far bands without "far close": central differences of such pairs in 256
+    // bits cancel ~e^(2r) and keep too few digits for a step of 2^-100.
+    std::vector<Band> lorentz_far_pairs;
+    for (const auto& b : far_pair_bands<T>(LL, true))
+      if (b.kind != BandKind::close) lorentz_far_pairs.push_back(b);
     out.push_back(
-        {"Lorentz", "dist_backward", pair_bands(LL), backward_dims,
+        {"Lorentz", "dist_backward", with<T>(pair_bands(LL), lorentz_far_pairs), backward_dims,
          [this](Rng& rng, const Band& b, int d) { return lorentz_pair(rng, b, d); },
          [lm, concat](const Inputs<T>& in) {
            std::vector<T> gx(in[0].size()), gy(in[0].size());
@@ -697,11 +790,12 @@ class Catalogue {
          },
          tangent_parts, 1});
     out.push_back(
-        {"Lorentz", "expmap_backward (grad u)", radius_bands(LL), backward_dims,
+        {"Lorentz", "expmap_backward (grad u)", with<T>(radius_bands(LL), far_bands<T>(LL, true)),
+         backward_dims,
          [this, LL, with_upstream](Rng& rng, const Band& b, int d) -> Opt {
            const double r = radius_in(rng, b);
            const auto x = lorentz_at(rng, r, d);
-           const double rho = rng.log_uniform(1e-8, std::min(5.0, LL + 1.0 - r));
+           const double rho = rng.log_uniform(1e-8, std::min(5.0, room(b, r, LL, true)));
            const RVec xo = ref::lorentz::on_hyperboloid(c_, exact(x));
            return with_upstream(
                Inputs<T>{x, round_input<T>(scaled(Real(rho), lorentz_unit_tangent(rng, xo, d)))},
@@ -718,22 +812,22 @@ class Catalogue {
                {1});
          },
          tangent_parts, 1});
-    out.push_back({"Lorentz", "logmap_backward", pair_bands(LL), backward_dims,
-                   [this, with_upstream](Rng& rng, const Band& b, int d) {
-                     return with_upstream(lorentz_pair(rng, b, d), rng, d + 1);
-                   },
-                   [lm, concat](const Inputs<T>& in) {
-                     std::vector<T> gx(in[0].size()), gy(in[0].size());
-                     lm.logmap_backward(view(in[0]), view(in[1]), view(in[2]), view_mut(gx),
-                                        view_mut(gy));
-                     return concat(gx, gy);
-                   },
-                   [c](const ExactInputs& e) {
-                     return central_gradient(
-                         [c](const ExactInputs& z) { return ref::lorentz::logmap(c, z[0], z[1]); },
-                         e, e[2], {0, 1});
-                   },
-                   tangent_parts, 1});
+    out.push_back(
+        {"Lorentz", "logmap_backward", with<T>(pair_bands(LL), lorentz_far_pairs), backward_dims,
+         [this, with_upstream](Rng& rng, const Band& b, int d) {
+           return with_upstream(lorentz_pair(rng, b, d), rng, d + 1);
+         },
+         [lm, concat](const Inputs<T>& in) {
+           std::vector<T> gx(in[0].size()), gy(in[0].size());
+           lm.logmap_backward(view(in[0]), view(in[1]), view(in[2]), view_mut(gx), view_mut(gy));
+           return concat(gx, gy);
+         },
+         [c](const ExactInputs& e) {
+           return central_gradient(
+               [c](const ExactInputs& z) { return ref::lorentz::logmap(c, z[0], z[1]); }, e, e[2],
+               {0, 1});
+         },
+         tangent_parts, 1});
   }
 };
 

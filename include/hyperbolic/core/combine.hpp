@@ -12,6 +12,19 @@ template <class T>
 HYP_HD_INLINE T per_norm(T dl_dn, T n) {
   return n > T(0) ? dl_dn / n : T(0);
 }
+// The same as two factors, dL/dv = outer * (inner * v): beyond n = 1 the
+// direction v / n is formed first. Far out on the hyperboloid dL/dn ~ 1/n,
+// and (dL/dn) / n ~ 1/n^2 is below the smallest float (double) once n
+// exceeds ~1e19 (~1e154): the one-factor form returned a zero gradient there.
+template <class T>
+struct NormScale {
+  T outer, inner;
+};
+template <class T>
+HYP_HD_INLINE NormScale<T> per_norm_split(T dl_dn, T n) {
+  if (n > T(1)) return {dl_dn, T(1) / n};
+  return {per_norm(dl_dn, n), T(1)};
+}
 
 template <class T>
 HYP_HD_INLINE void scale_into(T a, NoDeduce<ConstRow<T>> x, NoDeduce<Row<T>> out) {

@@ -53,7 +53,7 @@ struct RowKernels<Lorentz<T>> {
   }
   static void logmap(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
     const auto ch = chord_and_gap(m, x, y, d);
-    const auto k = lorentz::logmap(m.c(), ch.n * ch.n);
+    const auto k = lorentz::logmap(m.c(), ch.n);
     const T x0 = x[0];
     simd::combine_row(d, out, [&](auto at) {
       const auto xi = at(x);
@@ -62,7 +62,7 @@ struct RowKernels<Lorentz<T>> {
     out[0] = -k.a * ch.gap + k.b * x0;  // y0 - x0 read through the space coordinates
   }
   static void logmap0(const M& m, const T* y, T* out, index_t d) noexcept {
-    const T a = lorentz::logmap0(m.c(), space_squared_norm(y, d));
+    const T a = lorentz::logmap0_of_norm(m.c(), space_norm(y, d));
     simd::combine_row(d, out, [&](auto at) { return a * at(y); });
     out[0] = T(0);
   }
@@ -83,25 +83,34 @@ struct RowKernels<Lorentz<T>> {
     simd::combine_row(d, out, [&](auto at) { return at.eta(g) + k * at(x); });
   }
   static void transp(const M& m, const T* x, const T* y, const T* v, T* out, index_t d) noexcept {
-    const auto [yv] =
-        simd::reduce_row<T>(d, [&](auto at) { return std::array{at.eta(y) * at(v)}; });
-    const T c = m.c(), q = math::square(chord(m, x, y, d));
-    const T k = c * yv / (T(2) + c * q / T(2));
+    // lorentz/transport.hpp: the sums on SIMD registers; rows whose sums
+    // overflow take its rescaled pass.
+    const auto [diff_v, x_v, y_v] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at.space(x), yi = at.space(y), vi = at.space(v);
+      return std::array{(yi - xi) * vi, xi * vi, yi * vi};
+    });
+    const auto ch = chord_and_gap(m, x, y, d);
+    const lorentz::TransportSums<T> sums{diff_v, x_v, y_v};
+    const T k = lorentz::transport_sums_finite(sums) && math::isfinite(y[0] * v[0])
+                    ? lorentz::transport_factor_from_sums(m.c(), sums, x[0], y[0], v[0], ch)
+                    : lorentz::transport_factor(m.c(), x, y, v, d, ch);
     simd::combine_row(d, out, [&](auto at) { return at(v) + k * (at(x) + at(y)); });
   }
   static void mobius_add(const M& m, const T* x, const T* y, T* out, index_t d) noexcept {
     const T x0 = x[0], y0 = y[0];
-    const auto [xx, yy, xy] = simd::reduce_row<T>(d, [&](auto at) {
-      const auto xi = at.space(x), yi = at.space(y);
-      return std::array{xi * xi, yi * yi, xi * yi};
+    const T hx = lorentz::mobius_add_ball_scale(m.c(), x0),
+            hy = lorentz::mobius_add_ball_scale(m.c(), y0);
+    const auto [pp, qq, pq] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto p = hx * at.space(x), q = hy * at.space(y);
+      return std::array{p * p, q * q, p * q};
     });
-    const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
+    const auto k = lorentz::mobius_add_ball(m.c(), x0, y0, pp, qq, pq);
     simd::combine_row(d, out, [&](auto at) { return k.a * at(x) + k.b * at(y); });
     out[0] = k.time;
   }
   static void mobius_scalar_mul(const M& m, T r, const T* x, T* out, index_t d) noexcept {
-    const T ss = space_squared_norm(x, d), a = r * lorentz::logmap0(m.c(), ss);
-    const auto k = lorentz::expmap0(m.c(), a * a * ss);
+    const T n = space_norm(x, d), a = r * lorentz::logmap0_of_norm(m.c(), n);
+    const auto k = lorentz::expmap0(m.c(), math::square(a * n));
     const T b = k.space * a;
     simd::combine_row(d, out, [&](auto at) { return b * at(x); });
     out[0] = k.time;
@@ -114,21 +123,23 @@ struct RowKernels<Lorentz<T>> {
     const auto ch = chord_and_gap(m, x, y, d);
     const T n = ch.n;
     const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(n, 1));
-    const T k = per_norm(g * f.d[1], n);
+    const auto k = per_norm_split(g * f.d[1], n);
+    const T ko = k.outer, ki = k.inner;
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
-      const auto gi = k * (at.eta(x) - at.eta(y));
+      const auto gi = ko * (ki * (at.eta(x) - at.eta(y)));
       return std::array{gi, -gi};
     });
-    gx[0] = -k * ch.gap;  // x0 - y0 read through the space coordinates
-    gy[0] = k * ch.gap;
+    gx[0] = -ko * (ki * ch.gap);  // x0 - y0 read through the space coordinates
+    gy[0] = ko * (ki * ch.gap);
     return g * f.d[0];
   }
   static T dist0_backward(const M& m, const T* x, T g, T* gx, index_t d) noexcept {
     using D = Dual<T, 2>;
     const T n = space_norm(x, d);
     const D f = lorentz::dist0(D::variable(m.c(), 0), D::variable(n, 1));
-    const T k = per_norm(g * f.d[1], n);
-    simd::combine_row(d, gx, [&](auto at) { return k * at(x); });
+    const auto k = per_norm_split(g * f.d[1], n);
+    const T ko = k.outer, ki = k.inner;
+    simd::combine_row(d, gx, [&](auto at) { return ko * (ki * at(x)); });
     gx[0] = T(0);
     return g * f.d[0];
   }
@@ -179,17 +190,15 @@ struct RowKernels<Lorentz<T>> {
   }
   static T logmap_backward(const M& m, const T* x, const T* y, const T* g, T* gx, T* gy,
                            index_t d) noexcept {
-    using D = Dual<T, 2>;
     const auto [g_diff_space, g_x] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x), gi = at(g);
       return std::array{gi * (at.space(y) - at.space(x)), gi * xi};
     });
     // y0 - x0 read through the space coordinates, as in logmap.
     const auto ch = chord_and_gap(m, x, y, d);
-    const T q = ch.n * ch.n, g_diff = g_diff_space - g[0] * ch.gap;
-    const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(q, 1));
-    const D L = k.a * g_diff + k.b * g_x;
-    const T a = k.a.v, b = k.b.v, kq = q > T(0) ? T(2) * L.d[1] : T(0);
+    const T g_diff = g_diff_space - g[0] * ch.gap;
+    const auto k = lorentz::logmap_backward(m.c(), ch.n, g_diff, g_x);
+    const T a = k.a, b = k.b, kq = k.kq;
     const T g0 = g[0];
     simd::combine_rows(d, std::array{gx, gy}, [&](auto at) {
       const auto gi = at(g);
@@ -199,7 +208,7 @@ struct RowKernels<Lorentz<T>> {
     const T through_diff0 = a * g0 + kq * ch.gap;  // time: -(y0 - x0) = gap
     gx[0] = b * g0 - through_diff0;
     gy[0] = through_diff0;
-    return L.d[0];
+    return k.dc;
   }
   static T logmap0_backward(const M& m, const T* y, const T* g, T* gy, index_t d) noexcept {
     using D = Dual<T, 2>;

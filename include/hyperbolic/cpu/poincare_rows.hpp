@@ -90,7 +90,8 @@ struct RowKernels<PoincareBall<T>> {
     });
   }
   static void logmap0(const M& m, const T* y, T* out, index_t d) noexcept {
-    scale(poincare::logmap0(m.c(), squared_norm(y, d)), y, out, d);
+    const T yy = squared_norm(y, d);
+    scale(poincare::logmap0(m.c(), row_norm(yy, y, d), boundary(m, yy, y, d)), y, out, d);
   }
   static void projx(const M& m, const T* x, T* out, index_t d) noexcept {
     const T n = math::sqrt(squared_norm(x, d)), mx = m.max_norm();
@@ -121,7 +122,9 @@ struct RowKernels<PoincareBall<T>> {
     simd::combine_row(d, out, [&](auto at) { return k.a * at(x) + k.b * at(y); });
   }
   static void mobius_scalar_mul(const M& m, T r, const T* x, T* out, index_t d) noexcept {
-    scale(poincare::mobius_scalar_mul(m.c(), r, squared_norm(x, d)), x, out, d);
+    const T xx = squared_norm(x, d);
+    scale(poincare::mobius_scalar_mul(m.c(), r, row_norm(xx, x, d), boundary(m, xx, x, d)), x, out,
+          d);
   }
 
   // ---- backward: overwrite the input gradients, return dL/dc -----------------
@@ -175,21 +178,18 @@ struct RowKernels<PoincareBall<T>> {
   }
   static T expmap_backward(const M& m, const T* x, const T* u, const T* g, T* gx, T* gu,
                            index_t d) noexcept {
-    using D = Dual<T, 4>;
     const auto [xx, uu, xu, gx_dot, gu_dot] = simd::reduce_row<T>(d, [&](auto at) {
       const auto xi = at(x), ui = at(u), gi = at(g);
       return std::array{xi * xi, ui * ui, xi * ui, gi * xi, gi * ui};
     });
-    const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
-    const auto k = poincare::expmap(c, poincare::boundary_of(c, xd, boundary(m, xx, x, d)), xd,
-                                    D::variable(uu, 2), D::variable(xu, 3));
-    const D L = k.a * gx_dot + k.b * gu_dot;
-    const T ax = k.a.v, bu = k.b.v, kx = T(2) * L.d[1], ku = T(2) * L.d[2], kxu = L.d[3];
+    const auto k =
+        poincare::expmap_backward(m.c(), boundary(m, xx, x, d), xx, uu, xu, gx_dot, gu_dot);
+    const T xg = k.gx_g, xx_ = k.gx_x, xu_ = k.gx_u, ug = k.gu_g, uu_ = k.gu_u, ux = k.gu_x;
     simd::combine_rows(d, std::array{gx, gu}, [&](auto at) {
       const auto xi = at(x), ui = at(u), gi = at(g);
-      return std::array{ax * gi + kx * xi + kxu * ui, bu * gi + ku * ui + kxu * xi};
+      return std::array{xg * gi + xx_ * xi + xu_ * ui, ug * gi + uu_ * ui + ux * xi};
     });
-    return L.d[0];
+    return k.dc;
   }
   static T expmap0_backward(const M& m, const T* u, const T* g, T* gu, index_t d) noexcept {
     return radial_backward(poincare::Expmap0{}, m.c(), u, g, gu, d);

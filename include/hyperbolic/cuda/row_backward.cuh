@@ -71,10 +71,10 @@ struct DistBackward {
                                             n, s.lane, s.width);
       const C nd = ch.n;
       const D f = lorentz::dist(D::variable(m.c(), 0), D::variable(nd, 1));
-      const C k = per_norm(gr * f.d[1], nd);
+      const auto k = per_norm_split(gr * f.d[1], nd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         // x0 - y0 read through the space coordinates (chord.hpp).
-        const C gj = j == 0 ? -k * ch.gap : k * (xr(j, pos) - yr(j, pos));
+        const C gj = k.outer * (k.inner * (j == 0 ? -ch.gap : xr(j, pos) - yr(j, pos)));
         return {gj, -gj};
       });
       store_grad_c(grad_c, s, gr * f.d[0]);
@@ -120,21 +120,15 @@ struct ExpmapBackward {
     gxd = tile_sum(gxd, s.width);
     gud = tile_sum(gud, s.width);
     if constexpr (model_v<M> == Model::poincare) {
-      using D = Dual<C, 4>;
       const index_t rr = s.valid ? s.row : 0;
-      const D c = D::variable(m.c(), 0), xd = D::variable(xx, 1);
-      const auto k =
-          poincare::expmap(c,
-                           poincare::boundary_of(
-                               c, xd, tile_boundary(m.c(), xx, x.data + rr * x.stride, n, s.width)),
-                           xd, D::variable(uu, 2), D::variable(xu, 3));
-      const D L = k.a * gxd + k.b * gud;  // <g, out> as a function of the reductions
+      const auto k = poincare::expmap_backward(
+          m.c(), tile_boundary(m.c(), xx, x.data + rr * x.stride, n, s.width), xx, uu, xu, gxd,
+          gud);
       store_rows(s, n, gx, gu, [&](index_t j, int pos) -> Two<C> {
         const C a = xr(j, pos), b = ur(j, pos), h = gr(j, pos);
-        return {k.a.v * h + C(2) * L.d[1] * a + L.d[3] * b,
-                k.b.v * h + C(2) * L.d[2] * b + L.d[3] * a};
+        return {k.gx_g * h + k.gx_x * a + k.gx_u * b, k.gu_g * h + k.gu_u * b + k.gu_x * a};
       });
-      store_grad_c(grad_c, s, L.d[0]);
+      store_grad_c(grad_c, s, k.dc);
     } else if constexpr (model_v<M> == Model::lorentz) {
       using D = Dual<C, 2>;
       const auto k = lorentz::expmap(D::variable(m.c(), 0), D::variable(nonnegative(uu), 1));
@@ -201,22 +195,19 @@ struct LogmapBackward {
       });
       store_grad_c(grad_c, s, L.d[0]);
     } else if constexpr (model_v<M> == Model::lorentz) {
-      using D = Dual<C, 2>;
       const index_t rr = s.valid ? s.row : 0;
       const auto ch = tile_chord_and_gap<C>(m.c(), x.data + rr * x.stride, y.data + rr * y.stride,
                                             n, s.lane, s.width);
       const C nd = ch.n;
       // y0 - x0 read through the space coordinates, as in logmap.
       const C g0 = to_compute(g.data[rr * g.stride]);
-      const auto k = lorentz::logmap(D::variable(m.c(), 0), D::variable(nd * nd, 1));
-      const D L = k.a * (gdiff - g0 * ch.gap) + k.b * gxd;
-      const C kq = nd > C(0) ? C(2) * L.d[1] : C(0);
+      const auto k = lorentz::logmap_backward(m.c(), nd, gdiff - g0 * ch.gap, gxd);
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C h = gr(j, pos), d = j == 0 ? -ch.gap : yr(j, pos) - xr(j, pos);
-        const C through_diff = k.a.v * h + kq * time_sign<C>(j) * d;
-        return {k.b.v * h - through_diff, through_diff};
+        const C through_diff = k.a * h + k.kq * time_sign<C>(j) * d;
+        return {k.b * h - through_diff, through_diff};
       });
-      store_grad_c(grad_c, s, L.d[0]);
+      store_grad_c(grad_c, s, k.dc);
     } else {
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C h = gr(j, pos);

@@ -209,7 +209,7 @@ struct Logmap {
       const index_t r = s.valid ? s.row : 0;
       const auto ch = tile_chord_and_gap<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n,
                                             s.lane, s.width);
-      const auto k = lorentz::logmap(m.c(), ch.n * ch.n);
+      const auto k = lorentz::logmap(m.c(), ch.n);
       ka = k.a;
       kb = k.b;
       gap = ch.gap;
@@ -243,8 +243,15 @@ struct Logmap0 {
     });
     yy = tile_sum(yy, s.width);
     C a(1);
-    if constexpr (model_v<M> == Model::poincare) a = poincare::logmap0(m.c(), yy);
-    if constexpr (model_v<M> == Model::lorentz) a = lorentz::logmap0(m.c(), yy);
+    if constexpr (model_v<M> == Model::poincare) {
+      const S* row = y.data + (s.valid ? s.row : 0) * y.stride;
+      a = poincare::logmap0(m.c(), tile_norm(yy, row, 0, n, s.width),
+                            tile_boundary(m.c(), yy, row, n, s.width));
+    }
+    if constexpr (model_v<M> == Model::lorentz) {
+      const index_t r = s.valid ? s.row : 0;
+      a = lorentz::logmap0_of_norm(m.c(), tile_norm(yy, y.data + r * y.stride, 1, n, s.width));
+    }
     store_row(s, n, out, [&](index_t j, int pos) -> C {
       return model_v<M> == Model::lorentz && j == 0 ? C(0) : a * yr(j, pos);
     });
@@ -384,15 +391,27 @@ struct Transp {
         return k.v * vr(j, pos) + k.y * yr(j, pos) + k.x * xr(j, pos);
       });
     } else if constexpr (model_v<M> == Model::lorentz) {
-      C yv(0);
-      s.for_each(n, [&](index_t j, int pos) { yv += time_sign<C>(j) * yr(j, pos) * vr(j, pos); });
-      yv = tile_sum(yv, s.width);
+      // Lorentz::transp (lorentz/transport.hpp): v + k (x + y), the sums split
+      // over the tile; rows whose sums overflow take its rescaled pass on every
+      // lane. The times and v0 are read before the shuffles (out may alias v).
       const index_t r = s.valid ? s.row : 0;
-      const C nd =
-          tile_chord<C>(m.c(), x.data + r * x.stride, y.data + r * y.stride, n, s.lane, s.width);
-      const C q = nd * nd;
-      // Lorentz::transp: v + c <y, v>_L / (1 - c <x, y>_L) (x + y).
-      const C k = m.c() * yv / (C(2) + m.c() * q / C(2));
+      const S *xp = x.data + r * x.stride, *yp = y.data + r * y.stride, *vp = v.data + r * v.stride;
+      const C x0 = to_compute(xp[0]), y0 = to_compute(yp[0]), v0 = to_compute(vp[0]);
+      lorentz::TransportSums<C> sums{C(0), C(0), C(0)};
+      s.for_each(n, [&](index_t j, int pos) {
+        if (j == 0) return;
+        const C a = xr(j, pos), b = yr(j, pos), w = vr(j, pos);
+        sums.diff_v += (b - a) * w;
+        sums.x_v += a * w;
+        sums.y_v += b * w;
+      });
+      sums = {tile_sum(sums.diff_v, s.width), tile_sum(sums.x_v, s.width),
+              tile_sum(sums.y_v, s.width)};
+      const auto ch = tile_chord_and_gap<C>(m.c(), xp, yp, n, s.lane, s.width);
+      const C k =
+          lorentz::transport_sums_finite(sums) && math::isfinite(y0 * v0)
+              ? lorentz::transport_factor_from_sums(m.c(), sums, x0, y0, v0, ch)
+              : tile_converge(lorentz::transport_factor<C>(m.c(), xp, yp, vp, n, ch), s.width);
       store_row(s, n, out, [&](index_t j, int pos) -> C {
         return vr(j, pos) + k * (xr(j, pos) + yr(j, pos));
       });
@@ -420,9 +439,13 @@ struct MobiusAdd {
     // tile), before the shuffles, so that lane 0 may overwrite them later.
     const bool time = model_v<M> == Model::lorentz && s.valid;
     const C x0 = time ? x(r, 0) : C(1), y0 = time ? y(r, 0) : C(1);
+    // Lorentz: sums of the ball coordinates p = hx xs, q = hy ys (lorentz::mobius_add_ball).
+    const bool lor = model_v<M> == Model::lorentz;
+    const C hx = lor ? lorentz::mobius_add_ball_scale(m.c(), x0) : C(1);
+    const C hy = lor ? lorentz::mobius_add_ball_scale(m.c(), y0) : C(1);
     s.for_each(n, [&](index_t j, int pos) {
-      if (model_v<M> == Model::lorentz && j == 0) return;
-      const C a = xr(j, pos), b = yr(j, pos);
+      if (lor && j == 0) return;
+      const C a = hx * xr(j, pos), b = hy * yr(j, pos);
       xx += a * a;
       yy += b * b;
       xy += a * b;
@@ -431,7 +454,7 @@ struct MobiusAdd {
     yy = tile_sum(yy, s.width);
     xy = tile_sum(xy, s.width);
     if constexpr (model_v<M> == Model::lorentz) {
-      const auto k = lorentz::mobius_add(m.c(), x0, y0, xx, yy, xy);
+      const auto k = lorentz::mobius_add_ball(m.c(), x0, y0, xx, yy, xy);
       store_row(s, n, out, [&](index_t j, int pos) -> C {
         return j == 0 ? k.time : k.a * xr(j, pos) + k.b * yr(j, pos);
       });

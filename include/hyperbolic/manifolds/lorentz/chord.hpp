@@ -1,3 +1,4 @@
+#pragma once
 // The Minkowski chord n = sqrt(<x - y, x - y>_L) of two hyperboloid points,
 // the one input of the distance d = (2/s) asinh(s n / 2) (and of logmap and
 // transp), and the time gap x0 - y0, to the accuracy the coordinates allow

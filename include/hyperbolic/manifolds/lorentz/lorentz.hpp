@@ -12,6 +12,7 @@
 #include "../check_result.hpp"
 #include "../../core/robust_norm.hpp"
 #include "chord.hpp"
+#include "transport.hpp"
 #include "coefficients.hpp"
 
 namespace hyperbolic {
@@ -76,14 +77,14 @@ class Lorentz {
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
     const auto ch = chord_and_gap(x, y);
-    const auto k = lorentz::logmap(c_, ch.n * ch.n);
+    const auto k = lorentz::logmap(c_, ch.n);
     const T x0 = x[0];
     for (index_t i = 1; i < x.size(); ++i)
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
     out[0] = -k.a * ch.gap + k.b * x0;  // y0 - x0 read through the space coordinates
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
-    const T a = lorentz::logmap0(c_, squared_norm(y.tail()));
+    const T a = lorentz::logmap0_of_norm(c_, robust_norm<T>(y.data(), 1, y.size()));
     for (index_t i = 1; i < y.size(); ++i)
       out[i] = a * y[i];
     out[0] = T(0);
@@ -124,11 +125,11 @@ class Lorentz {
   }
 
   // ---- parallel transport -----------------------------------------------------
-  // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), with 1 - c<x, y>_L = 2 + c q / 2.
-  // out must not alias x or y.
+  // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), <y, v>_L in the form the pair's
+  // regime needs (lorentz/transport.hpp). out must not alias x or y.
   HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
-    const T q = math::square(chord(x, y));
-    const T k = c_ * minkowski_dot(y, v) / (T(2) + c_ * q / T(2));
+    const T k =
+        lorentz::transport_factor(c_, x.data(), y.data(), v.data(), x.size(), chord_and_gap(x, y));
     for (index_t i = 0; i < v.size(); ++i)
       out[i] = v[i] + k * (x[i] + y[i]);
   }
@@ -150,16 +151,24 @@ class Lorentz {
 
   // ---- gyrovector operations (through the isometry with the ball) -------------
   HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = lorentz::mobius_add(c_, x[0], y[0], squared_norm(x.tail()),
-                                       squared_norm(y.tail()), dot(x.tail(), y.tail()));
+    const T hx = lorentz::mobius_add_ball_scale(c_, x[0]),
+            hy = lorentz::mobius_add_ball_scale(c_, y[0]);
+    T pp(0), qq(0), pq(0);
+    for (index_t i = 1; i < x.size(); ++i) {
+      const T p = hx * x[i], q = hy * y[i];
+      pp += p * p;
+      qq += q * q;
+      pq += p * q;
+    }
+    const auto k = lorentz::mobius_add_ball(c_, x[0], y[0], pp, qq, pq);
     for (index_t i = 1; i < x.size(); ++i)
       out[i] = k.a * x[i] + k.b * y[i];
     out[0] = k.time;
   }
   // r (x) x = expmap0(r logmap0(x)).
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
-    const T ss = squared_norm(x.tail()), a = r * lorentz::logmap0(c_, ss);
-    const auto k = lorentz::expmap0(c_, a * a * ss);
+    const T n = robust_norm<T>(x.data(), 1, x.size()), a = r * lorentz::logmap0_of_norm(c_, n);
+    const auto k = lorentz::expmap0(c_, math::square(a * n));
     for (index_t i = 1; i < x.size(); ++i)
       out[i] = k.space * a * x[i];
     out[0] = k.time;
@@ -167,7 +176,7 @@ class Lorentz {
   // expmap0(M logmap0(x)) with M acting on space coordinates: M is m x n for a
   // point with n space coordinates; out has m + 1 entries, must not alias x.
   HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
-    const T a = lorentz::logmap0(c_, squared_norm(x.tail()));
+    const T a = lorentz::logmap0_of_norm(c_, robust_norm<T>(x.data(), 1, x.size()));
     T ww = T(0);
     for (index_t i = 0; i < M.rows(); ++i) {
       const T wi = a * dot(M.row(i), x.tail());
@@ -253,10 +262,10 @@ class Lorentz {
   // dist_backward's gradients from dist_partials(x, y).
   HYP_HD void dist_backward_from(const DistPartials<T>& p, ConstRow<T> x, ConstRow<T> y, T g,
                                  Row<T> gx, Row<T> gy) const noexcept {
-    const T k = per_norm(g * p.d_norm, p.norm);
-    const T g0 = -k * (p.has_time_gap ? p.time_gap : x[0] - y[0]);
+    const auto k = per_norm_split(g * p.d_norm, p.norm);
+    const T g0 = -k.outer * (k.inner * (p.has_time_gap ? p.time_gap : x[0] - y[0]));
     for (index_t i = 1; i < x.size(); ++i) {
-      const T gi = k * (x[i] - y[i]);
+      const T gi = k.outer * (k.inner * (x[i] - y[i]));
       gx[i] = gi;
       gy[i] = -gi;
     }
@@ -266,11 +275,11 @@ class Lorentz {
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
     using D = Dual<T, 2>;
-    const T n = math::sqrt(squared_norm(x.tail()));
+    const T n = robust_norm<T>(x.data(), 1, x.size());
     const D f = lorentz::dist0(D::variable(c_, 0), D::variable(n, 1));
-    const T k = per_norm(g * f.d[1], n);
+    const auto k = per_norm_split(g * f.d[1], n);
     for (index_t i = 1; i < x.size(); ++i)
-      gx[i] = k * x[i];
+      gx[i] = k.outer * (k.inner * x[i]);
     gx[0] = T(0);
     return g * f.d[0];
   }
@@ -316,23 +325,19 @@ class Lorentz {
 
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
-    using D = Dual<T, 2>;
     // y0 - x0 read through the space coordinates, as in logmap.
     const auto ch = chord_and_gap(x, y);
-    const T q = ch.n * ch.n;
     T g_diff = -g[0] * ch.gap;
     for (index_t i = 1; i < x.size(); ++i)
       g_diff += g[i] * (y[i] - x[i]);
-    const auto k = lorentz::logmap(D::variable(c_, 0), D::variable(q, 1));
-    const D L = k.a * g_diff + k.b * dot(g, x);
-    const T kq = q > T(0) ? T(2) * L.d[1] : T(0);
+    const auto k = lorentz::logmap_backward(c_, ch.n, g_diff, dot(g, x));
     for (index_t i = 0; i < x.size(); ++i) {
       const T di = i == 0 ? -ch.gap : y[i] - x[i], gi = g[i];
-      const T through_diff = k.a.v * gi + kq * (i == 0 ? -di : di);
-      gx[i] = k.b.v * gi - through_diff;
+      const T through_diff = k.a * gi + k.kq * (i == 0 ? -di : di);
+      gx[i] = k.b * gi - through_diff;
       gy[i] = through_diff;
     }
-    return L.d[0];
+    return k.dc;
   }
 
   HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const noexcept {

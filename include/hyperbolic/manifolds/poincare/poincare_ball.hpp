@@ -80,7 +80,7 @@ class PoincareBall {
       out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
-    scale_into(poincare::logmap0(c_, squared_norm(y)), y, out);
+    scale_into(poincare::logmap0(c_, robust_norm<T>(y.data(), 0, y.size()), boundary(y)), y, out);
   }
   // First-order retraction x + u, projected back into the ball.
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
@@ -145,12 +145,14 @@ class PoincareBall {
       out[i] = k.a * x[i] + k.b * y[i];
   }
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
-    scale_into(poincare::mobius_scalar_mul(c_, r, squared_norm(x)), x, out);
+    scale_into(
+        poincare::mobius_scalar_mul(c_, r, robust_norm<T>(x.data(), 0, x.size()), boundary(x)), x,
+        out);
   }
   // M (x) x = expmap0(M logmap0(x)) for a rows x dim matrix M; out has M.rows()
   // entries and must not alias x.
   HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
-    const T a = poincare::logmap0(c_, squared_norm(x));
+    const T a = poincare::logmap0(c_, robust_norm<T>(x.data(), 0, x.size()), boundary(x));
     for (index_t i = 0; i < M.rows(); ++i)
       out[i] = a * dot(M.row(i), x);
     expmap0(out, out);
@@ -282,17 +284,14 @@ class PoincareBall {
 
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
                            Row<T> gu) const noexcept {
-    using D = Dual<T, 4>;
-    const D c = D::variable(c_, 0), xx = D::variable(squared_norm(x), 1);
-    const auto k = poincare::expmap(c, poincare::boundary_of(c, xx, boundary(x)), xx,
-                                    D::variable(squared_norm(u), 2), D::variable(dot(x, u), 3));
-    const D L = k.a * dot(g, x) + k.b * dot(g, u);  // <g, out> as a function of the reductions
+    const auto k = poincare::expmap_backward(c_, boundary(x), squared_norm(x), squared_norm(u),
+                                             dot(x, u), dot(g, x), dot(g, u));
     for (index_t i = 0; i < x.size(); ++i) {
       const T xi = x[i], ui = u[i], gi = g[i];
-      gx[i] = k.a.v * gi + T(2) * L.d[1] * xi + L.d[3] * ui;
-      gu[i] = k.b.v * gi + T(2) * L.d[2] * ui + L.d[3] * xi;
+      gx[i] = k.gx_g * gi + k.gx_x * xi + k.gx_u * ui;
+      gu[i] = k.gu_g * gi + k.gu_u * ui + k.gu_x * xi;
     }
-    return L.d[0];
+    return k.dc;
   }
 
   HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const noexcept {
