@@ -79,6 +79,26 @@ TEST_CASE_TEMPLATE("hyperboloid beyond its range overflows to a detected state",
   CHECK(L.check_point(y));
 }
 
+TEST_CASE_TEMPLATE("hyperboloid transport whose chord overflows stays defined", T, float, double) {
+  // Two points at coordinates near the largest finite value, opposite in the
+  // first space coordinate: their chord and the sum <ys - xs, vs> overflow to
+  // inf. The fuzzer found the rescaled pass then taking ilogb(inf) (undefined
+  // behaviour; the sanitizer build aborts on it). The factor k must stay
+  // defined: the coordinate of v normal to the plane of x and y (x and y
+  // are 0 there) is carried as v + k * 0, exactly 1 whenever k is finite.
+  const Lorentz<T> L{T(1)};
+  const T big = std::numeric_limits<T>::max() / T(1.5);
+  const std::vector<T> x{big, big, T(0)}, y{big, -big, T(0)}, v{T(0), T(1), T(1)};
+  std::vector<T> out(3);
+  L.transp(x, y, v, out);
+  CHECK(out[2] == T(1));
+  // A moderate pair: the transported unit vector keeps its Minkowski norm.
+  const std::vector<T> a{T(std::cosh(3.0)), T(std::sinh(3.0)), T(0)},
+      b{T(std::cosh(2.0)), T(0), T(std::sinh(2.0))}, w{T(0), T(0), T(1)};
+  L.transp(a, b, w, out);
+  CHECK(double(L.inner(b, out, out)) == doctest::Approx(1.0).epsilon(1e-4));
+}
+
 TEST_CASE_TEMPLATE("zero vectors and coincident points", T, float, double) {
   const PoincareBall<T> B{T(1)};
   const Lorentz<T> L{T(1)};

@@ -96,7 +96,8 @@ HYP_HD C transport_factor(C c, const P* x, const P* y, const P* v, index_t n, co
   const TransportSums<C> scaled = transport_sums(x, y, v, n, sp, sv);
   // <y, v>_L * 2^(ev + ep): the ratios gap / x0 and y0 / x0 do not change.
   const C yv_scaled = transport_inner(scaled, x0 * sp, y0 * sp, v0 * sv, ch.n * sp, ch.gap * sp);
-  if (!(ch.n > C(0))) return c * math::ldexp(yv_scaled, -(ev + ep)) / C(2);  // x = y
+  if (!(ch.n > C(0))) return c * math::ldexp(yv_scaled, -(ev + ep)) / C(2);            // x = y
+  if (!math::isfinite(ch.n)) return transport_factor_from_sums(c, s, x0, y0, v0, ch);  // overflowed
   // <y, v>_L / n with n brought to [1, 2) first: no intermediate underflows.
   const int en = math::ilogb(ch.n);
   const C yv_over_n = math::ldexp(yv_scaled / math::ldexp(ch.n, -en), -(ev + ep) - en);
