@@ -121,12 +121,17 @@ class DistanceFan {
     coef_x_.resize(std::size_t(count_));
     coef_y_.resize(std::size_t(count_));
     coef_n_.resize(std::size_t(count_));
+    inv_n_.resize(std::size_t(count_));
     for (index_t j = 0; j < count_; ++j) {
       const DistPartials<T>& p = partials_[std::size_t(j)];
       const T gj = g[std::size_t(j)];
       coef_x_[std::size_t(j)] = T(2) * gj * p.d_xx;
       coef_y_[std::size_t(j)] = T(2) * gj * p.d_yy;
-      coef_n_[std::size_t(j)] = per_norm(gj * p.d_norm, p.norm);
+      // (d_norm / n) as two factors (core/combine.hpp): far out on the
+      // hyperboloid the one-factor quotient underflows to a zero gradient.
+      const auto k = per_norm_split(gj * p.d_norm, p.norm);
+      coef_n_[std::size_t(j)] = k.outer;
+      inv_n_[std::size_t(j)] = k.inner;
     }
     for (index_t c = 0; c < dim_; ++c) {
       const T xc = x_[std::size_t(c)];
@@ -138,7 +143,7 @@ class DistanceFan {
         // coordinates, as the model's dist_backward_from does.
         const DistPartials<T>& p = partials_[std::size_t(j)];
         const T diff = flip ? -(p.has_time_gap ? p.time_gap : xc - col[j]) : xc - col[j];
-        const T kd = coef_n_[std::size_t(j)] * diff;
+        const T kd = coef_n_[std::size_t(j)] * (inv_n_[std::size_t(j)] * diff);
         sum += coef_x_[std::size_t(j)] * xc + kd;
         gy[j * dim_ + c] = coef_y_[std::size_t(j)] * col[j] - kd;
       }
@@ -195,7 +200,7 @@ class DistanceFan {
   index_t dim_ = 0, count_ = 0, stride_ = 0;
   std::vector<T> block_, x_, dd_, yy_, space_, gap_;  // space_, gap_: hyperboloid only
   std::vector<DistPartials<T>> partials_;
-  std::vector<T> coef_x_, coef_y_, coef_n_;  // per-target factors of the backward pass
+  std::vector<T> coef_x_, coef_y_, coef_n_, inv_n_;  // per-target factors of the backward pass
 };
 
 }  // namespace hyperbolic::cpu
