@@ -2,11 +2,13 @@
 # The test command: installs what is missing, builds everything (library
 # tests, benchmarks, examples, tools, CUDA translation units when nvcc is
 # present), runs the suite, then runs it again under AddressSanitizer +
-# UndefinedBehaviorSanitizer, and fuzzes every primitive briefly under UBSan.
+# UndefinedBehaviorSanitizer, fuzzes every primitive briefly under UBSan and
+# every file reader briefly under ASan + UBSan.
 #
 #   scripts/test.sh            everything
 #   JOBS=4 scripts/test.sh     more build parallelism
 #   SKIP_SANITIZERS=1 / SKIP_FUZZ=1 to shorten a local run
+#   FUZZ_SECONDS=60 scripts/test.sh   fuzz each file reader longer (default 10 s)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -62,9 +64,26 @@ if [ -z "${SKIP_FUZZ:-}" ] && command -v clang++ > /dev/null; then
   CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DHYPERBOLIC_BUILD_FUZZERS=ON \
     -DHYPERBOLIC_BUILD_BENCH=OFF -DHYPERBOLIC_BUILD_EXAMPLES=OFF -DHYPERBOLIC_BUILD_TOOLS=OFF \
     -DHYPERBOLIC_ENABLE_CUDA=OFF > /dev/null
-  cmake --build build/fuzz -j "$jobs" --target fuzz_primitives
+  cmake --build build/fuzz -j "$jobs" --target fuzz_primitives reader_fuzzers
   mkdir -p build/fuzz/corpus
   build/fuzz/tests/fuzz/fuzz_primitives -max_total_time=30 -print_final_stats=1 build/fuzz/corpus \
     2>&1 | tail -n 3
+  # Every file reader (docs/reliability.md, "Fuzzing"), FUZZ_SECONDS each, $jobs at a time, on a
+  # copy of its committed corpus (the fuzzer adds to the copy, never to tests/fuzz/corpus). Any
+  # crash, sanitizer report, allocation over 512 MB, 10 s input or contract breach fails the run.
+  stamp "fuzz the readers (libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+  rm -rf build/fuzz/reader-corpus build/fuzz/reader-findings
+  mkdir -p build/fuzz/reader-findings
+  cp -r tests/fuzz/corpus build/fuzz/reader-corpus
+  fuzz_reader() {
+    build/fuzz/tests/fuzz/"$1" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 \
+      -malloc_limit_mb=512 -timeout=10 -artifact_prefix=build/fuzz/reader-findings/"$1"- \
+      build/fuzz/reader-corpus/"$1" > build/fuzz/reader-findings/"$1".log 2>&1 ||
+      { echo "$1: FINDING"; tail -n 30 build/fuzz/reader-findings/"$1".log; return 1; }
+    echo "$1: $(grep -o 'Done [0-9]* runs' build/fuzz/reader-findings/"$1".log)"
+  }
+  export -f fuzz_reader
+  export FUZZ_SECONDS
+  ls tests/fuzz/corpus | xargs -P "$jobs" -I{} bash -c 'fuzz_reader {}'
 fi
 stamp "all tests passed"

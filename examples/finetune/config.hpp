@@ -8,6 +8,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -131,12 +133,38 @@ struct Config {
 };
 
 namespace detail {
+template <class V>
+struct is_vector : std::false_type {};
+template <class E, class A>
+struct is_vector<std::vector<E, A>> : std::true_type {};
+
+// j as a V. nlohmann's get<long>() casts a float (1e300, 2.5) or an out-of-range integer,
+// which is undefined or silently wrong: an integer setting takes only a whole number in range.
+template <class V>
+V get_exact(const nlohmann::json& j) {
+  if constexpr (is_vector<V>::value) {
+    if (!j.is_array()) throw std::invalid_argument("not an array");
+    V out;
+    for (const auto& e : j)
+      out.push_back(get_exact<typename V::value_type>(e));
+    return out;
+  } else if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+    if (j.is_number_unsigned() && std::in_range<V>(j.get<std::uint64_t>()))
+      return static_cast<V>(j.get<std::uint64_t>());
+    if (j.is_number_integer() && !j.is_number_unsigned() && std::in_range<V>(j.get<std::int64_t>()))
+      return static_cast<V>(j.get<std::int64_t>());
+    throw std::invalid_argument("not a whole number in range");
+  } else {
+    return j.get<V>();
+  }
+}
+
 // Reads j[key] into v if present; a wrong JSON type is an error naming the key.
 template <class V>
 void read(const nlohmann::json& j, const std::string& prefix, const char* key, V& v) {
   if (!j.contains(key)) return;
   try {
-    v = j.at(key).get<V>();
+    v = get_exact<V>(j.at(key));
   } catch (const std::exception&) {
     throw std::invalid_argument("config: '" + prefix + key +
                                 "' has the wrong type: " + j.at(key).dump());
@@ -264,7 +292,11 @@ inline void load_config_file(Config& c, const std::string& path) {
   } catch (const std::exception& e) {
     throw std::invalid_argument("config file '" + path + "' is not valid JSON: " + e.what());
   }
-  apply_json(c, j);
+  try {
+    apply_json(c, j);
+  } catch (const std::exception& e) {  // a wrong key or type: say which file holds it
+    throw std::invalid_argument("config file '" + path + "': " + e.what());
+  }
 }
 
 }  // namespace finetune

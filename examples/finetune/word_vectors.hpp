@@ -80,8 +80,11 @@ inline WordVectors read_word_vectors(const std::string& path) {
   if (header.size() != 2 || !word_vectors_detail::parse_number(header[0], count) ||
       !word_vectors_detail::parse_number(header[1], wv.dim) || wv.dim == 0)
     throw fail(1, "expected a header 'count dim' with dim > 0, got '" + line + "'");
-  wv.words.reserve(count);
-  wv.table.reserve(count * wv.dim);
+  // Reserve only what the lines can hold: the header's numbers are file content.
+  if (count <= (1u << 20) && wv.dim <= (1u << 12)) {
+    wv.words.reserve(count);
+    wv.table.reserve(count * wv.dim);
+  }
   std::size_t number = 1;
   while (std::getline(in, line)) {
     ++number;

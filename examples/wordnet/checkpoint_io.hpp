@@ -60,6 +60,7 @@ class ByteReader {
     return v;
   }
   void get_bytes(void* out, std::size_t n) {
+    if (n == 0) return;  // `out` may be an empty vector's null data()
     if (n > bytes_.size() - pos_)
       throw std::runtime_error(source_ + ": truncated (needed " + std::to_string(n) +
                                " bytes at offset " + std::to_string(pos_) + ")");
@@ -67,6 +68,18 @@ class ByteReader {
     pos_ += n;
   }
   bool done() const { return pos_ == bytes_.size(); }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+  const std::string& source() const { return source_; }
+  // A count of `element_size`-byte values read from the file: refused (naming the file and the
+  // value) unless that many bytes remain, so that a damaged count never sizes an allocation.
+  std::uint64_t get_count(std::size_t element_size, const char* what) {
+    const auto count = get<std::uint64_t>();
+    if (count > remaining() / element_size)
+      throw std::runtime_error(source_ + ": " + what + " count " + std::to_string(count) +
+                               " exceeds the " + std::to_string(remaining()) +
+                               " bytes left in the file");
+    return count;
+  }
 
  private:
   std::span<const char> bytes_;
@@ -125,7 +138,7 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
   TrainConfig c;
   const auto model = r.get<std::uint32_t>();
-  if (model > 2) throw std::runtime_error("checkpoint: unknown model " + std::to_string(model));
+  if (model > 2) throw std::runtime_error(r.source() + ": unknown model " + std::to_string(model));
   c.model = static_cast<Model>(model);
   c.dim = r.get<std::uint32_t>();
   c.lr = r.get<double>();
@@ -148,7 +161,7 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
   if (version >= 3) {
     const auto optimizer = r.get<std::uint32_t>();
     if (optimizer > 1)
-      throw std::runtime_error("checkpoint: unknown optimizer " + std::to_string(optimizer));
+      throw std::runtime_error(r.source() + ": unknown optimizer " + std::to_string(optimizer));
     c.optimizer = static_cast<Optimizer>(optimizer);
     c.adam_beta1 = r.get<double>();
     c.adam_beta2 = r.get<double>();
@@ -235,18 +248,20 @@ inline Checkpoint read_checkpoint(const std::string& path) {
   ck.node_count = r.get<std::uint64_t>();
   ck.epochs_done = r.get<std::uint32_t>();
   ck.train_seconds = r.get<double>();
-  ck.history_json.resize(r.get<std::uint64_t>());
+  ck.history_json.resize(r.get_count(1, "history byte"));
   r.get_bytes(ck.history_json.data(), ck.history_json.size());
-  const auto values = r.get<std::uint64_t>();
-  if (values != ck.node_count * ck.config.row_size())
+  const auto values = r.get_count(sizeof(double), "embedding value");
+  // Divided, not multiplied: a damaged node count must not wrap the product around.
+  const std::uint64_t row = ck.config.row_size();
+  if (row == 0 || values % row != 0 || values / row != ck.node_count)
     throw std::runtime_error(source + ": " + std::to_string(values) + " values for " +
                              std::to_string(ck.node_count) + " nodes");
   ck.embedding.resize(values);
   r.get_bytes(ck.embedding.data(), values * sizeof(double));
   if (ck.config.optimizer == Optimizer::adam) {
     auto get_array = [&](auto& out, const char* what) {
-      const auto count = r.get<std::uint64_t>();
-      if (count > ck.node_count * ck.config.row_size())
+      const auto count = r.get_count(sizeof(out[0]), what);
+      if (count > values)
         throw std::runtime_error(source + ": " + std::to_string(count) + " Adam " + what +
                                  " values for " + std::to_string(ck.node_count) + " nodes");
       out.resize(count);

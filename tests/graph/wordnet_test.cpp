@@ -166,3 +166,18 @@ TEST_CASE("wordnet: counts of WordNet 3.0 (Debian wordnet-base)") {
     CHECK(all_mammals.edge_count() == 6542);
   }
 }
+
+// Found by fuzz_read_wordnet (docs/reliability.md, "Fuzzing"): a damaged synset_cnt sized a
+// vector before the offsets were read (16 GiB for 4294967295).
+TEST_CASE("wordnet: an absurd synset_cnt in index.noun is refused naming the file and value") {
+  const std::string data = "00000100 03 n 01 entity 0 000 | that which exists\n";
+  const std::string index = "entity n 4294967295 0 1 0 00000100\n";
+  try {
+    (void)hyperbolic::graph::wordnet::parse_nouns(data, index, "d/data.noun", "d/index.noun");
+    FAIL("accepted");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("d/index.noun:1") != std::string::npos);
+    CHECK(what.find("4294967295") != std::string::npos);
+  }
+}

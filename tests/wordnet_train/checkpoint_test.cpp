@@ -484,3 +484,78 @@ TEST_CASE("direct-parent repeats: more edges per epoch, added on resume continue
                        std::invalid_argument);
   std::filesystem::remove(path);
 }
+
+// Found by fuzz_read_embedding and fuzz_read_wordnet_checkpoint (docs/reliability.md,
+// "Fuzzing"): an empty .emb passed a null pointer to memcpy; a checkpoint with a valid checksum
+// but a damaged length sized an allocation before the bytes were checked, and some of its
+// errors did not name the file.
+namespace {
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+// A checkpoint image around `payload`, with a matching size and checksum.
+std::vector<char> checkpoint_image(const std::vector<char>& payload) {
+  wt::ByteWriter w;
+  w.put_bytes(wt::checkpoint_magic, 8);
+  w.put(wt::checkpoint_version);
+  w.put(std::uint32_t{0});
+  w.put(static_cast<std::uint64_t>(payload.size()));
+  w.put(wt::fnv1a(payload.data(), payload.size()));
+  w.put_bytes(payload.data(), payload.size());
+  return std::move(w.bytes);
+}
+}  // namespace
+
+TEST_CASE("an embedding file with no nodes reads back empty") {
+  const std::string path = temp_path("empty.emb");
+  write_bytes(path, wt::embedding_binary(wt::Model::poincare, 2, {}, {}));
+  const wt::EmbeddingFile e = wt::read_embedding_binary(path);
+  CHECK(e.names.empty());
+  CHECK(e.x.empty());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a checksummed checkpoint with a damaged history length is refused naming the file") {
+  wt::TrainConfig c;
+  wt::ByteWriter payload;
+  wt::put_config(payload, c);
+  payload.put(std::uint64_t{0});        // graph fingerprint
+  payload.put(std::uint64_t{0});        // nodes
+  payload.put(std::uint32_t{0});        // epochs
+  payload.put(0.0);                     // seconds
+  payload.put(std::uint64_t{1} << 62);  // history bytes: far beyond the file
+  const std::string path = temp_path("huge_history.ckpt");
+  write_bytes(path, checkpoint_image(payload.bytes));
+  try {
+    (void)wt::read_checkpoint(path);
+    FAIL("accepted");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find(path) != std::string::npos);
+    CHECK(what.find("4611686018427387904") != std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a checkpoint with an unknown optimizer is refused naming the file") {
+  wt::TrainConfig c;
+  wt::ByteWriter payload;
+  wt::put_config(payload, c);
+  // The optimizer field follows the 14 fields before the lr schedule and its 3 fields.
+  const std::size_t optimizer_at =
+      4 + 4 + 8 + 4 + 8 + 4 + 4 + 8 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 8;
+  const std::uint32_t bad = 7;
+  std::memcpy(payload.bytes.data() + optimizer_at, &bad, 4);
+  const std::string path = temp_path("bad_optimizer.ckpt");
+  write_bytes(path, checkpoint_image(payload.bytes));
+  try {
+    (void)wt::read_checkpoint(path);
+    FAIL("accepted");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find(path) != std::string::npos);
+    CHECK(what.find("unknown optimizer 7") != std::string::npos);
+  }
+  std::remove(path.c_str());
+}

@@ -126,6 +126,10 @@ inline std::unordered_map<std::string, std::vector<std::uint32_t>> parse_index(
       fields.next("ptr_symbol");
     fields.next_number("sense_cnt", 10);
     fields.next_number("tagsense_cnt", 10);
+    // Each offset takes at least two bytes of the line: a larger count is damage, refused
+    // before it sizes an allocation.
+    if (synset_count > line.size() / 2)
+      fields.fail("synset_cnt " + std::to_string(synset_count) + " exceeds the fields in the line");
     std::vector<std::uint32_t> offsets(synset_count);
     for (auto& offset : offsets)
       offset = fields.next_number("synset_offset", 10);
@@ -211,7 +215,9 @@ inline Nouns parse_nouns(std::string_view data_text, std::string_view index_text
     }
     synset.name = lemma + (sense < 10 ? ".n.0" : ".n.") + std::to_string(sense);
     if (!nouns.index_of_name.emplace(synset.name, static_cast<NodeId>(i)).second)
-      throw std::runtime_error("wordnet: two synsets named '" + synset.name + "'");
+      throw std::runtime_error(data_file + ":" + std::to_string(line_numbers[i]) +
+                               ": a second synset named '" + synset.name + "' (" + index_file +
+                               " lists its lemma's senses)");
   }
   return nouns;
 }

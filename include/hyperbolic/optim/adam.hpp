@@ -109,7 +109,11 @@ class RiemannianAdam : public RowwiseOptimizer<RiemannianAdam<M>, M> {
     o.policy.step_map = static_cast<StepMap>(fl[2]);
     o.policy.project = fl[3] != 0;
     o.policy.stabilize_every = fl[4];
-    h_ = validated(o);
+    try {
+      h_ = validated(o);
+    } catch (const std::exception& e) {  // saved hyperparameters are file content: name the file
+      r.fail("optimizer '" + p + "': " + e.what());
+    }
     exp_avg_ = r.get<T>(p + ".exp_avg", this->rows_ * this->dim_);
     exp_avg_sq_ = r.get<T>(p + ".exp_avg_sq", this->rows_ * width_);
     max_exp_avg_sq_ =

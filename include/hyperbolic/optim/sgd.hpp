@@ -64,7 +64,11 @@ class RiemannianSGD : public RowwiseOptimizer<RiemannianSGD<M>, M> {
     o.policy.step_map = static_cast<StepMap>(fl[1]);
     o.policy.project = fl[2] != 0;
     o.policy.stabilize_every = fl[3];
-    h_ = validated(o);
+    try {
+      h_ = validated(o);
+    } catch (const std::exception& e) {  // saved hyperparameters are file content: name the file
+      r.fail("optimizer '" + p + "': " + e.what());
+    }
     momentum_ = r.get<T>(p + ".momentum",
                          h_.momentum != T(0) ? this->rows_ * this->dim_ : std::int64_t(0));
   }

@@ -5,6 +5,7 @@
 // Loading: tiktoken rank files here (dependency-free); GPT-2 files in
 // gpt2_bpe_tokenizer.hpp (needs nlohmann-json).
 
+#include <charconv>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -70,6 +71,10 @@ struct BpeVocabulary {
   }
 };
 
+// Ranks are token ids and size the id table; published encodings stay below 2^21, so a larger
+// rank in a file is damage, refused before it allocates.
+inline constexpr std::uint32_t max_token_rank = 1u << 24;
+
 // Reads a tiktoken rank file: one "base64(token bytes) rank" per line.
 inline BpeVocabulary load_tiktoken_ranks(const std::string& path) {
   std::ifstream in(path);
@@ -84,8 +89,22 @@ inline BpeVocabulary load_tiktoken_ranks(const std::string& path) {
     if (space == std::string::npos)
       throw std::runtime_error("load_tiktoken_ranks: " + path + ":" + std::to_string(line_number) +
                                ": expected 'token rank'");
-    const auto rank = static_cast<std::uint32_t>(std::stoul(line.substr(space + 1)));
-    vocabulary.add_token(base64_decode(std::string_view(line).substr(0, space)), rank);
+    const std::string where = "load_tiktoken_ranks: " + path + ":" + std::to_string(line_number);
+    const std::string_view rank_text = std::string_view(line).substr(space + 1);
+    std::uint32_t rank = 0;
+    const auto [end, error] =
+        std::from_chars(rank_text.data(), rank_text.data() + rank_text.size(), rank);
+    if (error != std::errc{} || end != rank_text.data() + rank_text.size() ||
+        rank >= max_token_rank)
+      throw std::runtime_error(where + ": rank '" + std::string(rank_text) +
+                               "' is not a whole number below " + std::to_string(max_token_rank));
+    std::string token;
+    try {
+      token = base64_decode(std::string_view(line).substr(0, space));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(where + ": " + e.what());
+    }
+    vocabulary.add_token(std::move(token), rank);
   }
   if (vocabulary.id_of.size() < 256)
     throw std::runtime_error("load_tiktoken_ranks: " + path + " has only " +
