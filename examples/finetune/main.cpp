@@ -19,6 +19,7 @@
 #include <numeric>
 #include <thread>
 
+#include "../common/cli_contract.hpp"
 #include "analysis.hpp"
 #include "config.hpp"
 #include "experiment.hpp"
@@ -139,8 +140,7 @@ int main(int argc, char** argv) {
   bool print_fingerprints = false;
   app.add_flag("--print-fingerprints", print_fingerprints,
                "print the settings fingerprints (pretraining, runs) and exit");
-  CLI11_PARSE(app, argc, argv);
-  try {
+  return hyperbolic::cli::run_main("hyperbolic-finetune", app, argc, argv, [&]() -> int {
     const auto list = [](const std::string& text, const char* flag) {
       std::vector<std::string> out;
       std::stringstream ss(text);
@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
                 {"--out (report.json)", fs::path(c.out_dir) / "report.json"},
                 {"--out (report.md)", fs::path(c.out_dir) / "report.md"}});
     fs::create_directories(fs::path(c.out_dir) / "checkpoints");
+    // One run per folder: two runs training the tokenizer into one --out used to read each
+    // other's half-written tokenizer.model ("unk is not defined").
+    const hyperbolic::cli::FolderLock out_lock(c.out_dir, "--out");
     const std::string preset_name = quick ? "quick" : preset;
 
     // ---- data --------------------------------------------------------------
@@ -443,8 +446,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "[report] %s/report.md and .json, img/*.png (%.0f s)\n", c.out_dir.c_str(),
                  seconds_since(t_start));
     return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "hyperbolic-finetune: error: %s\n", e.what());
-    return 1;
-  }
+  });
 }

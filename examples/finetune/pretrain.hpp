@@ -14,6 +14,7 @@
 
 #include <hyperbolic/optim/tensor_adamw.hpp>
 
+#include "../common/cli_contract.hpp"
 #include "config.hpp"
 #include "experiment.hpp"
 #include "pipeline.hpp"
@@ -108,7 +109,30 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
   if (resume && std::filesystem::exists(partial)) {
     const auto f = load_safetensors(partial.string());
     from_tensors(f, params, true, partial.string());
-    step0 = std::stol(f.metadata.at("step"));
+    // A partial checkpoint is only ever written below the run's step count and for its
+    // settings; one from other settings (a longer preset) used to count as finished with
+    // loss 0.0, and a missing or garbled step ended in "map::at" or "stol".
+    const auto step_text = f.metadata.find("step");
+    if (step_text == f.metadata.end())
+      throw std::runtime_error("checkpoint '" + partial.string() +
+                               "' has no pretraining step in its metadata; delete it to "
+                               "pretrain from scratch");
+    step0 = hyperbolic::cli::parse_number<long>(
+        "the step of checkpoint '" + partial.string() + "'", step_text->second,
+        "a whole number of steps; delete the file to pretrain from scratch");
+    const auto stamp = f.metadata.find("fingerprint");
+    if (stamp != f.metadata.end() && stamp->second != print)
+      throw hyperbolic::cli::Error(
+          "checkpoint '" + partial.string() + "' was pretrained with other settings",
+          "fingerprint " + stamp->second + ", this run " + print,
+          "the same settings, or delete it to pretrain from scratch");
+    hyperbolic::cli::require(
+        step0 > 0 && step0 < p.steps,
+        "checkpoint '" + partial.string() + "' is not a partial pretraining of this run",
+        "step " + std::to_string(step0) + " of " + std::to_string(p.steps),
+        "a step in 1.." + std::to_string(p.steps - 1) +
+            " (the same --pretrain-steps), or delete it to pretrain from "
+            "scratch");
     for (auto& prm : params) {
       const auto m = f.tensors.find("adam.m." + prm.name), v = f.tensors.find("adam.v." + prm.name);
       if (m == f.tensors.end() || v == f.tensors.end())
@@ -116,7 +140,15 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
                                  "' lacks the optimizer state of '" + prm.name + "'");
       opt.restore(prm, m->second.data, v->second.data, step0);
     }
-    history = nlohmann::json::parse(f.metadata.at("history"));
+    const auto history_text = f.metadata.find("history");
+    try {
+      history = nlohmann::json::parse(history_text == f.metadata.end() ? std::string()
+                                                                       : history_text->second);
+    } catch (const nlohmann::json::exception& e) {
+      throw std::runtime_error("checkpoint '" + partial.string() +
+                               "' has no readable loss history (" + e.what() +
+                               "); delete it to pretrain from scratch");
+    }
     std::fprintf(stderr, "[pretrain] resuming from step %ld\n", step0);
   }
   Progress bar("pretrain", p.steps);
@@ -156,6 +188,7 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
         f.tensors["adam.v." + prm.name] = {{prm.size()}, opt.exp_avg_sq(prm.name)};
       }
       f.metadata["step"] = std::to_string(step + 1);
+      f.metadata["fingerprint"] = print;
       f.metadata["history"] = history.dump();
       save_safetensors(partial.string(), f);
     }

@@ -87,7 +87,9 @@ inline Variant parse_variant(const std::string& text) {
         throw bad("unknown option '" + opt + "'");
       }
       if (used != number.size() || !std::isfinite(c) || !(c > 0))
-        throw bad("the curvature must be a positive number, got '" + number + "'");
+        throw std::invalid_argument("--modes: the curvature of '" + text +
+                                    "' is not a positive number, '" + number +
+                                    "', c=<c0> with a finite c0 > 0, e.g. hyplora:c=0.1");
       v.curvature = c;
     }
   }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/cli_contract.hpp"
 #include "gnuplot_plots.hpp"
 #include "hyperbolic/io/output_paths.hpp"
 #include "hyperbolic/io/output_set.hpp"
@@ -83,9 +84,7 @@ std::unique_ptr<Tokenizer> make_tokenizer(const Settings& s, const std::vector<f
                 << options.vocabulary_size << " pieces) -> " << prefix << ".model\n";
     return std::make_unique<SentencePieceTokenizer>(train_sentencepiece(inputs, prefix, options));
   }
-  throw std::invalid_argument("unknown tokenizer '" + s.tokenizer +
-                              "' (words, gpt2, cl100k_base, o200k_base, r50k_base, p50k_base, "
-                              "sentencepiece)");
+  throw std::logic_error("unknown tokenizer '" + s.tokenizer + "' passed validate()");
 }
 
 nlohmann::json to_json(const LikelihoodRatioTest& t) {
@@ -102,7 +101,27 @@ nlohmann::json to_json(const LikelihoodRatioTest& t) {
           {"favoured", t.favoured}};
 }
 
+// Every setting checked before any file is read (docs/reliability.md, the error contract).
+void validate(const Settings& s) {
+  using hyperbolic::cli::require;
+  using hyperbolic::cli::text;
+  const auto& t = s.tokenizer;
+  require(t == "words" || t == "gpt2" || t == "cl100k_base" || t == "o200k_base" ||
+              t == "r50k_base" || t == "p50k_base" || t == "sentencepiece",
+          "--tokenizer is unknown", text(t),
+          "one of words, gpt2, cl100k_base, o200k_base, r50k_base, p50k_base, sentencepiece");
+  // An empty tail has nothing to fit (0 used to pass to the fit).
+  require(s.min_tail >= 1, "--min-tail is too small", text(s.min_tail),
+          "at least 1 token in the tail");
+  require(s.bootstrap <= 1000000, "--bootstrap is too large", text(s.bootstrap),
+          "at most 1000000 replicates (0: skip)");
+  require(s.threads <= 4096, "--threads is too large", text(s.threads), "0 (all cores) to 4096");
+  require(!s.name.empty() && s.name.find('/') == std::string::npos, "--name is not a file stem",
+          text(s.name), "a non-empty name without '/'");
+}
+
 int run(const Settings& s) {
+  validate(s);
   const auto wall_start = std::chrono::steady_clock::now();
   InputFileOptions input_options;
   input_options.extensions = s.extensions;
@@ -118,11 +137,16 @@ int run(const Settings& s) {
         outputs.push_back({flags + " (" + suffix + ")", s.output_dir / (s.name + suffix)});
     hyperbolic::io::check_output_paths(inputs, outputs);
   }
+  // Before the tokenizer (SentencePiece may train on the inputs) and the counting: text that
+  // is not UTF-8 is refused with its file and byte offset (docs/reliability.md).
+  for (const auto& f : files)
+    require_valid_utf8_file(f);
   fs::create_directories(s.output_dir);
   auto tokenizer = make_tokenizer(s, files);
 
   CountingOptions counting;
   counting.threads = s.threads;
+  counting.check_utf8 = false;  // checked above
   int last_percent = -1;
   if (!s.quiet) {
     counting.progress = [&](std::uint64_t done, std::uint64_t total) {
@@ -250,21 +274,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--title", s.title, "Plot title (default: name and tokenizer)");
   app.add_option("-b,--bootstrap", s.bootstrap, "Bootstrap replicates for the p-value (0: skip)")
-      ->capture_default_str();
-  app.add_option("--seed", s.seed, "Bootstrap seed")->capture_default_str();
+      ->capture_default_str()
+      ->check(hyperbolic::cli::non_negative("0 or more replicates (0: skip)"));
+  app.add_option("--seed", s.seed, "Bootstrap seed")
+      ->capture_default_str()
+      ->check(hyperbolic::cli::non_negative("a seed in 0..2^64-1"));
   app.add_option("-j,--threads", s.threads, "Worker threads (0: all cores)")->capture_default_str();
-  app.add_option("--top", s.top, "Most frequent tokens in the report")->capture_default_str();
+  app.add_option("--top", s.top, "Most frequent tokens in the report")
+      ->capture_default_str()
+      ->check(hyperbolic::cli::non_negative("0 or more tokens"));
   app.add_option("--min-tail", s.min_tail, "Smallest tail an x_min may leave")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(hyperbolic::cli::non_negative("at least 1 token in the tail"));
   app.add_flag("--no-plots{false}", s.plots, "Skip the gnuplot figures");
   app.add_flag("--no-lr{false}", s.likelihood_ratios, "Skip the likelihood-ratio tests");
   app.add_flag("-q,--quiet", s.quiet, "No progress output on stderr");
-  CLI11_PARSE(app, argc, argv);
-  try {
-    return run(s);
-  } catch (const std::exception& e) {
-    std::cerr << "\nhyperbolic-powerlaw: error: " << e.what() << "\n";
-    return 1;
-  }
+  return hyperbolic::cli::run_main("hyperbolic-powerlaw", app, argc, argv, [&] { return run(s); });
 }

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../common/cli_contract.hpp"
 #include "checkpoint_io.hpp"
 #include "datasets.hpp"
 #include "hyperbolic/graph/rank_breakdown.hpp"
@@ -301,11 +302,6 @@ int main(int argc, char** argv) {
   app.add_option("--max-hop", o.max_hop, "hop distances above this are reported together")
       ->check(CLI::Range(1u, 1000u))
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-  try {
-    return run(o);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return hyperbolic::cli::run_main("hyperbolic-wordnet-ranks", app, argc, argv,
+                                   [&] { return run(o); });
 }

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/cli_contract.hpp"
 #include "checkpoint_io.hpp"
 #include "datasets.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
@@ -80,7 +81,53 @@ struct Options {
   bool quiet = false;
 };
 
+// Every flag checked before any file is read, in the contract's shape (docs/reliability.md);
+// the trainer's own TrainConfig::validate() stays as the library-level guard.
+void validate_options(const Options& o) {
+  using hyperbolic::cli::require;
+  using hyperbolic::cli::require_number;
+  using hyperbolic::cli::text;
+  const wt::TrainConfig& c = o.config;
+  require(c.dim >= 1, "--dim is out of range", text(c.dim), "a dimension of at least 1");
+  require(o.epochs >= 1, "--epochs is out of range", text(o.epochs), "at least 1 epoch");
+  require_number("--lr", c.lr, c.lr > 0, "a learning rate > 0");
+  require_number("--burnin-lr-factor", c.burnin_lr_factor, c.burnin_lr_factor > 0, "a factor > 0");
+  require_number("--lr-final-factor", c.lr_final_factor, c.lr_final_factor > 0, "a factor > 0");
+  require_number("--degree-power", c.degree_power, std::abs(c.degree_power) <= 100,
+                 "a power in [-100, 100]");
+  require_number("--init-range", c.init_range, c.init_range > 0, "a range > 0");
+  require_number("--max-norm", c.max_norm, c.max_norm > 0 && c.max_norm < 1, "a norm in (0, 1)");
+  require_number("--lorentz-max-radius", c.lorentz_max_radius,
+                 c.lorentz_max_radius >= 0 && c.lorentz_max_radius < 700,
+                 "a radius in [0, 700) (0: none)");
+  require_number("--adam-beta1", c.adam_beta1, c.adam_beta1 >= 0 && c.adam_beta1 < 1,
+                 "a decay in [0, 1)");
+  require_number("--adam-beta2", c.adam_beta2, c.adam_beta2 >= 0 && c.adam_beta2 < 1,
+                 "a decay in [0, 1)");
+  require_number("--adam-eps", c.adam_eps, c.adam_eps > 0, "a guard > 0");
+  require_number("--sgd-lr", c.sgd_lr, c.sgd_lr >= 0,
+                 "a learning rate > 0 (with --sgd-from-epoch)");
+  require(c.negatives >= 1, "--negatives is out of range", text(c.negatives), "at least 1");
+  require(c.burnin_negatives >= 1, "--burnin-negatives is out of range", text(c.burnin_negatives),
+          "at least 1");
+  require(c.batch >= 1, "--batch is out of range", text(c.batch), "at least 1 edge per batch");
+  // An end at or before the start turned the schedule off without a word.
+  if (c.lr_decay_start != 0 || c.lr_decay_end != 0)
+    require(c.lr_decay_end > c.lr_decay_start, "--lr-decay-end is not after --lr-decay-start",
+            text(c.lr_decay_end) + " <= " + text(c.lr_decay_start),
+            "an end epoch above the start (both 0: no decay)");
+  require_number("--held-out", o.held_out, o.held_out >= 0 && o.held_out < 1,
+                 "a fraction in [0, 1) (0: reconstruction)");
+  require_number("--time-limit", o.time_limit_minutes, o.time_limit_minutes >= 0,
+                 "minutes >= 0 (0: no limit)");
+  require_number("--stop-at-map", o.stop_at_map, o.stop_at_map >= 0 && o.stop_at_map <= 1,
+                 "a MAP in [0, 1] (0: never stop early)");
+  require(!o.resume || !o.checkpoint.empty(), "--resume needs --checkpoint", "no --checkpoint",
+          "--checkpoint PATH to resume from");
+}
+
 int run(const Options& o) {
+  validate_options(o);
   const auto program_start = std::chrono::steady_clock::now();
   wt::TrainConfig config = o.config;
   const std::map<std::string, wt::Model> models = {{"poincare", wt::Model::poincare},
@@ -426,11 +473,6 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit", o.time_limit_minutes, "stop after this many minutes of training");
   app.add_option("--stop-at-map", o.stop_at_map, "stop at the first evaluation with MAP >= this");
   app.add_flag("-q,--quiet", o.quiet, "no progress bar");
-  CLI11_PARSE(app, argc, argv);
-  try {
-    return run(o);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "\nhyperbolic-wordnet-train: error: %s\n", e.what());
-    return 1;
-  }
+  return hyperbolic::cli::run_main("hyperbolic-wordnet-train", app, argc, argv,
+                                   [&] { return run(o); });
 }

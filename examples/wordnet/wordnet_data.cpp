@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/cli_contract.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/link_prediction.hpp"
 #include "hyperbolic/graph/wordnet.hpp"
@@ -154,9 +155,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   split->add_option("--seed", split_options.seed, "random seed")->capture_default_str();
 
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return hyperbolic::cli::run_main("hyperbolic-wordnet-data", app, argc, argv, [&]() -> int {
     io::OutputSet files;
     if (*counts) {
       print_counts(counts_options);
@@ -184,9 +183,6 @@ int main(int argc, char** argv) {
       write(test, split_test, "held-out edges", files);
     }
     files.commit();  // both halves of a split, or neither
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "hyperbolic-wordnet-data: error: %s\n", error.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -138,6 +138,54 @@ case $case_name in
     expect_refusal "--train and --test are the same file, 'both.tsv', each output needs" \
       "$tool" split -i edges.tsv --train both.tsv --test both.tsv
     ;;
+  wordnet_train_bad_flags)
+    # Every flag checked before the graph is read (a million epochs: a late check would time
+    # out); each of these used to train and exit 0, or fail with a library's message.
+    write_tree 7 >tree.tsv
+    long=(--epochs 1000000 --negatives 3 --burnin-negatives 3 -o run)
+    expect_refusal "--held-out is not a finite number, nan, a fraction in \[0, 1\)" \
+      train "${long[@]}" --held-out nan
+    expect_refusal "--time-limit is out of range, -1, minutes >= 0" \
+      train "${long[@]}" --time-limit -1
+    expect_refusal "--stop-at-map is not a finite number, nan, a MAP in \[0, 1\]" \
+      train "${long[@]}" --stop-at-map nan
+    expect_refusal "--lr-decay-end is not after --lr-decay-start, 5 <= 10, an end epoch above" \
+      train "${long[@]}" --lr-decay-start 10 --lr-decay-end 5
+    expect_refusal "--degree-power is not a finite number, nan, a power in" \
+      train "${long[@]}" --degree-power nan
+    expect_refusal "--lr is not a finite number, inf, a learning rate > 0" \
+      train "${long[@]}" --lr inf
+    # CLI11's errors exit 1 (they exited 104, 109, ...)
+    expect_refusal "Could not convert: --epochs = -1" train --epochs -1 -o run
+    expect_refusal "The following argument was not expected: --bogus" train --bogus -o run
+    ;;
+  wordnet_ranks_bad_flags)
+    write_tree 7 >tree.tsv
+    printf 'not an embedding\n' >run.emb
+    expect_refusal "not expected: .*--curvature" \
+      "$tool" --embedding run.emb --data tree.tsv --curvature -1
+    expect_refusal "--max-hop: Value 0 not in range" \
+      "$tool" --embedding run.emb --data tree.tsv --max-hop 0
+    expect_refusal "run.emb" "$tool" --embedding run.emb --data tree.tsv
+    ;;
+  finetune_bad_flags)
+    # Refused before any data is read: the variant spec, CLI11's errors (exit 1, not 105/109).
+    expect_refusal "--modes: the curvature of 'hyplora:-1' is not a positive number, '-1', c=<c0>" \
+      "$tool" --quick --out run --modes frozen,hyplora:-1
+    expect_refusal "The following argument was not expected: --bogus" "$tool" --quick --bogus
+    ;;
+  finetune_out_locked)
+    # A second run into a folder another run holds stops at once, naming the folder and the
+    # other run's pid (two runs used to corrupt each other's tokenizer: "unk is not defined").
+    command -v flock >/dev/null || {
+      echo "skipped: no flock(1)"
+      exit 77
+    }
+    mkdir -p run/checkpoints
+    printf 4242 >run/.lock
+    expect_refusal "--out is in use by another run \(pid 4242\), 'run', one run per folder" \
+      flock run/.lock "$tool" --quick --out run
+    ;;
   powerlaw_failed_run_keeps_report)
     # A rerun whose report cannot be written must keep the previous report and all four plots
     # (the plots used to be replaced first). 2000 distinct tokens, all in the report: the
@@ -163,6 +211,32 @@ case $case_name in
     mkdir -p out/run.json
     expect_refusal "--output-dir/--name \(.json\) is a folder, 'out/run.json'" \
       "$tool" corpus.txt -o out -n run -b 0 --no-plots -q
+    ;;
+  powerlaw_invalid_utf8)
+    # Text that is not UTF-8 is refused with its file and byte offset before the tokenizer and
+    # the counting (it used to abort the JSON writer when a bad token was among the top 25).
+    # Each class of bad sequence, as the most frequent token.
+    while read -r name bytes reason; do
+      for i in 1 2 3; do printf "the $bytes cat $bytes\n"; done >"$name.txt"
+      expect_refusal "'$name.txt' is not valid UTF-8 at byte 4: $reason" \
+        "$tool" "$name.txt" -o out -n run -b 0 --no-plots -q
+    done <<'EOF'
+surrogate \xed\xa0\x80 a surrogate \(U\+D800..U\+DFFF\), bytes ED A0 80,
+overlong \xc0\xaf byte C0 or C1 \(an overlong 2-byte form\), byte C0,
+overlong3 \xe0\x80\xaf an overlong form, bytes E0 80 AF,
+above_max \xf4\x90\x80\x80 a code point above U\+10FFFF, bytes F4 90 80 80,
+byte_ff \xff byte F5..FF \(never in UTF-8\), byte FF,
+truncated \xe2\x82 a sequence cut short by a byte that does not continue it, bytes E2 82,
+EOF
+    ;;
+  powerlaw_bad_flags)
+    echo "a b c a b a" >corpus.txt
+    powerlaw() { "$tool" corpus.txt -o out -n run --no-plots -q "$@"; }
+    expect_refusal "--bootstrap is negative, '-1', 0 or more replicates" powerlaw -b -1
+    expect_refusal "--min-tail is too small, 0, at least 1 token in the tail" powerlaw --min-tail 0
+    expect_refusal "--tokenizer is unknown, 'nope', one of words" powerlaw -t nope
+    # CLI11's own errors exit 1 too (they used to exit 105, 109, ...)
+    expect_refusal "The following argument was not expected: --bogus" powerlaw --bogus
     ;;
   *)
     fail "unknown case"

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "hyperbolic/text/tokenizer.hpp"
+#include "hyperbolic/text/utf8.hpp"
 
 namespace hyperbolic::text {
 
@@ -34,6 +35,10 @@ struct CountingOptions {
   std::size_t chunk_bytes = 1 << 22;  // read size per chunk
   // Called from the reader thread after each chunk: (bytes read, total bytes).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // Check every file is well-formed UTF-8 before counting (require_valid_utf8_file): bad text
+  // is refused with its file and byte offset, not counted into tokens that no JSON can hold.
+  // Off only for a caller that has checked the files already.
+  bool check_utf8 = true;
 };
 
 struct TokenCounts {
@@ -109,6 +114,9 @@ inline TokenCounts count_tokens(const std::vector<std::filesystem::path>& files,
   std::uint64_t total_bytes = 0;
   for (const auto& f : files)
     total_bytes += std::filesystem::file_size(f);
+  if (options.check_utf8)
+    for (const auto& f : files)
+      require_valid_utf8_file(f);
   const unsigned threads =
       std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
 
