@@ -243,3 +243,27 @@ TEST_CASE("checkpoint: bad files are rejected with a clear error") {
   }
   fs::remove_all(dir);
 }
+
+// Found by fuzz_read_optim_checkpoint (docs/reliability.md, "Fuzzing"): hyperparameters saved in
+// a checkpoint were validated without saying which file held them.
+TEST_CASE("checkpoint: invalid saved optimizer hyperparameters are refused naming the file") {
+  using E = Euclidean<double>;
+  CheckpointWriter wr;
+  wr.put_string("opt.kind", RiemannianAdam<E>::kind);
+  wr.put_string("opt.manifold", E::name);
+  wr.put("opt.shape", std::vector<std::int64_t>{1, 1});
+  wr.put_value("opt.steps", std::int64_t{0});
+  wr.put("opt.row_steps", std::vector<std::int64_t>{0});
+  wr.put("opt.hyper", std::vector<double>{1e-3, 0.9, 0.999, 1e-8, 0.0});
+  wr.put("opt.flags", std::vector<std::int64_t>{0, 0, 99, 0, 0});  // step map 99: no such map
+  const fs::path p = temp_dir() / "bad_hyper.ckpt";
+  wr.write_file(p);
+  RiemannianAdam<E> opt(E(), 1, 1);
+  const auto r = CheckpointReader::read_file(p);
+  try {
+    opt.load(r, "opt");
+    FAIL("accepted");
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find(p.string()) != std::string::npos);
+  }
+}

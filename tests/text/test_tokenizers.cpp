@@ -10,8 +10,11 @@
 // ($HYPERBOLIC_CACHE or ~/.cache/hyperbolic) does not have them.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -151,4 +154,41 @@ TEST_CASE("tiktoken cl100k_base and o200k_base match gpt-tokenizer") {
   CHECK_THROWS_AS(make_tiktoken_tokenizer("nope", cl_path.string()), std::invalid_argument);
   CHECK_THROWS_AS(make_tiktoken_tokenizer("cl100k_base", "/nonexistent.tiktoken"),
                   std::runtime_error);
+}
+
+// Found by fuzz_read_tiktoken and fuzz_read_gpt2_vocab (docs/reliability.md, "Fuzzing"): a
+// non-numeric rank escaped as std::stoul's bare "stoul", a rank or id of 4e9 sized a table of
+// 4e9 strings, and a broken encoder.json escaped as a raw JSON error without the file's name.
+TEST_CASE("tokenizer files: bad ranks and ids are refused naming the file and the value") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string ranks =
+      (dir / ("hyp-fuzz-" + std::to_string(::getpid()) + ".tiktoken")).string();
+  for (const std::string rank : {"notanumber", "4000000000", "-1"}) {
+    CAPTURE(rank);
+    std::ofstream(ranks) << "YQ== " << rank << "\n";
+    try {
+      (void)load_tiktoken_ranks(ranks);
+      FAIL("accepted");
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      CHECK(what.find(ranks) != std::string::npos);
+      CHECK(what.find(rank) != std::string::npos);
+    }
+  }
+  const std::string encoder = (dir / ("hyp-fuzz-" + std::to_string(::getpid()) + ".json")).string();
+  const std::string merges = (dir / ("hyp-fuzz-" + std::to_string(::getpid()) + ".bpe")).string();
+  std::ofstream(merges) << "#version: 0.2\n";
+  for (const std::string json : {R"({"a": "x"})", R"({"a": 4000000000})", "{", "[1]"}) {
+    CAPTURE(json);
+    std::ofstream(encoder) << json;
+    try {
+      (void)load_gpt2_tokenizer(encoder, merges);
+      FAIL("accepted");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()).find(encoder) != std::string::npos);
+    }
+  }
+  std::filesystem::remove(ranks);
+  std::filesystem::remove(encoder);
+  std::filesystem::remove(merges);
 }
