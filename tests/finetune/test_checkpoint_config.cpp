@@ -7,6 +7,7 @@
 
 #include "config.hpp"
 #include "safetensors.hpp"
+#include "word_vectors.hpp"
 
 namespace fs = std::filesystem;
 
@@ -142,4 +143,40 @@ TEST_CASE("config: defaults are valid; bad values and unknown keys are rejected"
                        doctest::Contains("not valid JSON"), std::invalid_argument);
   CHECK_THROWS_AS(finetune::load_config_file(c3, (temp_dir() / "none.json").string()),
                   std::runtime_error);
+}
+
+// Found by fuzz_read_finetune_config and fuzz_read_word_vectors (docs/reliability.md,
+// "Fuzzing"): 1e300 for an integer setting was cast (undefined behaviour), a wrong key did not
+// name the file, and a .vec header's word count sized an allocation.
+TEST_CASE("config file: integer settings take only whole numbers in range; errors name the file") {
+  const auto path = (temp_dir() / "fuzz-config.json").string();
+  for (const std::string text : {R"({"threads": 1e300})", R"({"threads": 2.5})",
+                                 R"({"finetune": {"seeds": 18446744073709551615}})",
+                                 R"({"model": {"dim": "big"}})", R"({"nope": 1})"}) {
+    CAPTURE(text);
+    std::ofstream(path) << text;
+    finetune::Config c;
+    try {
+      finetune::load_config_file(c, path);
+      FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find(path) != std::string::npos);
+    }
+  }
+  std::ofstream(path) << R"({"threads": 3, "finetune": {"split_seed": 7}})";
+  finetune::Config c;
+  finetune::load_config_file(c, path);
+  CHECK(c.threads == 3);
+  CHECK(c.finetune.split_seed == 7u);
+}
+
+TEST_CASE("word vectors: an absurd header count is refused by the lines, not by the allocator") {
+  const auto path = (temp_dir() / "fuzz-words.vec").string();
+  std::ofstream(path) << "999999999999 1000\nthe 1\n";
+  try {
+    (void)finetune::read_word_vectors(path);
+    FAIL("accepted");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find(path) != std::string::npos);
+  }
 }
