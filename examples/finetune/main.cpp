@@ -151,18 +151,9 @@ int main(int argc, char** argv) {
     };
     const auto numbers = [&](const std::string& text, const char* flag) {
       std::vector<double> out;
-      for (const auto& s : list(text, flag)) {
-        std::size_t used = 0;
-        double v = 0;
-        try {
-          v = std::stod(s, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != s.size())
-          throw std::invalid_argument(std::string(flag) + ": '" + s + "' is not a number");
-        out.push_back(v);
-      }
+      for (const auto& s : list(text, flag))  // an empty entry ("1,,2") used to read as 0
+        out.push_back(hyperbolic::cli::parse_number<double>(std::string(flag) + " entry", s,
+                                                            "comma-separated learning rates > 0"));
       return out;
     };
     const std::string out_flag = c.out_dir, wn_flag = c.wordnet_dir;

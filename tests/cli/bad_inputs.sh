@@ -173,6 +173,9 @@ case $case_name in
     expect_refusal "--modes: the curvature of 'hyplora:-1' is not a positive number, '-1', c=<c0>" \
       "$tool" --quick --out run --modes frozen,hyplora:-1
     expect_refusal "The following argument was not expected: --bogus" "$tool" --quick --bogus
+    expect_refusal "--lrs entry is not a finite number, '', comma-separated learning rates" \
+      "$tool" --quick --out run --lrs 1,,2
+    expect_refusal "curvature must be a positive number, got -1" "$tool" --quick --out run --curvature -1
     ;;
   finetune_out_locked)
     # A second run into a folder another run holds stops at once, naming the folder and the
