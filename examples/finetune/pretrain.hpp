@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -71,6 +72,35 @@ inline void add_validation_perplexities(Transformer<float>& model, const Pretrai
   stats["validation_windows"] = "spread";
 }
 
+// The step a partial pretraining checkpoint resumes from, checked: it must carry a whole step
+// below the run's step count (partials are only written there) and, when it has one, this
+// run's settings fingerprint. One from other settings (a longer preset) used to count as
+// finished with loss 0.0; a missing or garbled step ended in "map::at" or "stol".
+inline long partial_pretraining_step(const std::map<std::string, std::string>& metadata,
+                                     const std::string& path, const std::string& fingerprint,
+                                     long steps) {
+  const auto step_text = metadata.find("step");
+  if (step_text == metadata.end())
+    throw std::runtime_error("checkpoint '" + path +
+                             "' has no pretraining step in its metadata; delete it to pretrain "
+                             "from scratch");
+  const long step = hyperbolic::cli::parse_number<long>(
+      "the step of checkpoint '" + path + "'", step_text->second,
+      "a whole number of steps; delete the file to pretrain from scratch");
+  const auto stamp = metadata.find("fingerprint");
+  if (stamp != metadata.end() && stamp->second != fingerprint)
+    throw hyperbolic::cli::Error("checkpoint '" + path + "' was pretrained with other settings",
+                                 "fingerprint " + stamp->second + ", this run " + fingerprint,
+                                 "the same settings, or delete it to pretrain from scratch");
+  hyperbolic::cli::require(step > 0 && step < steps,
+                           "checkpoint '" + path + "' is not a partial pretraining of this run",
+                           "step " + std::to_string(step) + " of " + std::to_string(steps),
+                           "a step in 1.." + std::to_string(steps - 1) +
+                               " (the same --pretrain-steps), or delete it to pretrain from "
+                               "scratch");
+  return step;
+}
+
 inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d, const Config& c,
                                bool resume) {
   const std::filesystem::path final_path =
@@ -109,30 +139,7 @@ inline nlohmann::json pretrain(Transformer<float>& model, const PretrainData& d,
   if (resume && std::filesystem::exists(partial)) {
     const auto f = load_safetensors(partial.string());
     from_tensors(f, params, true, partial.string());
-    // A partial checkpoint is only ever written below the run's step count and for its
-    // settings; one from other settings (a longer preset) used to count as finished with
-    // loss 0.0, and a missing or garbled step ended in "map::at" or "stol".
-    const auto step_text = f.metadata.find("step");
-    if (step_text == f.metadata.end())
-      throw std::runtime_error("checkpoint '" + partial.string() +
-                               "' has no pretraining step in its metadata; delete it to "
-                               "pretrain from scratch");
-    step0 = hyperbolic::cli::parse_number<long>(
-        "the step of checkpoint '" + partial.string() + "'", step_text->second,
-        "a whole number of steps; delete the file to pretrain from scratch");
-    const auto stamp = f.metadata.find("fingerprint");
-    if (stamp != f.metadata.end() && stamp->second != print)
-      throw hyperbolic::cli::Error(
-          "checkpoint '" + partial.string() + "' was pretrained with other settings",
-          "fingerprint " + stamp->second + ", this run " + print,
-          "the same settings, or delete it to pretrain from scratch");
-    hyperbolic::cli::require(
-        step0 > 0 && step0 < p.steps,
-        "checkpoint '" + partial.string() + "' is not a partial pretraining of this run",
-        "step " + std::to_string(step0) + " of " + std::to_string(p.steps),
-        "a step in 1.." + std::to_string(p.steps - 1) +
-            " (the same --pretrain-steps), or delete it to pretrain from "
-            "scratch");
+    step0 = partial_pretraining_step(f.metadata, partial.string(), print, p.steps);
     for (auto& prm : params) {
       const auto m = f.tensors.find("adam.m." + prm.name), v = f.tensors.find("adam.v." + prm.name);
       if (m == f.tensors.end() || v == f.tensors.end())
