@@ -172,6 +172,10 @@ int main(int argc, char** argv) {
                              : wordnet::mammal_closure(closure),
             mammals_out, "mammal closure", files);
     } else if (*split) {
+      // CLI11's Range lets NaN through (every comparison with it is false).
+      const double fraction = split_options.held_out_fraction;
+      hyperbolic::cli::require_number("--fraction", fraction, fraction >= 0 && fraction < 1,
+                                      "a fraction in [0, 1)");
       io::check_output_paths(
           std::vector<io::NamedPath>{{"-i", split_in}},
           std::vector<io::NamedPath>{{"--train", split_train}, {"--test", split_test}});

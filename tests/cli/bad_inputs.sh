@@ -189,6 +189,12 @@ case $case_name in
     expect_refusal "--out is in use by another run \(pid 4242\), 'run', one run per folder" \
       flock run/.lock "$tool" --quick --out run
     ;;
+  wordnet_data_bad_flags)
+    write_tree 50 >edges.tsv
+    expect_refusal "--fraction is not a finite number, nan, a fraction in \[0, 1\)" \
+      "$tool" split -i edges.tsv --train train.tsv --test test.tsv --fraction nan
+    expect_refusal "not expected: --bogus" "$tool" split -i edges.tsv --train t.tsv --test u.tsv --bogus
+    ;;
   powerlaw_failed_run_keeps_report)
     # A rerun whose report cannot be written must keep the previous report and all four plots
     # (the plots used to be replaced first). 2000 distinct tokens, all in the report: the
