@@ -7,6 +7,7 @@
 // an existing checkpoint is never left half-written. Reads validate every offset and shape
 // against the file size and fail with a message naming the problem.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -97,6 +99,7 @@ inline TensorFile load_safetensors(const std::string& path) {
   if (!header.is_object()) throw bad("header is not a JSON object");
   const std::uint64_t data_size = size - 8 - n;
   TensorFile file;
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string>> ranges;
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() == "__metadata__") {
       if (!it->is_object()) throw bad("__metadata__ is not an object");
@@ -113,22 +116,31 @@ inline TensorFile load_safetensors(const std::string& path) {
     if (e["dtype"] != "F32")
       throw bad("tensor '" + it.key() + "' has dtype " + e["dtype"].dump() + ", expected F32");
     Tensor t;
-    std::int64_t count = 1;
+    if (!e["shape"].is_array()) throw bad("tensor '" + it.key() + "' has a shape that is no list");
+    // The element count is bounded by the data before it is multiplied on:
+    // a shape such as [2^32, 2^32] would overflow the product.
+    const std::uint64_t max_count = data_size / sizeof(float);
+    std::uint64_t count = 1;
     for (const auto& s : e["shape"]) {
       if (!s.is_number_integer() || s.get<std::int64_t>() < 0)
         throw bad("tensor '" + it.key() + "' has a bad shape");
-      t.shape.push_back(s.get<std::int64_t>());
-      count *= t.shape.back();
+      const auto dim = static_cast<std::uint64_t>(s.get<std::int64_t>());
+      if (dim != 0 && count > max_count / dim)
+        throw bad("tensor '" + it.key() + "' has a shape " + e["shape"].dump() +
+                  " larger than the " + std::to_string(data_size) + " data bytes");
+      t.shape.push_back(static_cast<std::int64_t>(dim));
+      count *= dim;
     }
     const auto& off = e["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||
         !off[1].is_number_unsigned())
       throw bad("tensor '" + it.key() + "' has bad data_offsets");
     const auto begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
-    if (begin > end || end > data_size || end - begin != std::uint64_t(count) * sizeof(float))
+    if (begin > end || end > data_size || end - begin != count * sizeof(float))
       throw bad("tensor '" + it.key() + "' offsets [" + std::to_string(begin) + ", " +
                 std::to_string(end) + ") do not fit its shape or the " + std::to_string(data_size) +
                 " data bytes");
+    ranges.emplace_back(begin, end, it.key());
     t.data.resize(count);
     in.seekg(static_cast<std::streamoff>(8 + n + begin));
     in.read(reinterpret_cast<char*>(t.data.data()), static_cast<std::streamsize>(end - begin));
@@ -137,6 +149,12 @@ inline TensorFile load_safetensors(const std::string& path) {
       if (!std::isfinite(v)) throw bad("tensor '" + it.key() + "' holds a non-finite value");
     file.tensors.emplace(it.key(), std::move(t));
   }
+  // Tensors may not share bytes (the format gives each its own range).
+  std::sort(ranges.begin(), ranges.end());
+  for (std::size_t i = 1; i < ranges.size(); ++i)
+    if (std::get<0>(ranges[i]) < std::get<1>(ranges[i - 1]))
+      throw bad("tensors '" + std::get<2>(ranges[i - 1]) + "' and '" + std::get<2>(ranges[i]) +
+                "' overlap in the data");
   return file;
 }
 

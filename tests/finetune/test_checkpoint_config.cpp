@@ -73,6 +73,24 @@ TEST_CASE("safetensors: corrupted files are rejected") {
     b[8] = '#';
     write_all(bad, b);
   }
+  // Hand-made headers (8-byte little-endian length, JSON, data).
+  const auto with_header = [&](const std::string& json, std::size_t data_bytes) {
+    std::string b(8, '\0');
+    for (int i = 0; i < 8; ++i)
+      b[std::size_t(i)] = char((json.size() >> (8 * i)) & 0xff);
+    write_all(bad, b + json + std::string(data_bytes, '\0'));
+  };
+  SUBCASE("a shape whose element count overflows 64 bits") {
+    with_header(R"({"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}})", 8);
+  }
+  SUBCASE("a shape that is not a list") {
+    with_header(R"({"t":{"dtype":"F32","shape":2,"data_offsets":[0,8]}})", 8);
+  }
+  SUBCASE("two tensors sharing bytes") {
+    with_header(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                12);
+  }
   SUBCASE("non-finite value") {
     std::string b = bytes;
     const float inf = std::numeric_limits<float>::infinity();
