@@ -17,6 +17,8 @@
 #include <hyperbolic/stats/proportion_ci.hpp>
 #include <nlohmann/json.hpp>
 
+#include "hyperbolic/io/output_set.hpp"
+
 #include "data.hpp"
 #include "experiment.hpp"
 #include "pipeline.hpp"
@@ -478,16 +480,23 @@ inline void write_plots(const std::filesystem::path& dir, const nlohmann::json& 
   namespace fs = std::filesystem;
   const fs::path img = dir / "img";
   fs::create_directories(img);
+  // Every data file and the script through a checked temporary + rename
+  // (io::write_file_atomically): a failed write (disk full) leaves the previous
+  // file whole and no temporary behind, and names the file.
+  const auto put = [&](const std::string& name, const std::ostringstream& text) {
+    hyperbolic::io::write_file_atomically(img / name, text.str());
+  };
   {
-    std::ofstream o(img / "pretrain.dat");
+    std::ostringstream o;
     const auto& h = pretrain_history;
     for (size_t i = 0; i < h["step"].size(); ++i)
       o << h["step"][i] << ' ' << h["loss"][i] << '\n';
     o << "\n\n";
     for (size_t i = 0; i < h["val_step"].size(); ++i)
       o << h["val_step"][i] << ' ' << h["val_loss"][i] << '\n';
+    put("pretrain.dat", o);
   }
-  std::ofstream gp(img / "plots.gp");
+  std::ostringstream gp;
   gp << "set terminal pngcairo size 900,520 noenhanced\nset grid\n"
      << "set output 'finetune-pretrain.png'\nset title 'Stage 1: pretraining'\n"
      << "set xlabel 'step'\nset ylabel 'cross-entropy (nats/token)'\n"
@@ -495,7 +504,7 @@ inline void write_plots(const std::filesystem::path& dir, const nlohmann::json& 
         "(smoothed)', 'pretrain.dat' index 1 using 1:2 with linespoints lw 2 pt 7 title "
         "'validation'\n";
   for (const auto& metric : metric_names()) {
-    std::ofstream o(img / ("accuracy-" + metric + ".dat"));
+    std::ostringstream o;
     int i = 0;
     o << i++ << " \"frozen\" " << 100 * r["frozen"]["test"][metric].get<double>() << " 0\n";
     for (const auto& [m, mj] : r["modes"].items()) {
@@ -503,6 +512,7 @@ inline void write_plots(const std::filesystem::path& dir, const nlohmann::json& 
       o << i++ << " \"" << m << "\" " << 100 * t["mean"].get<double>() << ' '
         << (t["half_width"].is_number() ? 100 * t["half_width"].get<double>() : 0.0) << '\n';
     }
+    put("accuracy-" + metric + ".dat", o);
     const auto& b = r["baselines"][metric];
     const double base = metric == "choice" ? std::max(b["most_frequent"].get<double>(),
                                                       b["frequency_weighted_guess"].get<double>())
@@ -521,9 +531,10 @@ inline void write_plots(const std::filesystem::path& dir, const nlohmann::json& 
     const auto& cv = rs.front()["curve"];
     if (cv.is_null() || cv["step"].empty()) continue;
     std::string file = "loss-" + rs.front()["label"].get<std::string>() + ".dat";
-    std::ofstream o(img / file);
+    std::ostringstream o;
     for (size_t i = 0; i < cv["step"].size(); ++i)
       o << cv["step"][i] << ' ' << cv["loss"][i] << '\n';
+    put(file, o);
     loss_plot += (loss_plot.empty() ? "" : ", ") +
                  ("'" + file + "' using 1:2 smooth bezier with lines lw 2 title '" + m + "'");
   }
@@ -531,7 +542,7 @@ inline void write_plots(const std::filesystem::path& dir, const nlohmann::json& 
     gp << "set output 'finetune-loss.png'\nset title 'Fine-tuning loss (seed 1, chosen lr)'\n"
        << "set xlabel 'step'\nset ylabel 'cross-entropy on answer tokens'\nset yrange [*:*]\nplot "
        << loss_plot << "\n";
-  gp.close();
+  put("plots.gp", gp);
   const std::string cmd = "cd '" + img.string() + "' && gnuplot plots.gp 2> gnuplot.log";
   if (std::system(cmd.c_str()) != 0)
     std::fprintf(stderr,
