@@ -22,9 +22,11 @@ fail() {
 rm -rf "$dir" && mkdir -p "$dir" || fail "cannot create $dir"
 cd "$dir" || fail "cannot enter $dir"
 
-# Name, size and checksum of every file below the folder, and the empty folders.
+# Name, size and checksum of every file below the folder, and the empty folders. A run folder's
+# .lock holds the pid of the run that last held it (by design), so only its presence counts.
 snapshot() {
-  find . -mindepth 1 \( -type f -printf '%p %s ' -exec sha256sum {} \; \) -o \
+  find . -mindepth 1 \( -type f -name .lock -printf '%p\n' \) -o \
+    \( -type f -printf '%p %s ' -exec sha256sum {} \; \) -o \
     \( -type d -printf '%p/\n' \) | LC_ALL=C sort
 }
 
@@ -188,6 +190,22 @@ case $case_name in
     printf 4242 >run/.lock
     expect_refusal "--out is in use by another run \(pid 4242\), 'run', one run per folder" \
       flock run/.lock "$tool" --quick --out run
+    ;;
+  finetune_corrupt_results)
+    # A --resume over a damaged results/*.json or pretrain.json stops naming the file, before
+    # anything is rewritten (it used to end in a raw parse error without the file's name).
+    "$tool" --quick --out run >quick.log 2>&1 || fail "the --quick run failed: $(tail -3 quick.log)"
+    rm -f quick.log
+    result=$(ls run/results/*.json | head -1)
+    [[ -n $result ]] || fail "the --quick run wrote no results/*.json"
+    cp "$result" saved.json
+    printf '{broken' >"$result"
+    expect_refusal "'$result' is not valid JSON .*delete it to recompute" \
+      "$tool" --quick --out run --resume
+    mv saved.json "$result"
+    printf '[1,' >run/pretrain.json
+    expect_refusal "'run/pretrain.json' is not valid JSON .*delete it to recompute" \
+      "$tool" --quick --out run --resume
     ;;
   wordnet_data_bad_flags)
     write_tree 50 >edges.tsv
