@@ -189,7 +189,8 @@ TEST_CASE("checkpoint: bad files are rejected with a clear error") {
     }
   }
   SUBCASE("flipped byte in the payload or in the checksum") {
-    for (std::size_t at : {std::size_t(40), bytes.size() / 2, bytes.size() - 20, bytes.size() - 1}) {
+    for (std::size_t at :
+         {std::size_t(40), bytes.size() / 2, bytes.size() - 20, bytes.size() - 1}) {
       auto b = bytes;
       b[at] ^= 0x10;
       write_all(bad, b);
@@ -203,7 +204,8 @@ TEST_CASE("checkpoint: bad files are rejected with a clear error") {
     b[0] = 'X';
     write_all(bad, b);
     CHECK(contains(load_error(bad), "bad magic"));
-    write_all(bad, std::vector<unsigned char>{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'});
+    write_all(bad,
+              std::vector<unsigned char>{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'});
     CHECK(contains(load_error(bad), "bad magic"));
   }
   SUBCASE("wrong version") {

@@ -69,14 +69,14 @@ class RiemannianSGD : public RowwiseOptimizer<RiemannianSGD<M>, M> {
     } catch (const std::exception& e) {  // saved hyperparameters are file content: name the file
       r.fail("optimizer '" + p + "': " + e.what());
     }
-    momentum_ = r.get<T>(p + ".momentum",
-                         h_.momentum != T(0) ? this->rows_ * this->dim_ : std::int64_t(0));
+    momentum_ =
+        r.get<T>(p + ".momentum", h_.momentum != T(0) ? this->rows_ * this->dim_ : std::int64_t(0));
   }
 
  private:
   void update_row(index_t r, Row<T> x, ConstRow<T> g) {
-    const Row<T> buf = momentum_.empty() ? Row<T>()
-                                         : Row<T>(momentum_.data() + r * this->dim_, this->dim_);
+    const Row<T> buf =
+        momentum_.empty() ? Row<T>() : Row<T>(momentum_.data() + r * this->dim_, this->dim_);
     sgd_step_row(this->manifold_, h_, x, g, buf, this->row_steps_[static_cast<std::size_t>(r)],
                  Row<T>(work_.data(), static_cast<index_t>(work_.size())));
   }
