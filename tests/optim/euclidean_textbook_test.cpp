@@ -136,7 +136,8 @@ TEST_CASE("Euclidean RiemannianSGD is textbook SGD step for step") {
     RiemannianSGD<Euclidean<double>> opt(p, o);
     // The reference treats each row as its own tensor (the loss couples
     // coordinates within a row).
-    std::vector<TextbookSgd> ref(rows, TextbookSgd{c.lr, c.momentum, c.dampening, c.wd, c.nesterov});
+    std::vector<TextbookSgd> ref(rows,
+                                 TextbookSgd{c.lr, c.momentum, c.dampening, c.wd, c.nesterov});
     std::vector<Vec> ref_x(rows);
     for (std::size_t r = 0; r < rows; ++r)
       ref_x[r] = Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim);
@@ -157,9 +158,9 @@ TEST_CASE("Euclidean RiemannianSGD is textbook SGD step for step") {
       }
       opt.step(p, gl);
       for (std::size_t r = 0; r < rows; ++r)
-        worst = std::max(worst, max_abs_diff(Vec(p.data().begin() + r * dim,
-                                                 p.data().begin() + (r + 1) * dim),
-                                             ref_x[r]));
+        worst = std::max(
+            worst, max_abs_diff(Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim),
+                                ref_x[r]));
     }
     CHECK(worst <= 1e-12);
     MESSAGE("SGD momentum=" << c.momentum << " nesterov=" << c.nesterov
@@ -190,8 +191,8 @@ TEST_CASE("Euclidean RiemannianAdam is textbook Adam / AMSGrad / AdamW step for 
     p.data() = start_point(rows * dim, 11);
     RiemannianAdam<Euclidean<double>> opt(p, o);
     CHECK(opt.second_moment_width() == index_t(dim));
-    std::vector<TextbookAdam> ref(rows,
-                                  TextbookAdam{c.lr, 0.9, 0.99, 1e-8, c.wd, c.decoupled, c.amsgrad});
+    std::vector<TextbookAdam> ref(
+        rows, TextbookAdam{c.lr, 0.9, 0.99, 1e-8, c.wd, c.decoupled, c.amsgrad});
     std::vector<Vec> ref_x(rows);
     for (std::size_t r = 0; r < rows; ++r)
       ref_x[r] = Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim);
@@ -200,15 +201,14 @@ TEST_CASE("Euclidean RiemannianAdam is textbook Adam / AMSGrad / AdamW step for 
       Vec gl(rows * dim);
       for (std::size_t r = 0; r < rows; ++r) {
         ref[r].step(ref_x[r], loss_grad(ref_x[r]));
-        const Vec gr =
-            loss_grad(Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim));
+        const Vec gr = loss_grad(Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim));
         std::copy(gr.begin(), gr.end(), gl.begin() + r * dim);
       }
       opt.step(p, gl);
       for (std::size_t r = 0; r < rows; ++r)
-        worst = std::max(worst, max_abs_diff(Vec(p.data().begin() + r * dim,
-                                                 p.data().begin() + (r + 1) * dim),
-                                             ref_x[r]));
+        worst = std::max(
+            worst, max_abs_diff(Vec(p.data().begin() + r * dim, p.data().begin() + (r + 1) * dim),
+                                ref_x[r]));
     }
     CHECK(worst <= 1e-12);
     MESSAGE("Adam decoupled=" << c.decoupled << " amsgrad=" << c.amsgrad << " wd=" << c.wd

@@ -112,7 +112,8 @@ std::vector<long double> karcher_mean_reference(const M& m, const std::vector<do
 }
 
 template <class M>
-long double dist_long(const M& m, ConstRow<typename M::scalar> a, const std::vector<long double>& b) {
+long double dist_long(const M& m, ConstRow<typename M::scalar> a,
+                      const std::vector<long double>& b) {
   using L = rebind_t<M, long double>;
   const L ml = make_manifold<L>(static_cast<double>(m.c()));
   std::vector<long double> al(a.begin(), a.end());

@@ -34,9 +34,10 @@ struct LinearWarmup {
   std::int64_t warmup_steps;
   S inner;
   double operator()(std::int64_t t) const {
-    const double f = warmup_steps <= 0 ? 1.0
-                                       : std::min(1.0, static_cast<double>(t + 1) /
-                                                           static_cast<double>(warmup_steps));
+    const double f =
+        warmup_steps <= 0
+            ? 1.0
+            : std::min(1.0, static_cast<double>(t + 1) / static_cast<double>(warmup_steps));
     return inner(t) * f;
   }
 };
@@ -47,8 +48,8 @@ struct Cosine {
   double floor = 0.0;
   double operator()(std::int64_t t) const {
     if (steps <= 0) return floor;
-    const double p = static_cast<double>(std::clamp<std::int64_t>(t, 0, steps)) /
-                     static_cast<double>(steps);
+    const double p =
+        static_cast<double>(std::clamp<std::int64_t>(t, 0, steps)) / static_cast<double>(steps);
     return floor + (peak - floor) * 0.5 * (1.0 + std::cos(std::numbers::pi * p));
   }
 };
@@ -61,7 +62,9 @@ struct Then {
   double operator()(std::int64_t t) const { return t < at ? first(t) : second(t - at); }
 };
 
-inline Constant constant(double lr) { return {lr}; }
+inline Constant constant(double lr) {
+  return {lr};
+}
 
 template <class S>
 LinearWarmup<S> linear_warmup(std::int64_t warmup_steps, S inner) {

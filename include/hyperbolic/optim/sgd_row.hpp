@@ -33,7 +33,9 @@ struct SgdHyper {
   ManifoldPolicy policy{};
 };
 
-HYP_HD constexpr index_t sgd_work_size(index_t dim) { return 2 * dim; }
+HYP_HD constexpr index_t sgd_work_size(index_t dim) {
+  return 2 * dim;
+}
 
 // Moves the point x by one step. momentum is the row's momentum buffer (dim
 // entries; unused when h.momentum == 0), steps the row's step counter
