@@ -516,6 +516,23 @@ TEST_CASE("an embedding file with no nodes reads back empty") {
   std::remove(path.c_str());
 }
 
+// A checkpoint around `payload` with a valid checksum must be refused, the message naming the
+// file and containing `needle`.
+void expect_checksummed_refusal(const std::string& name, const std::vector<char>& payload,
+                                const std::string& needle) {
+  const std::string path = temp_path(name);
+  write_bytes(path, checkpoint_image(payload));
+  try {
+    (void)wt::read_checkpoint(path);
+    FAIL("accepted");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find(path) != std::string::npos);
+    CHECK(what.find(needle) != std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
 TEST_CASE("a checksummed checkpoint with a damaged history length is refused naming the file") {
   wt::TrainConfig c;
   wt::ByteWriter payload;
@@ -525,17 +542,7 @@ TEST_CASE("a checksummed checkpoint with a damaged history length is refused nam
   payload.put(std::uint32_t{0});        // epochs
   payload.put(0.0);                     // seconds
   payload.put(std::uint64_t{1} << 62);  // history bytes: far beyond the file
-  const std::string path = temp_path("huge_history.ckpt");
-  write_bytes(path, checkpoint_image(payload.bytes));
-  try {
-    (void)wt::read_checkpoint(path);
-    FAIL("accepted");
-  } catch (const std::runtime_error& e) {
-    const std::string what = e.what();
-    CHECK(what.find(path) != std::string::npos);
-    CHECK(what.find("4611686018427387904") != std::string::npos);
-  }
-  std::remove(path.c_str());
+  expect_checksummed_refusal("huge_history.ckpt", payload.bytes, "4611686018427387904");
 }
 
 TEST_CASE("a checkpoint with an unknown optimizer is refused naming the file") {
@@ -547,15 +554,5 @@ TEST_CASE("a checkpoint with an unknown optimizer is refused naming the file") {
       4 + 4 + 8 + 4 + 8 + 4 + 4 + 8 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 8;
   const std::uint32_t bad = 7;
   std::memcpy(payload.bytes.data() + optimizer_at, &bad, 4);
-  const std::string path = temp_path("bad_optimizer.ckpt");
-  write_bytes(path, checkpoint_image(payload.bytes));
-  try {
-    (void)wt::read_checkpoint(path);
-    FAIL("accepted");
-  } catch (const std::runtime_error& e) {
-    const std::string what = e.what();
-    CHECK(what.find(path) != std::string::npos);
-    CHECK(what.find("unknown optimizer 7") != std::string::npos);
-  }
-  std::remove(path.c_str());
+  expect_checksummed_refusal("bad_optimizer.ckpt", payload.bytes, "unknown optimizer 7");
 }
