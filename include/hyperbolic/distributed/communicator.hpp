@@ -25,7 +25,8 @@ namespace hyperbolic::distributed {
 // Every rank's contribution to an all-gather, concatenated in rank order.
 struct Gathered {
   std::vector<std::byte> bytes;
-  std::vector<std::size_t> offsets;  // size() + 1 entries: rank r's bytes are [offsets[r], offsets[r+1])
+  std::vector<std::size_t>
+      offsets;  // size() + 1 entries: rank r's bytes are [offsets[r], offsets[r+1])
 
   int ranks() const noexcept { return offsets.empty() ? 0 : int(offsets.size()) - 1; }
   std::span<const std::byte> of(int rank) const {

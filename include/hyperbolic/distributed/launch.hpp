@@ -66,7 +66,9 @@ class World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  Communicator& comm() noexcept { return *comm_; }
+  Communicator& comm() noexcept {
+    return *comm_;
+  }
 
   // The program's exit status; a non-zero one on a run of several ranks ends all of them (a
   // rank that stopped with an error would otherwise leave the others waiting in their next

@@ -34,7 +34,8 @@ inline void mpi_check(int code, const char* call) {
   char reason[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(code, reason, &length);
-  throw CommunicationError(std::string(call) + " failed: " + std::string(reason, std::size_t(length)));
+  throw CommunicationError(std::string(call) +
+                           " failed: " + std::string(reason, std::size_t(length)));
 }
 template <class T>
 MPI_Datatype mpi_type();
@@ -76,7 +77,8 @@ class MpiCommunicator final : public Communicator {
                       "MPI_Allgather (sizes)");
     out.offsets.assign(std::size_t(size_) + 1, 0);
     for (int r = 0; r < size_; ++r)
-      out.offsets[std::size_t(r) + 1] = out.offsets[std::size_t(r)] + std::size_t(sizes[std::size_t(r)]);
+      out.offsets[std::size_t(r) + 1] =
+          out.offsets[std::size_t(r)] + std::size_t(sizes[std::size_t(r)]);
     if (out.offsets.back() > std::size_t(INT_MAX))
       throw CommunicationError("all_gather: " + std::to_string(out.offsets.back()) +
                                " bytes in total, more than one MPI call moves (" +
@@ -131,13 +133,13 @@ class MpiCommunicator final : public Communicator {
       }
       slice_.resize(std::max<std::size_t>(1, std::size_t(counts[std::size_t(rank_)])) * sizeof(T));
       T* mine = reinterpret_cast<T*>(slice_.data());
-      detail::mpi_check(MPI_Reduce_scatter(data, mine, counts.data(), detail::mpi_type<T>(),
-                                           MPI_SUM, comm_),
-                        "MPI_Reduce_scatter");
-      detail::mpi_check(MPI_Allgatherv(mine, counts[std::size_t(rank_)], detail::mpi_type<T>(),
-                                       data, counts.data(), displs.data(), detail::mpi_type<T>(),
-                                       comm_),
-                        "MPI_Allgatherv (sums)");
+      detail::mpi_check(
+          MPI_Reduce_scatter(data, mine, counts.data(), detail::mpi_type<T>(), MPI_SUM, comm_),
+          "MPI_Reduce_scatter");
+      detail::mpi_check(
+          MPI_Allgatherv(mine, counts[std::size_t(rank_)], detail::mpi_type<T>(), data,
+                         counts.data(), displs.data(), detail::mpi_type<T>(), comm_),
+          "MPI_Allgatherv (sums)");
     }
   }
 

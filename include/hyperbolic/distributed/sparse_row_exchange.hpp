@@ -39,8 +39,8 @@ struct RowGradients {
     if (gradient.size() != width)
       throw std::invalid_argument("RowGradients::add: a gradient of " +
                                   std::to_string(gradient.size()) + " values for row " +
-                                  std::to_string(row) + ", the table has " +
-                                  std::to_string(width) + " columns");
+                                  std::to_string(row) + ", the table has " + std::to_string(width) +
+                                  " columns");
     rows.push_back(row);
     values.insert(values.end(), gradient.begin(), gradient.end());
   }
@@ -72,8 +72,8 @@ void append_deserialized(std::span<const std::byte> bytes, int rank, RowGradient
   std::memcpy(&n, bytes.data(), sizeof n);
   const std::size_t per_row = sizeof(std::uint64_t) + into.width * sizeof(T);
   if (n > (bytes.size() - sizeof n) / per_row || bytes.size() != sizeof n + n * per_row)
-    fail("has " + std::to_string(bytes.size()) + " bytes for " + std::to_string(n) +
-         " rows of " + std::to_string(into.width) + " columns");
+    fail("has " + std::to_string(bytes.size()) + " bytes for " + std::to_string(n) + " rows of " +
+         std::to_string(into.width) + " columns");
   const std::size_t old = into.rows.size();
   into.rows.resize(old + n);
   into.values.resize((old + n) * into.width);
