@@ -5,6 +5,8 @@
 //   hyperbolic-wordnet-train --data mammals --model poincare --dim 5 --lr 0.3 --epochs 300
 //   hyperbolic-wordnet-train --data nouns --model lorentz --dim 10 --lr 0.5 --epochs 1500
 //       (add --checkpoint nouns.ckpt --time-limit 60 to bound and resume it)
+//   mpirun -np 4 hyperbolic-wordnet-train --data nouns ...   (data parallel over 4 ranks; the
+//       same embedding as one process: docs/distributed-wordnet.md)
 //   hyperbolic-wordnet-train --data my_edges.tsv ...        (child<TAB>parent per line)
 //
 // See docs/wordnet.md for the file formats and the measured results.
@@ -19,6 +21,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
@@ -27,6 +31,8 @@
 #include "../common/cli_contract.hpp"
 #include "checkpoint_io.hpp"
 #include "datasets.hpp"
+#include "hyperbolic/distributed/launch.hpp"
+#include "hyperbolic/distributed/replica_check.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/link_prediction.hpp"
 #include "hyperbolic/graph/ranking_metrics.hpp"
@@ -40,6 +46,7 @@
 namespace graph = hyperbolic::graph;
 namespace wordnet = hyperbolic::graph::wordnet;
 namespace wt = hyperbolic::wordnet_train;
+namespace dist = hyperbolic::distributed;
 using json = nlohmann::json;
 
 namespace {
@@ -79,7 +86,113 @@ struct Options {
   double time_limit_minutes = 0;
   double stop_at_map = 0;
   bool quiet = false;
+  std::uint32_t check_replicas_every = 10;
 };
+
+std::string exact(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// Everything every rank must agree on, one "name<TAB>value" line each (the trajectory's settings,
+// the run's length and the training graph): the start of a run of several ranks compares them.
+std::string run_settings(const Options& o, const wt::TrainConfig& c, std::size_t nodes,
+                         std::size_t training_edges, std::uint64_t fingerprint) {
+  std::string s;
+  auto line = [&](const char* name, const std::string& value) {
+    s += name;
+    s += '\t';
+    s += value;
+    s += '\n';
+  };
+  line("--model", wt::model_name(c.model));
+  line("--dim", std::to_string(c.dim));
+  line("--optimizer", c.optimizer == wt::Optimizer::adam ? "adam" : "sgd");
+  line("--lr", exact(c.lr));
+  line("--epochs", std::to_string(o.epochs));
+  line("--burnin", std::to_string(c.burnin_epochs));
+  line("--burnin-lr-factor", exact(c.burnin_lr_factor));
+  line("--negatives", std::to_string(c.negatives));
+  line("--burnin-negatives", std::to_string(c.burnin_negatives));
+  line("--degree-power", exact(c.degree_power));
+  line("--batch", std::to_string(c.batch));
+  line("--sync-batches", std::to_string(c.sync_batches));
+  line("--seed", std::to_string(c.seed));
+  line("--init-range", exact(c.init_range));
+  line("--max-norm", exact(c.max_norm));
+  line("lorentz step clip", exact(c.lorentz_step_clip));
+  line("--lorentz-max-radius", exact(c.lorentz_max_radius));
+  line("--lr-decay-start", std::to_string(c.lr_decay_start));
+  line("--lr-decay-end", std::to_string(c.lr_decay_end));
+  line("--lr-final-factor", exact(c.lr_final_factor));
+  line("--adam-beta1", exact(c.adam_beta1));
+  line("--adam-beta2", exact(c.adam_beta2));
+  line("--adam-eps", exact(c.adam_eps));
+  line("--sgd-from-epoch", std::to_string(c.sgd_from_epoch));
+  line("--sgd-lr", exact(c.sgd_lr));
+  line("--subtree-negatives", std::to_string(c.subtree_negatives));
+  line("--subtree-negatives-from", std::to_string(c.subtree_negatives_from));
+  line("--parent-edge-repeats", std::to_string(c.parent_edge_repeats));
+  line("--parent-edge-repeats-from", std::to_string(c.parent_edge_repeats_from));
+  line("--held-out", exact(o.held_out));
+  line("--split-seed", std::to_string(o.split_seed));
+  line("--check-replicas-every", std::to_string(o.check_replicas_every));
+  line("graph (--data)", std::to_string(nodes) + " nodes, " + std::to_string(training_edges) +
+                             " training edges, fingerprint " + dist::hex(fingerprint));
+  return s;
+}
+
+// Collective: stops every rank, naming the first differing setting, unless all ranks were
+// started with the same settings and read the same graph.
+void require_same_settings(dist::Communicator& comm, const std::string& settings,
+                           const wt::TrainConfig& config) {
+  if (comm.size() == 1) return;
+  // The checkpoint's encoding of the config too: a field missing from the text still counts.
+  wt::ByteWriter w;
+  wt::put_config(w, config);
+  std::uint64_t sum = hyperbolic::optim::fnv1a64(settings.data(), settings.size(),
+                                                 hyperbolic::optim::fnv1a64_offset);
+  sum = hyperbolic::optim::fnv1a64(w.bytes.data(), w.bytes.size(), sum);
+  try {
+    dist::check_replicas(comm, sum, 0, "settings and graph");
+  } catch (const dist::ReplicaDrift& drift) {
+    // Every rank is here (check_replicas throws on all of them): find the first differing line.
+    dist::Gathered g;
+    comm.all_gather(std::as_bytes(std::span<const char>(settings)), g);
+    auto lines = [](std::span<const std::byte> b) {
+      std::vector<std::string> out;
+      std::string text(reinterpret_cast<const char*>(b.data()), b.size()), line;
+      for (char ch : text)
+        if (ch == '\n') {
+          out.push_back(line);
+          line.clear();
+        } else {
+          line += ch;
+        }
+      return out;
+    };
+    const auto first = lines(g.of(0));
+    for (int r = 1; r < g.ranks(); ++r) {
+      const auto other = lines(g.of(r));
+      for (std::size_t i = 0; i < std::min(first.size(), other.size()); ++i) {
+        if (first[i] == other[i]) continue;
+        const auto cut = [](const std::string& l) {
+          const auto at = std::min(l.find('\t'), l.size());
+          return std::pair{l.substr(0, at), at < l.size() ? l.substr(at + 1) : std::string()};
+        };
+        const auto [name, value0] = cut(first[i]);
+        const auto value_r = cut(other[i]).second;
+        throw hyperbolic::cli::Error(
+            "the ranks were started with different settings",
+            name + " is " + value0 + " on rank 0 but " + value_r + " on rank " + std::to_string(r),
+            "the same flags and the same --data on every rank");
+      }
+    }
+    throw hyperbolic::cli::Error("the ranks were started with different settings", drift.what(),
+                                 "the same build, flags and --data on every rank");
+  }
+}
 
 // Every flag checked before any file is read, in the contract's shape (docs/reliability.md);
 // the trainer's own TrainConfig::validate() stays as the library-level guard.
@@ -126,8 +239,22 @@ void validate_options(const Options& o) {
           "--checkpoint PATH to resume from");
 }
 
-int run(const Options& o) {
+// Resume on several ranks: rank 0 reads the checkpoint and sends its state to the others (no
+// shared filesystem needed); the other ranks restore what they receive.
+struct ResumeHeader {
+  std::uint32_t found = 0;
+  std::uint32_t epochs_done = 0;
+};
+
+template <class T, class A>
+void broadcast_values(dist::Communicator& comm, std::vector<T, A>& values) {
+  comm.broadcast(std::as_writable_bytes(std::span<T>(values)), 0);
+}
+
+int run(const Options& o, dist::Communicator& comm) {
   validate_options(o);
+  const bool root = comm.is_root();
+  const bool several = comm.size() > 1;
   const auto program_start = std::chrono::steady_clock::now();
   wt::TrainConfig config = o.config;
   const std::map<std::string, wt::Model> models = {{"poincare", wt::Model::poincare},
@@ -149,7 +276,8 @@ int run(const Options& o) {
     if (std::string(ext) != ".png" || draws_picture)
       outputs.push_back({std::string("--out (") + ext + ")", o.out + ext});
   if (!o.checkpoint.empty()) outputs.push_back({"--checkpoint", o.checkpoint});
-  hyperbolic::io::check_output_paths(inputs, outputs);
+  // Only rank 0 writes (the others may run where these folders do not exist).
+  if (root) hyperbolic::io::check_output_paths(inputs, outputs);
 
   const auto load_start = std::chrono::steady_clock::now();
   const graph::EdgeList g = wt::load_graph(o.data, o.dict);
@@ -173,13 +301,16 @@ int run(const Options& o) {
   }
   const graph::Adjacency reconstruction_neighbours(g.node_count(), split.train);
 
-  wt::Trainer trainer(config, g.node_count(), split.train, threads);
+  wt::Trainer trainer(config, g.node_count(), split.train, threads, comm);
   const std::uint64_t fingerprint = wt::graph_fingerprint(g.node_count(), trainer.edges());
+  require_same_settings(
+      comm, run_settings(o, config, g.node_count(), trainer.edges().size(), fingerprint), config);
   json history = json::array();
   json recipe_changes = json::array();
   double train_seconds = 0;
+  ResumeHeader resumed;
 
-  if (o.resume) {
+  if (o.resume && root) {
     if (o.checkpoint.empty()) throw std::runtime_error("--resume needs --checkpoint PATH");
     if (std::filesystem::exists(o.checkpoint)) {
       wt::Checkpoint ck = wt::read_checkpoint(o.checkpoint);
@@ -197,6 +328,7 @@ int run(const Options& o) {
       if (ck.config.optimizer != config.optimizer && config.optimizer == wt::Optimizer::adam)
         ck.adam = wt::AdamState(config, g.node_count());  // --change-recipe to Adam: fresh state
       trainer.restore(ck.epochs_done, std::move(ck.embedding), std::move(ck.adam));
+      resumed = {1, ck.epochs_done};
       train_seconds = ck.train_seconds;
       history = json::parse(ck.history_json);
       std::fprintf(stderr, "resumed from %s after epoch %u (%.1f s of training)\n",
@@ -206,17 +338,37 @@ int run(const Options& o) {
                    o.checkpoint.c_str());
     }
   }
-  std::fprintf(stderr,
-               "%s: %zu nodes, %zu training edges, %s dim %u, %s lr %g, %u threads, sync %u\n",
-               o.data.c_str(), g.node_count(), trainer.edges().size(), o.model.c_str(), config.dim,
-               o.optimizer.c_str(), config.lr, threads, config.sync_batches);
-  if (config.switches_to_sgd())
+  if (several) {
+    comm.broadcast(std::as_writable_bytes(std::span<ResumeHeader>(&resumed, 1)), 0);
+    if (resumed.found) {
+      std::vector<double> embedding(trainer.embedding().begin(), trainer.embedding().end());
+      broadcast_values(comm, embedding);
+      wt::AdamState adam = trainer.adam_state();
+      if (config.optimizer == wt::Optimizer::adam) {
+        broadcast_values(comm, adam.exp_avg);
+        broadcast_values(comm, adam.exp_avg_sq);
+        broadcast_values(comm, adam.steps);
+      }
+      if (!root) trainer.restore(resumed.epochs_done, std::move(embedding), std::move(adam));
+      dist::check_replicas(comm, trainer.state_checksum(), resumed.epochs_done,
+                           "embedding and Adam state received from rank 0's checkpoint");
+    }
+  }
+  if (root)
+    std::fprintf(
+        stderr,
+        "%s: %zu nodes, %zu training edges, %s dim %u, %s lr %g, %s, %u threads%s, sync %u\n",
+        o.data.c_str(), g.node_count(), trainer.edges().size(), o.model.c_str(), config.dim,
+        o.optimizer.c_str(), config.lr, comm.description().c_str(), threads,
+        several ? " per rank" : "", config.sync_batches);
+  // Rank 0 alone prints, evaluates and writes.
+  if (root && config.switches_to_sgd())
     std::fprintf(stderr, "then sgd lr %g from epoch %u\n", config.sgd_lr, config.sgd_from_epoch);
-  if (config.subtree_negatives > 0)
+  if (root && config.subtree_negatives > 0)
     std::fprintf(stderr, "%u of the %u negatives from the positive's descendants from epoch %u\n",
                  config.subtree_negatives, config.negatives,
                  std::max(config.subtree_negatives_from, config.burnin_epochs));
-  if (config.parent_edge_repeats > 1)
+  if (root && config.parent_edge_repeats > 1)
     std::fprintf(stderr, "direct-parent edges trained %u times per epoch from epoch %u\n",
                  config.parent_edge_repeats,
                  std::max(config.parent_edge_repeats_from, config.burnin_epochs));
@@ -261,13 +413,19 @@ int run(const Options& o) {
   double last_loss = NAN;
   const std::uint32_t first_epoch = trainer.epochs_done();
   const double seconds_at_start = train_seconds;
+  const dist::ReplicaChecker replica_checker(o.check_replicas_every);
+  // This process's exchange and phase totals (EpochStats), over its epochs.
+  std::uint64_t exchange_bytes = 0, exchange_rows = 0, edges_trained = 0;
+  double compute_seconds = 0, exchange_seconds = 0, step_seconds = 0;
+  // Rank 0's decision after an epoch, sent to every rank: all of them stop together.
+  enum : std::uint8_t { keep_going = 0, stop_reached_map = 1, stop_out_of_time = 2 };
   while (trainer.epochs_done() < o.epochs) {
     const std::uint32_t epoch = trainer.epochs_done();
     // (with --parent-edge-repeats, later epochs train more edges: the ETA assumes this epoch's)
     const double edges_per_epoch = static_cast<double>(trainer.edges_in_epoch(epoch));
     const auto epoch_start = std::chrono::steady_clock::now();
     auto progress = [&](std::size_t done) {
-      if (o.quiet) return;
+      if (o.quiet || !root) return;
       const double now = train_seconds + seconds_since(epoch_start);
       const double run_edges =
           static_cast<double>(epoch - first_epoch) * edges_per_epoch + static_cast<double>(done);
@@ -285,6 +443,12 @@ int run(const Options& o) {
       std::fflush(stderr);
     };
     const wt::EpochStats stats = trainer.run_epoch(progress);
+    exchange_bytes += stats.exchange_bytes;
+    exchange_rows += stats.exchange_rows;
+    edges_trained += stats.edges;
+    compute_seconds += stats.compute_seconds;
+    exchange_seconds += stats.exchange_seconds;
+    step_seconds += stats.step_seconds;
     last_loss = stats.mean_loss;
     // before the epoch's time is added: progress adds it itself
     progress(trainer.edges_in_epoch(epoch));
@@ -293,24 +457,45 @@ int run(const Options& o) {
       throw std::runtime_error("training diverged at epoch " + std::to_string(epoch + 1) +
                                " (non-finite coordinates); try a smaller --lr");
     const bool last = trainer.epochs_done() == o.epochs;
-    const bool out_of_time = o.time_limit_minutes > 0 && train_seconds >= o.time_limit_minutes * 60;
-    bool reached = false;
-    if ((o.eval_every && trainer.epochs_done() % o.eval_every == 0) || last || out_of_time) {
-      const double map = evaluate("periodic");
-      reached = o.stop_at_map > 0 && map >= o.stop_at_map;
+    if (several && (replica_checker.due(trainer.epochs_done()) || last))
+      dist::check_replicas(comm, trainer.state_checksum(), trainer.epochs_done(),
+                           "embedding and Adam state");
+    std::uint8_t decision = keep_going;
+    if (root) {
+      const bool out_of_time =
+          o.time_limit_minutes > 0 && train_seconds >= o.time_limit_minutes * 60;
+      bool reached = false;
+      if ((o.eval_every && trainer.epochs_done() % o.eval_every == 0) || last || out_of_time) {
+        const double map = evaluate("periodic");
+        reached = o.stop_at_map > 0 && map >= o.stop_at_map;
+      }
+      if ((o.checkpoint_every && trainer.epochs_done() % o.checkpoint_every == 0) || last ||
+          out_of_time || reached)
+        save_checkpoint();
+      decision = reached ? stop_reached_map : out_of_time ? stop_out_of_time : keep_going;
     }
-    if ((o.checkpoint_every && trainer.epochs_done() % o.checkpoint_every == 0) || last ||
-        out_of_time || reached)
-      save_checkpoint();
-    if (reached) {
+    if (several) comm.broadcast(std::as_writable_bytes(std::span<std::uint8_t>(&decision, 1)), 0);
+    if (decision == stop_reached_map) {
       stop_reason = "reached --stop-at-map";
       break;
     }
-    if (out_of_time) {
+    if (decision == stop_out_of_time) {
       stop_reason = "--time-limit";
       break;
     }
   }
+  // Every rank's exchange and phase totals, for the results (the last collective call).
+  std::vector<double> totals = {double(exchange_bytes), double(exchange_rows), compute_seconds,
+                                exchange_seconds, step_seconds};
+  std::vector<std::vector<double>> per_rank(1, totals);
+  if (several) {
+    dist::Gathered gathered;
+    comm.all_gather(dist::bytes_of(std::span<const double>(totals)), gathered);
+    per_rank.clear();
+    for (int r = 0; r < gathered.ranks(); ++r)
+      per_rank.push_back(dist::values_of<double>(gathered, r));
+  }
+  if (!root) return 0;
   if (history.empty() || history.back()["epoch"] != trainer.epochs_done()) evaluate("final");
 
   // Outputs: all replaced together, or none of them if any write fails.
@@ -369,6 +554,29 @@ int run(const Options& o) {
                  {"recipe_changes", recipe_changes},
                  {"embedding", o.out + ".emb"},
                  {"embedding_tsv", o.out + ".tsv"}};
+  // Data parallelism: ranks, what each rank sent per epoch of this process and where its time
+  // went (docs/distributed-wordnet.md). Per epoch = over the epochs this process trained.
+  const double epochs_here = std::max(1.0, double(trainer.epochs_done() - first_epoch));
+  json per_epoch = {{"exchange_bytes", json::array()},
+                    {"exchange_rows", json::array()},
+                    {"compute_seconds", json::array()},
+                    {"exchange_seconds", json::array()},
+                    {"step_seconds", json::array()}};
+  const char* columns[] = {"exchange_bytes", "exchange_rows", "compute_seconds", "exchange_seconds",
+                           "step_seconds"};
+  for (const auto& r : per_rank)
+    for (std::size_t k = 0; k < 5; ++k)
+      per_epoch[columns[k]].push_back(r.at(k) / epochs_here);
+  result["ranks"] = comm.size();
+  result["distributed"] = {
+      {"ranks", comm.size()},
+      {"communicator", comm.description()},
+      {"threads_per_rank", threads},
+      {"check_replicas_every", o.check_replicas_every},
+      {"epochs_this_process", trainer.epochs_done() - first_epoch},
+      {"edges_per_second",
+       double(edges_trained) / std::max(train_seconds - seconds_at_start, 1e-9)},
+      {"per_rank_per_epoch", per_epoch}};
   if (config.optimizer == wt::Optimizer::adam)
     result["config"]["adam"] = {
         {"beta1", config.adam_beta1}, {"beta2", config.adam_beta2}, {"eps", config.adam_eps}};
@@ -379,6 +587,13 @@ int run(const Options& o) {
   if (!picture.empty()) result["picture"] = picture;
   files.write(o.out + ".json", result.dump(2) + "\n");
   files.commit();
+  if (several)
+    std::fprintf(stderr,
+                 "%d ranks: rank 0 sent %.3f MB per epoch (%.0f rows); per epoch compute %.2f s, "
+                 "exchange %.2f s, step %.2f s\n",
+                 comm.size(), per_rank[0][0] / epochs_here / 1e6, per_rank[0][1] / epochs_here,
+                 per_rank[0][2] / epochs_here, per_rank[0][3] / epochs_here,
+                 per_rank[0][4] / epochs_here);
   std::fprintf(stderr, "wrote %s.json, %s.emb, %s.tsv%s%s\n", o.out.c_str(), o.out.c_str(),
                o.out.c_str(), picture.empty() ? "" : ", ", picture.c_str());
   return 0;
@@ -387,6 +602,14 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun (and built with MPI): one rank of a data-parallel run; otherwise one process.
+  std::unique_ptr<dist::World> world;
+  try {
+    world = std::make_unique<dist::World>(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "hyperbolic-wordnet-train: error: " << e.what() << "\n";
+    return 1;
+  }
   CLI::App app{"Poincare / Lorentz / Euclidean hierarchy embeddings (Nickel & Kiela 2017)"};
   Options o;
   o.config.sync_batches = 2;  // uses two threads; results are the same for any --threads
@@ -473,6 +696,11 @@ int main(int argc, char** argv) {
   app.add_option("--time-limit", o.time_limit_minutes, "stop after this many minutes of training");
   app.add_option("--stop-at-map", o.stop_at_map, "stop at the first evaluation with MAP >= this");
   app.add_flag("-q,--quiet", o.quiet, "no progress bar");
-  return hyperbolic::cli::run_main("hyperbolic-wordnet-train", app, argc, argv,
-                                   [&] { return run(o); });
+  app.add_option("--check-replicas-every", o.check_replicas_every,
+                 "under mpirun: compare the ranks' embeddings every N epochs and at the end "
+                 "(0 = only at the end)")
+      ->capture_default_str();
+  const int code = hyperbolic::cli::run_main("hyperbolic-wordnet-train", app, argc, argv,
+                                             [&] { return run(o, world->comm()); });
+  return world->finish(code);
 }

@@ -22,6 +22,13 @@
 // own stream, so the result depends on (seed, sync_batches) only - not on the thread count - and
 // the state after an epoch is just the embedding (and Adam's per-row state): resuming from a
 // checkpoint is exact.
+//
+// Data parallel (a distributed::Communicator of N ranks, docs/distributed-wordnet.md): batch j of
+// a sync group is computed by rank j mod N (and there over its threads); the ranks then exchange
+// their batches' coalesced gradients (rows, values, loss) with one all_gather per group, and every
+// rank applies all batches in batch order as above. The batches' gradients are the same bits
+// wherever they were computed, so the embedding is bitwise identical for any number of ranks and
+// threads. The communicator is called from the calling thread only (MPI_THREAD_FUNNELED).
 #include <algorithm>
 #include <barrier>
 #include <chrono>
@@ -29,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -43,6 +51,8 @@
 #include <sys/mman.h>
 
 #include "hyperbolic/cpu/distance_fan.hpp"
+#include "hyperbolic/distributed/communicator.hpp"
+#include "hyperbolic/distributed/replica_check.hpp"
 #include "hyperbolic/graph/adjacency.hpp"
 #include "hyperbolic/graph/edge_list.hpp"
 #include "hyperbolic/graph/negative_sampling.hpp"
@@ -490,9 +500,59 @@ class BatchGradient {
   }
   std::span<const NodeId> rows() const { return rows_; }
   double* gradient(std::size_t i) { return grad_.data() + i * a_; }
+  const double* gradient(std::size_t i) const { return grad_.data() + i * a_; }
+  std::size_t row_size() const { return a_; }
   double loss = 0;
 
+  // The bytes of this batch in an exchange message, appended to `out` (8-byte aligned pieces):
+  //   u32 rows, u32 batch index, f64 loss, u32 row ids (padded to 8 bytes), f64 rows x row size
+  void append_to(std::vector<std::byte>& out, std::uint32_t batch) const {
+    const std::uint32_t count = static_cast<std::uint32_t>(rows_.size());
+    const std::size_t at = out.size();
+    out.resize(at + message_bytes(count, a_));
+    std::byte* p = out.data() + at;
+    std::memcpy(p, &count, 4);
+    std::memcpy(p + 4, &batch, 4);
+    std::memcpy(p + 8, &loss, 8);
+    if (count) std::memcpy(p + 16, rows_.data(), count * sizeof(NodeId));
+    const std::size_t ids = padded_ids(count);
+    if (ids > count * sizeof(NodeId)) std::memset(p + 16 + count * sizeof(NodeId), 0, 4);
+    if (count) std::memcpy(p + 16 + ids, grad_.data(), grad_.size() * sizeof(double));
+  }
+  // Replaces this batch by the one at the start of `in` (written by append_to for `batch`);
+  // returns the bytes read. Throws distributed::CommunicationError on a malformed message.
+  std::size_t load_from(std::span<const std::byte> in, std::uint32_t batch) {
+    auto fail = [&](const std::string& what) {
+      throw distributed::CommunicationError("gradient exchange: batch " + std::to_string(batch) +
+                                            ": " + what);
+    };
+    if (in.size() < 16) fail("message truncated (" + std::to_string(in.size()) + " bytes left)");
+    std::uint32_t count = 0, index = 0;
+    std::memcpy(&count, in.data(), 4);
+    std::memcpy(&index, in.data() + 4, 4);
+    if (index != batch) fail("message holds batch " + std::to_string(index));
+    if (count > slot_.size() || message_bytes(count, a_) > in.size())
+      fail(std::to_string(count) + " rows do not fit the " + std::to_string(in.size()) +
+           " bytes left");
+    clear();
+    std::memcpy(&loss, in.data() + 8, 8);
+    rows_.resize(count);
+    if (count) std::memcpy(rows_.data(), in.data() + 16, count * sizeof(NodeId));
+    for (NodeId r : rows_)
+      if (r >= slot_.size()) fail("row " + std::to_string(r) + " is not a node");
+    grad_.resize(std::size_t(count) * a_);
+    if (count)
+      std::memcpy(grad_.data(), in.data() + 16 + padded_ids(count), grad_.size() * sizeof(double));
+    return message_bytes(count, a_);
+  }
+  // Bytes of a batch of `rows` rows of `row_size` doubles in an exchange message.
+  static std::size_t message_bytes(std::size_t rows, std::size_t row_size) {
+    return 16 + padded_ids(rows) + rows * row_size * sizeof(double);
+  }
+
  private:
+  static std::size_t padded_ids(std::size_t rows) { return (rows * sizeof(NodeId) + 7) / 8 * 8; }
+
   std::vector<std::int32_t> slot_;
   std::vector<NodeId> rows_;
   std::vector<double> grad_;
@@ -503,7 +563,18 @@ struct EpochStats {
   double mean_loss = 0;
   std::size_t edges = 0;
   bool finite = true;
+  // Data-parallel accounting of this rank (zero bytes and exchange time on one rank): bytes it
+  // sent in the gradient exchange, and the calling thread's wall time in the three phases of the
+  // sync groups (computing the batches, exchanging them, stepping the rows).
+  std::uint64_t exchange_bytes = 0, exchange_rows = 0;
+  double compute_seconds = 0, exchange_seconds = 0, step_seconds = 0;
 };
+
+// The communicator of a trainer that was given none.
+inline distributed::Communicator& single_process() {
+  static distributed::SingleProcess single;
+  return single;
+}
 
 // Called now and then from the trainer's main thread with (edges done in this epoch).
 using ProgressCallback = std::function<void(std::size_t)>;
@@ -512,8 +583,12 @@ class Trainer {
  public:
   // `edges`: training edges (child -> parent); `forbidden`: which (u, n) may not be negatives
   // (the training adjacency, outgoing, as in the reference).
-  Trainer(TrainConfig config, std::size_t node_count, std::vector<Edge> edges, unsigned threads)
-      : config_(validated(config)),
+  // `comm`: the ranks this trainer is one replica of (it must outlive the trainer); every rank
+  // constructs its trainer with the same config and edges and runs the same epochs.
+  Trainer(TrainConfig config, std::size_t node_count, std::vector<Edge> edges, unsigned threads,
+          distributed::Communicator& comm = single_process())
+      : comm_(&comm),
+        config_(validated(config)),
         n_(node_count),
         edges_(validated(node_count, std::move(edges))),
         threads_(std::max(1u, threads)),
@@ -548,6 +623,16 @@ class Trainer {
 
   // Adam's per-row state (empty under SGD); part of the state a checkpoint must keep.
   const AdamState& adam_state() const { return adam_; }
+  distributed::Communicator& communicator() const { return *comm_; }
+
+  // FNV-1a of the whole training state (embedding, then Adam's moments and step counts): equal
+  // on every replica after the same epochs (check_replicas).
+  std::uint64_t state_checksum() const {
+    std::uint64_t h = distributed::state_checksum(std::span<const double>(x_));
+    h = distributed::state_checksum(std::span<const double>(adam_.exp_avg), h);
+    h = distributed::state_checksum(std::span<const double>(adam_.exp_avg_sq), h);
+    return distributed::state_checksum(std::span<const std::int64_t>(adam_.steps), h);
+  }
 
   // Restores the state after `epochs_done` epochs (from a checkpoint); under Adam also its
   // per-row state, which must match the embedding's shape.
@@ -733,16 +818,55 @@ class Trainer {
     }
   }
 
+  // Rank `me`'s batches of a group of `in_group`: me, me + ranks, ...
+  static std::size_t local_batches(std::size_t in_group, std::size_t me, std::size_t ranks) {
+    return in_group > me ? (in_group - me + ranks - 1) / ranks : 0;
+  }
+
+  // The gradient exchange of one sync group (calling thread only): this rank's batches out,
+  // every other rank's into buffers_, their losses into `losses` (the group's slice). Returns
+  // the bytes this rank sent (and counts its rows in `stats`).
+  std::size_t exchange_group(std::size_t in_group, std::span<double> losses, EpochStats& stats) {
+    const std::size_t ranks = std::size_t(comm_->size()), me = std::size_t(comm_->rank());
+    send_.clear();
+    for (std::size_t j = me; j < in_group; j += ranks) {
+      buffers_[j].append_to(send_, static_cast<std::uint32_t>(j));
+      stats.exchange_rows += buffers_[j].rows().size();
+    }
+    comm_->all_gather(send_, gathered_);
+    if (gathered_.ranks() != int(ranks))
+      throw distributed::CommunicationError(
+          "gradient exchange: " + std::to_string(gathered_.ranks()) + " ranks answered, expected " +
+          std::to_string(ranks));
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (r == me) continue;
+      std::span<const std::byte> in = gathered_.of(int(r));
+      for (std::size_t j = r; j < in_group; j += ranks) {
+        in = in.subspan(buffers_[j].load_from(in, static_cast<std::uint32_t>(j)));
+        losses[j] = buffers_[j].loss;
+      }
+      if (!in.empty())
+        throw distributed::CommunicationError("gradient exchange: rank " + std::to_string(r) +
+                                              " sent " + std::to_string(in.size()) +
+                                              " bytes more than its batches");
+    }
+    return send_.size();
+  }
+
   template <class M>
   EpochStats epoch_with(const M& m, const ProgressCallback& progress) {
+    using clock = std::chrono::steady_clock;
     const std::uint32_t epoch = epoch_;
     const std::vector<std::uint32_t> order = epoch_order(epoch);
     const std::size_t n_batches = batches_of(order.size());
     const std::size_t group = config_.sync_batches;
     const std::size_t a = config_.row_size();
     const double lr = config_.lr_at(epoch);
-    const unsigned t_count =
-        static_cast<unsigned>(std::min<std::size_t>(threads_, std::max<std::size_t>(group, 1)));
+    const std::size_t ranks = std::size_t(comm_->size()), me = std::size_t(comm_->rank());
+    const bool exchanges = ranks > 1;
+    // Threads beyond this rank's batches of a group would only wait.
+    const unsigned t_count = static_cast<unsigned>(
+        std::min<std::size_t>(threads_, std::max<std::size_t>(local_batches(group, me, ranks), 1)));
     while (buffers_.size() < group)
       buffers_.emplace_back(n_, a);
     std::vector<Scratch<M>> scratch(t_count);
@@ -752,20 +876,48 @@ class Trainer {
                            config_.optimizer_at(epoch) == Optimizer::adam ? &adam_ : nullptr);
     std::vector<double> batch_losses(n_batches, 0.0);
     std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = clock::now();
     auto last_report = started;
+    EpochStats stats;
+    // A failed exchange (thread 0) ends every thread at the same barrier, then is rethrown.
+    std::exception_ptr failure;
 
     // Nothing below throws once the constructor has validated the edges (the sampler only
-    // throws on out-of-range nodes), so the barriers stay balanced.
+    // throws on out-of-range nodes) except the exchange, which is caught, so the barriers stay
+    // balanced.
     auto worker = [&](unsigned t) {
       {
+        auto phase_start = clock::now();
+        auto lap = [&](double& seconds) {
+          const auto now = clock::now();
+          seconds += std::chrono::duration<double>(now - phase_start).count();
+          phase_start = now;
+        };
         for (std::size_t g0 = 0; g0 < n_batches; g0 += group) {
           const std::size_t in_group = std::min(group, n_batches - g0);
-          for (std::size_t j = t; j < in_group; j += t_count) {
+          const std::size_t mine = local_batches(in_group, me, ranks);
+          for (std::size_t i = t; i < mine; i += t_count) {
+            const std::size_t j = me + i * ranks;
             batch_gradient(m, epoch, g0 + j, order, buffers_[j], scratch[t]);
             batch_losses[g0 + j] = buffers_[j].loss;
           }
           sync.arrive_and_wait();
+          if (exchanges) {
+            if (t == 0) {
+              lap(stats.compute_seconds);
+              try {
+                stats.exchange_bytes += exchange_group(
+                    in_group, std::span<double>(batch_losses).subspan(g0, in_group), stats);
+              } catch (...) {
+                failure = std::current_exception();
+              }
+            }
+            sync.arrive_and_wait();
+            if (failure) break;
+            if (t == 0) lap(stats.exchange_seconds);
+          } else if (t == 0) {
+            lap(stats.compute_seconds);
+          }
           for (std::size_t j = 0; j < in_group; ++j) {
             BatchGradient& buffer = buffers_[j];
             const auto rows = buffer.rows();
@@ -783,11 +935,14 @@ class Trainer {
             }
           }
           sync.arrive_and_wait();
-          if (t == 0 && progress && ((g0 / group) & 63) == 0) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last_report > std::chrono::milliseconds(250)) {
-              last_report = now;
-              progress(std::min((g0 + in_group) * config_.batch, order.size()));
+          if (t == 0) {
+            lap(stats.step_seconds);
+            if (progress && ((g0 / group) & 63) == 0) {
+              const auto now = clock::now();
+              if (now - last_report > std::chrono::milliseconds(250)) {
+                last_report = now;
+                progress(std::min((g0 + in_group) * config_.batch, order.size()));
+              }
             }
           }
         }
@@ -799,8 +954,8 @@ class Trainer {
     worker(0);
     for (auto& th : pool)
       th.join();
+    if (failure) std::rethrow_exception(failure);
 
-    EpochStats stats;
     stats.edges = order.size();
     double total = 0;
     for (double l : batch_losses)
@@ -814,6 +969,7 @@ class Trainer {
     return stats;
   }
 
+  distributed::Communicator* comm_;
   TrainConfig config_;
   std::size_t n_;
   std::vector<Edge> edges_;
@@ -826,6 +982,8 @@ class Trainer {
   Embedding x_;
   std::uint32_t epoch_ = 0;
   std::vector<BatchGradient> buffers_;
+  std::vector<std::byte> send_;     // this rank's batches of a group, serialized (several ranks)
+  distributed::Gathered gathered_;  // every rank's, after the exchange
   AdamState adam_;
 };
 
