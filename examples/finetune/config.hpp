@@ -54,6 +54,9 @@ struct Config {
   long jobs = 0;                   // fine-tuning runs at once; 0: the number of cores
   long analysis_prompts = 200;     // random test prompts for the delta analysis
   bool analysis_fasttext = false;  // also analyse fastText vectors of the corpus
+  // Data parallelism (mpirun): compare a checksum of every rank's parameters every this many
+  // steps (0: only at the start and the end of a stage); not part of any fingerprint.
+  long replica_check_every = 50;
   ModelConfig model;
   PretrainConfig pretrain;
   FinetuneConfig finetune;
@@ -73,6 +76,11 @@ struct Config {
       throw std::invalid_argument("threads must be >= 0, got " + std::to_string(threads));
     positive(analysis_prompts, "analysis_prompts");
     if (jobs < 0) throw std::invalid_argument("jobs must be >= 0, got " + std::to_string(jobs));
+    if (replica_check_every < 0)
+      throw std::invalid_argument(
+          "replica_check_every must be >= 0 (0: at the start and end "
+          "only), got " +
+          std::to_string(replica_check_every));
     positive(pretrain.steps, "pretrain.steps");
     positive(pretrain.batch, "pretrain.batch");
     positive(pretrain.seq_len, "pretrain.seq_len");
@@ -184,7 +192,7 @@ inline void apply_json(Config& c, const nlohmann::json& j) {
   using detail::read;
   only_keys(j, "",
             {"wordnet_dir", "out_dir", "cache_dir", "vocab", "threads", "jobs", "analysis_prompts",
-             "analysis_fasttext", "model", "pretrain", "finetune"});
+             "analysis_fasttext", "replica_check_every", "model", "pretrain", "finetune"});
   read(j, "", "wordnet_dir", c.wordnet_dir);
   read(j, "", "out_dir", c.out_dir);
   read(j, "", "cache_dir", c.cache_dir);
@@ -193,6 +201,7 @@ inline void apply_json(Config& c, const nlohmann::json& j) {
   read(j, "", "jobs", c.jobs);
   read(j, "", "analysis_prompts", c.analysis_prompts);
   read(j, "", "analysis_fasttext", c.analysis_fasttext);
+  read(j, "", "replica_check_every", c.replica_check_every);
   if (j.contains("model")) {
     const auto& m = j["model"];
     only_keys(m, "model.", {"dim", "layers", "heads", "mlp", "max_len", "seed"});

@@ -11,6 +11,13 @@
 // learning-rate grid with seed 1, the rate with the best validation score is
 // kept, and seeds 2..S are trained at that rate; the seed-1 run is then scored
 // on the test sample from its saved weights.
+//
+// Under mpirun (data_parallel.hpp) each run is data-parallel over the ranks: every rank draws
+// the run's batches from the same rng, trains on its share and applies the same step to the
+// summed adapter / head gradients. MPI is called from the main thread only (the communicator
+// is funneled), so the runs then go one at a time in every process (jobs = 1); rank 0 alone
+// reads and writes the run files and scores the trained model, and sends the result to the
+// other ranks so that every rank picks the same learning rates.
 
 #include <omp.h>
 
@@ -30,6 +37,7 @@
 #include <hyperbolic/optim/tensor_adamw.hpp>
 
 #include "config.hpp"
+#include "data_parallel.hpp"
 #include "evaluation.hpp"
 
 namespace finetune {
@@ -89,7 +97,7 @@ class RunBoard {
   explicit RunBoard(std::size_t total) : total_(total), t0_(std::chrono::steady_clock::now()) {}
   void step(const std::string& id, long step, long steps, double loss, double tokens_per_s) {
     const long quarter = std::max<long>(1, steps / 4);
-    if (step % quarter != 0 && step != steps) return;
+    if (!log_enabled() || (step % quarter != 0 && step != steps)) return;
     std::lock_guard<std::mutex> lock(mutex_);
     std::fprintf(stderr, "[%s] step %ld/%ld loss %.4f %.0f tok/s\n", id.c_str(), step, steps, loss,
                  tokens_per_s);
@@ -97,6 +105,7 @@ class RunBoard {
   void finished(const std::string& id, const std::string& what) {
     std::lock_guard<std::mutex> lock(mutex_);
     ++done_;
+    if (!log_enabled()) return;
     const double s = elapsed();
     const double eta = done_ ? s / double(done_) * double(total_ - done_) : 0;
     std::fprintf(stderr, "[runs %zu/%zu, %.0f s, ~%.0f s left] %s: %s\n", done_, total_, s, eta,
@@ -140,8 +149,8 @@ inline void run_parallel(std::vector<std::function<void()>>& tasks, int jobs) {
 class Experiment {
  public:
   Experiment(const Config& c, const ExperimentData& d, const Tokenizer& tok,
-             const TensorFile& pretrained)
-      : c_(c), d_(d), tok_(tok), pretrained_(pretrained) {}
+             const TensorFile& pretrained, dist::Communicator& comm)
+      : c_(c), d_(d), tok_(tok), pretrained_(pretrained), comm_(comm) {}
 
   std::filesystem::path result_path(const RunSpec& s) const {
     return std::filesystem::path(c_.out_dir) / "results" / (s.id() + ".json");
@@ -169,7 +178,9 @@ class Experiment {
     return model;
   }
 
+  // Collective (every rank gets rank 0's result).
   nlohmann::json frozen(RunBoard& board) const {
+    if (!comm_.is_root()) return shared({});
     RunSpec s{parse_variant("frozen"), 0, 1, true};
     std::vector<Parameter<float>> params;
     Transformer<float> model = build(s, params);
@@ -177,23 +188,33 @@ class Experiment {
     r["validation"] = scores_json(score(model, d_.validation));
     r["test"] = scores_json(score(model, d_.test));
     board.finished("frozen", summary(r));
-    return r;
+    return shared(r);
   }
 
-  // Trains one run (or reuses its saved result when resuming) and scores it.
+  // Trains one run (or reuses its saved result when resuming) and scores it. Collective: rank 0
+  // decides what is reused, and every rank returns rank 0's result.
   nlohmann::json train(const RunSpec& s, RunBoard& board, bool resume) const {
     namespace fs = std::filesystem;
-    if (resume && fs::exists(result_path(s))) {
+    enum Action : int { fresh = 0, reuse = 1, score_test_only = 2 };
+    int action = fresh;
+    nlohmann::json saved;
+    if (comm_.is_root() && resume && fs::exists(result_path(s))) {
       // One read; reused only when made with the same settings.
-      auto r = read_json_file(result_path(s));
-      if (r.value("fingerprint", std::string()) == run_fingerprint(c_)) {
-        if (!s.score_test || r.contains("test")) {
-          board.finished(s.id(), "reused " + result_path(s).string());
-          return r;
-        }
-        if (fs::exists(weights_path(s))) return add_test_scores(s, r, board);
+      saved = read_json_file(result_path(s));
+      if (saved.value("fingerprint", std::string()) == run_fingerprint(c_)) {
+        if (!s.score_test || saved.contains("test"))
+          action = reuse;
+        else if (fs::exists(weights_path(s)))
+          action = score_test_only;
       }
     }
+    action = broadcast_value<int>(comm_, action);
+    if (action == reuse) {
+      if (comm_.is_root()) board.finished(s.id(), "reused " + result_path(s).string());
+      return shared(saved);
+    }
+    if (action == score_test_only)
+      return shared(comm_.is_root() ? add_test_scores(s, saved, board) : nlohmann::json());
     const FinetuneConfig& f = c_.finetune;
     std::vector<Parameter<float>> params;
     Transformer<float> model = build(s, params);
@@ -206,20 +227,25 @@ class Experiment {
     nlohmann::json curve = {{"step", nlohmann::json::array()}, {"loss", nlohmann::json::array()}};
     double seconds = 0, tokens = 0, smooth = 0;
     long diverged_at = 0;
+    check_parameter_replicas(comm_, params, 0, "initial parameters of run " + s.id());
+    DataParallelGradient gradient(comm_);
+    const dist::ReplicaChecker replicas(std::uint64_t(std::max<long>(0, c_.replica_check_every)));
     for (long step = 0; step < f.steps; ++step) {
       std::vector<const EncodedExample*> ex;
       for (long i = 0; i < f.batch; ++i)
         ex.push_back(d_.train_examples[rng.below(d_.train_examples.size())]);
       const Batch b = task_batch(ex, tok_.eos());
       const auto t0 = std::chrono::steady_clock::now();
-      model.zero_grad();
-      const double loss = model.forward(b.tokens, b.batch, b.len, b.targets, b.weights);
-      if (!std::isfinite(loss)) {  // a finding to report, not a crash
+      // The whole batch's loss and gradient (every rank: the same bits; one rank: as before).
+      const double loss = gradient.compute(model, b, params);
+      if (!std::isfinite(loss)) {  // a finding to report, not a crash (all ranks stop here)
         diverged_at = step + 1;
         break;
       }
-      model.backward();
       opt.step(params, lr_at(step, f.steps, f.steps / 10, s.lr) / float(s.lr));
+      if (replicas.due(std::uint64_t(step + 1)))
+        check_parameter_replicas(comm_, params, std::uint64_t(step + 1),
+                                 "parameters of run " + s.id());
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       tokens += double(b.real_tokens);
       smooth = step == 0 ? loss : 0.9 * smooth + 0.1 * loss;
@@ -227,7 +253,13 @@ class Experiment {
       curve["loss"].push_back(loss);
       board.step(s.id(), step + 1, f.steps, smooth, tokens / std::max(1e-9, seconds));
     }
+    check_parameter_replicas(comm_, params, std::uint64_t(f.steps),
+                             "trained parameters of run " + s.id());
+    if (!comm_.is_root()) return shared({});
     nlohmann::json r = describe(s, model, count_trainable(params));
+    r["ranks"] = comm_.size();
+    r["all_reduce_bytes_per_step"] = gradient.bytes_per_step();
+    r["all_reduce_seconds"] = gradient.all_reduce_seconds();
     r["train_seconds"] = seconds;
     r["tokens_per_second"] = seconds > 0 ? tokens / seconds : 0.0;
     r["gemm_share"] = seconds > 0 ? GemmClock::seconds() / seconds : 0.0;
@@ -246,7 +278,7 @@ class Experiment {
     }
     save(s, r);
     board.finished(s.id(), summary(r));
-    return r;
+    return shared(r);
   }
 
   // Scores a finished run on the test sample from its saved weights.
@@ -323,7 +355,16 @@ class Experiment {
   const Config& c_;
   const ExperimentData& d_;
   const Tokenizer& tok_;
+  // Collective: rank 0's r on every rank (r itself with one rank).
+  nlohmann::json shared(nlohmann::json r) const {
+    if (comm_.size() == 1) return r;
+    std::string text = comm_.is_root() ? r.dump() : std::string();
+    broadcast_string(comm_, text);
+    return comm_.is_root() ? r : nlohmann::json::parse(text);
+  }
+
   const TensorFile& pretrained_;
+  dist::Communicator& comm_;
 };
 
 }  // namespace finetune

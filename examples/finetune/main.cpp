@@ -3,6 +3,9 @@
 // HypLoRA variants) with a learning-rate sweep on validation and several seeds
 // -> scoring on a seeded test sample beside trivial baselines -> report
 // (markdown, JSON, PNG plots). See docs/finetune.md.
+//
+// Under mpirun (built with MPI) pretraining and every fine-tuning run are data-parallel over
+// the ranks, rank 0 writing every file (data_parallel.hpp, docs/distributed-finetune.md).
 
 #include <omp.h>
 
@@ -11,17 +14,20 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <hyperbolic/distributed/launch.hpp>
 #include <hyperbolic/io/output_paths.hpp>
 #include <hyperbolic/text/discrete_power_law.hpp>
 #include <hyperbolic/text/sentencepiece_tokenizer.hpp>
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "../common/cli_contract.hpp"
 #include "analysis.hpp"
 #include "config.hpp"
+#include "data_parallel.hpp"
 #include "experiment.hpp"
 #include "pipeline.hpp"
 #include "presets.hpp"
@@ -50,8 +56,23 @@ std::vector<int> encode_stream(const Tokenizer& tok, const std::vector<std::stri
 }
 
 // ---- stage 0: tokenizer ------------------------------------------------------
-Tokenizer prepare_tokenizer(const Config& c, const fs::path& corpus_file, bool resume) {
+// Trained (or reused) by rank 0, whose model file every other rank receives.
+Tokenizer prepare_tokenizer(const Config& c, const fs::path& corpus_file, bool resume,
+                            hyperbolic::distributed::Communicator& comm) {
   const fs::path model = fs::path(c.out_dir) / "tokenizer.model";
+  if (comm.size() > 1) {
+    std::string bytes;
+    if (comm.is_root()) {
+      hyperbolic::distributed::SingleProcess alone;
+      prepare_tokenizer(c, corpus_file, resume, alone);
+      std::ifstream in(model, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (!in && !in.eof())
+        throw std::runtime_error("cannot read the tokenizer '" + model.string() + "'");
+    }
+    broadcast_string(comm, bytes);
+    return Tokenizer(Tokenizer::Serialized{bytes}, model.string());
+  }
   if (!(resume && fs::exists(model))) {
     hyperbolic::text::SentencePieceTrainingOptions o;
     o.vocabulary_size = static_cast<int>(c.vocab);
@@ -98,7 +119,8 @@ std::string config_summary(const Config& c) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run(int argc, char** argv, hyperbolic::distributed::Communicator& comm) {
   CLI::App app{
       "hyperbolic-finetune: pretrain a small transformer, then fine-tune it (frozen / full / "
       "LoRA / HypLoRA variants) on WordNet tasks with a learning-rate sweep and several seeds, "
@@ -137,6 +159,13 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "threads per run (default 1; 0: all cores)");
   app.add_option("--jobs", jobs, "fine-tuning runs in parallel (default: cores)");
   app.add_option("--vocab", vocab, "tokenizer vocabulary size");
+  long replica_check_every = -1;
+  bool pretrain_only = false;
+  app.add_option("--replica-check-every", replica_check_every,
+                 "under mpirun: compare the ranks' parameters every this many steps (default "
+                 "50; 0: at the start and end of each stage only)");
+  app.add_flag("--pretrain-only", pretrain_only,
+               "stop after pretraining (pretrain.json, pretrained.safetensors)");
   bool print_fingerprints = false;
   app.add_flag("--print-fingerprints", print_fingerprints,
                "print the settings fingerprints (pretraining, runs) and exit");
@@ -171,6 +200,7 @@ int main(int argc, char** argv) {
     if (app.count("--jobs")) c.jobs = jobs;
     if (app.count("--seeds")) c.finetune.seeds = seeds;
     if (app.count("--eval-test")) c.finetune.eval_test = eval_test;
+    if (app.count("--replica-check-every")) c.replica_check_every = replica_check_every;
     if (!learn.empty()) {
       if (learn != "true" && learn != "false")
         throw std::invalid_argument("--learn-curvature must be true or false, got '" + learn + "'");
@@ -189,19 +219,39 @@ int main(int argc, char** argv) {
     }
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     const int nthreads = c.threads > 0 ? int(c.threads) : cores;
-    const int njobs = c.jobs > 0 ? int(c.jobs) : cores;
+    // Several ranks (mpirun): every run is data-parallel over them and MPI is called from the
+    // main thread only, so the runs go one at a time (docs/distributed-finetune.md).
+    const int ranks = comm.size();
+    hyperbolic::cli::require(ranks == 1 || c.jobs <= 1,
+                             "--jobs runs in parallel within a process, which data parallelism "
+                             "over " +
+                                 std::to_string(ranks) + " ranks does not allow",
+                             std::to_string(c.jobs),
+                             "1 (or leave it out) under mpirun: each run is spread over the "
+                             "ranks instead");
+    const int njobs = ranks > 1 ? 1 : c.jobs > 0 ? int(c.jobs) : cores;
+    const bool root = comm.is_root();
+    log_enabled() = root;
     omp_set_num_threads(nthreads);
     Eigen::setNbThreads(nthreads);
     const auto t_start = Clock::now();
-    // A folder where the reports can be written, checked before hours of training.
-    hyperbolic::io::check_output_paths(
-        {}, std::vector<hyperbolic::io::NamedPath>{
-                {"--out (report.json)", fs::path(c.out_dir) / "report.json"},
-                {"--out (report.md)", fs::path(c.out_dir) / "report.md"}});
-    fs::create_directories(fs::path(c.out_dir) / "checkpoints");
-    // One run per folder: two runs training the tokenizer into one --out used to read each
-    // other's half-written tokenizer.model ("unk is not defined").
-    const hyperbolic::cli::FolderLock out_lock(c.out_dir, "--out");
+    std::optional<hyperbolic::cli::FolderLock> out_lock;
+    if (root) {  // rank 0 alone writes into --out
+      // A folder where the reports can be written, checked before hours of training.
+      hyperbolic::io::check_output_paths(
+          {}, std::vector<hyperbolic::io::NamedPath>{
+                  {"--out (report.json)", fs::path(c.out_dir) / "report.json"},
+                  {"--out (report.md)", fs::path(c.out_dir) / "report.md"}});
+      fs::create_directories(fs::path(c.out_dir) / "checkpoints");
+      // One run per folder: two runs training the tokenizer into one --out used to read each
+      // other's half-written tokenizer.model ("unk is not defined").
+      out_lock.emplace(c.out_dir, "--out");
+    }
+    if (ranks > 1 && root)
+      std::fprintf(stderr,
+                   "[distributed] %s: data-parallel, %d thread(s) per rank, runs one at "
+                   "a time\n",
+                   comm.description().c_str(), nthreads);
     const std::string preset_name = quick ? "quick" : preset;
 
     // ---- data --------------------------------------------------------------
@@ -210,9 +260,11 @@ int main(int argc, char** argv) {
         load_wordnet(c.wordnet_dir, c.finetune.split_seed, std::size_t(c.finetune.distractors));
     const auto& items = d.wordnet.items;
     PretrainCorpus corpus = build_pretraining_corpus(c, d.wordnet);
-    std::fprintf(stderr, "[data] %zu noun items; pretraining: %s\n", items.size(),
-                 corpus.summary().c_str());
-    {  // --resume reuses the folder's tokenizer and model only for the same settings
+    if (root)
+      std::fprintf(stderr, "[data] %zu noun items; pretraining: %s\n", items.size(),
+                   corpus.summary().c_str());
+    const fs::path corpus_file = fs::path(c.out_dir) / "corpus-train.txt";
+    if (root) {  // --resume reuses the folder's tokenizer and model only for the same settings
       const fs::path stamp = fs::path(c.out_dir) / "settings.fingerprint";
       const std::string print = pretrain_fingerprint(c);
       if (resume && fs::exists(stamp)) {
@@ -225,15 +277,14 @@ int main(int argc, char** argv) {
                                    "split settings; use another --out, or delete it");
       }
       write_text_atomically(stamp, print + "\n");
+      if (!(resume && fs::exists(corpus_file))) {
+        std::string text;
+        for (const auto& l : corpus.train)
+          text += l, text += '\n';
+        write_text_atomically(corpus_file, text);
+      }
     }
-    const fs::path corpus_file = fs::path(c.out_dir) / "corpus-train.txt";
-    if (!(resume && fs::exists(corpus_file))) {
-      std::string text;
-      for (const auto& l : corpus.train)
-        text += l, text += '\n';
-      write_text_atomically(corpus_file, text);
-    }
-    const Tokenizer tok = prepare_tokenizer(c, corpus_file, resume);
+    const Tokenizer tok = prepare_tokenizer(c, corpus_file, resume, comm);
     c.model.vocab = tok.size();
     PretrainData pd;
     pd.train_stream = encode_stream(tok, corpus.train);
@@ -262,23 +313,39 @@ int main(int argc, char** argv) {
     json analysis;
     std::vector<double> frequencies;
     analysis["frequency"] = frequency_analysis(pd.train_stream, c.model.vocab, frequencies);
-    std::fprintf(stderr, "[analysis] %zu training tokens, power-law alpha %.3f\n",
-                 pd.train_stream.size(), analysis["frequency"]["alpha"].get<double>());
+    if (root)
+      std::fprintf(stderr, "[analysis] %zu training tokens, power-law alpha %.3f\n",
+                   pd.train_stream.size(), analysis["frequency"]["alpha"].get<double>());
 
     // ---- stage 1 ------------------------------------------------------------
     Transformer<float> model(c.model);
-    json pre = pretrain(model, pd, c, resume);
+    json pre = pretrain(model, pd, c, resume, comm);
+    if (pretrain_only) {
+      if (root)
+        std::fprintf(stderr, "[pretrain] --pretrain-only: %s/pretrain.json (%.0f s)\n",
+                     c.out_dir.c_str(), seconds_since(t_start));
+      return 0;
+    }
+    // The pretrained weights every run starts from: this model's (the same values as
+    // pretrained.safetensors, which only rank 0 writes).
+    const TensorFile pretrained = to_tensors(model.parameters(), false);
     pre["tokens_seen"] = c.pretrain.steps * c.pretrain.batch * c.pretrain.seq_len;
     pre["tokens_in_corpus"] = pd.train_stream.size();
     pre["validation_tokens"] = pd.validation_stream.size();
     pre["sources"] = corpus.sources_json();
-    analysis["embeddings"] = analyze_pretrained_embeddings(model, d, frequencies, c);
-    if (c.analysis_fasttext) analysis["fasttext"] = analyze_fasttext(corpus_file, d, c, resume);
+    if (root) {  // into the report, which rank 0 writes
+      analysis["embeddings"] = analyze_pretrained_embeddings(model, d, frequencies, c);
+      if (c.analysis_fasttext) analysis["fasttext"] = analyze_fasttext(corpus_file, d, c, resume);
+    }
 
     // ---- stage 2 ------------------------------------------------------------
-    const TensorFile pretrained =
-        load_safetensors((fs::path(c.out_dir) / "pretrained.safetensors").string());
-    Experiment exp(c, d, tok, pretrained);
+    Experiment exp(c, d, tok, pretrained, comm);
+    // Several ranks: the runs one after another on this (the MPI) thread.
+    const auto run_tasks = [&](std::vector<std::function<void()>>& tasks) {
+      if (ranks == 1) return run_parallel(tasks, njobs);
+      for (auto& task : tasks)
+        task();
+    };
     std::vector<Variant> trained;
     bool with_frozen = false;
     for (const auto& m : c.finetune.modes) {
@@ -295,9 +362,10 @@ int main(int argc, char** argv) {
     for (const auto& v : trained)
       sweep_runs += grid(v).size();
     RunBoard board(sweep_runs + 1 + trained.size() * std::size_t(c.finetune.seeds));
-    std::fprintf(stderr, "[finetune] %zu modes, %zu sweep runs + %zu seed runs, %d at a time\n",
-                 trained.size(), sweep_runs, trained.size() * std::size_t(c.finetune.seeds - 1),
-                 njobs);
+    if (root)
+      std::fprintf(stderr, "[finetune] %zu modes, %zu sweep runs + %zu seed runs, %d at a time\n",
+                   trained.size(), sweep_runs, trained.size() * std::size_t(c.finetune.seeds - 1),
+                   njobs);
     // Phase 1: the frozen model and every sweep run (seed 1, validation only).
     json frozen;
     std::map<std::string, std::vector<json>> sweep;
@@ -316,7 +384,7 @@ int main(int argc, char** argv) {
             std::lock_guard<std::mutex> lock(m);
             sweep[v.name].push_back(r);
           });
-      run_parallel(tasks, njobs);
+      run_tasks(tasks);
     }
     if (!with_frozen) frozen["note"] = "frozen not in --modes; scored anyway as the reference";
     // Phase 2: the chosen rate per mode; seeds 2..S trained, seed 1 scored on test.
@@ -353,11 +421,13 @@ int main(int argc, char** argv) {
             std::lock_guard<std::mutex> lock(m);
             in.runs[v.name].push_back(r);
           });
-      run_parallel(tasks, njobs);
+      run_tasks(tasks);
     }
     for (auto& [name, runs] : in.runs)
       std::sort(runs.begin(), runs.end(),
                 [](const json& a, const json& b) { return a["seed"] < b["seed"]; });
+
+    if (!root) return 0;  // rank 0 writes the report
 
     // ---- report --------------------------------------------------------------
     std::map<std::string, double> answer_counts;
@@ -408,7 +478,10 @@ int main(int argc, char** argv) {
                    {"alpha", c.finetune.adapter.alpha},
                    {"targets", c.finetune.adapter.targets},
                    {"jobs", njobs},
-                   {"threads_per_run", nthreads}}},
+                   {"threads_per_run", nthreads},
+                   {"ranks", ranks},
+                   {"communicator", comm.description()},
+                   {"replica_check_every", c.replica_check_every}}},
                  {"data",
                   {{"items", items.size()},
                    {"train_items", d.train_items.size()},
@@ -438,4 +511,17 @@ int main(int argc, char** argv) {
                  seconds_since(t_start));
     return 0;
   });
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<hyperbolic::distributed::World> world;
+  try {  // MPI when started by mpirun (and built with MPI), one process otherwise
+    world.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "hyperbolic-finetune: error: " << e.what() << "\n";
+    return 1;
+  }
+  // A rank that fails ends every rank (the others would wait in their next collective call).
+  return world->finish(run(argc, argv, world->comm()));
 }

@@ -49,6 +49,17 @@ class Tokenizer {
     if (!status.ok())
       throw std::runtime_error("cannot load tokenizer '" + model_path + "': " + status.ToString());
   }
+  // A model received as bytes (from rank 0); `source` names it in errors.
+  struct Serialized {
+    std::string bytes;
+  };
+  Tokenizer(const Serialized& model, const std::string& source) {
+    const auto status = sp_.LoadFromSerializedProto(model.bytes);
+    if (!status.ok())
+      throw std::runtime_error("cannot load the tokenizer received from rank 0 ('" + source +
+                               "', " + std::to_string(model.bytes.size()) +
+                               " bytes): " + status.ToString());
+  }
   std::vector<int> encode(const std::string& text) const {
     std::vector<int> ids;
     const auto status = sp_.Encode(text, &ids);
@@ -67,11 +78,19 @@ class Tokenizer {
   sentencepiece::SentencePieceProcessor sp_;
 };
 
+// Progress lines and notes go to stderr on rank 0 only under data parallelism
+// (data_parallel.hpp); errors are printed by every rank.
+inline bool& log_enabled() {
+  static bool on = true;
+  return on;
+}
+
 // One line per update on a terminal (carriage return), one line per ~10% otherwise.
 class Progress {
  public:
   Progress(std::string name, long total) : name_(std::move(name)), total_(total), tty_(isatty(2)) {}
   void update(long step, double loss, double tokens_per_s, const std::string& extra = {}) {
+    if (!log_enabled()) return;
     const long every = std::max<long>(1, total_ / 10);
     if (!tty_ && step != total_ && step % every != 0) return;
     const int width = 24, filled = int(width * step / std::max<long>(1, total_));

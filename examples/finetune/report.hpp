@@ -129,13 +129,16 @@ inline nlohmann::json build_report(const ReportInputs& in) {
     nlohmann::json seeds = nlohmann::json::array();
     double val_sum = 0;
     for (const auto& run : runs) {
-      nlohmann::json s = {{"seed", run.at("seed")},
-                          {"validation_score", selection_score(run.at("validation"))},
-                          {"train_seconds", run.value("train_seconds", 0.0)},
-                          {"tokens_per_second", run.value("tokens_per_second", 0.0)},
-                          {"gemm_share", run.value("gemm_share", 0.0)},
-                          {"final_loss", run.value("final_loss", nlohmann::json(nullptr))},
-                          {"diverged_at_step", run.value("diverged_at_step", 0L)}};
+      nlohmann::json s = {
+          {"seed", run.at("seed")},
+          {"validation_score", selection_score(run.at("validation"))},
+          {"train_seconds", run.value("train_seconds", 0.0)},
+          {"tokens_per_second", run.value("tokens_per_second", 0.0)},
+          {"gemm_share", run.value("gemm_share", 0.0)},
+          {"final_loss", run.value("final_loss", nlohmann::json(nullptr))},
+          {"diverged_at_step", run.value("diverged_at_step", 0L)},
+          {"ranks", run.value("ranks", 1L)},
+          {"all_reduce_bytes_per_step", run.value("all_reduce_bytes_per_step", 0L)}};
       for (const auto& metric : metric_names())
         s[metric] = run.at("test").at(metric);
       if (run.contains("curvatures")) s["curvatures"] = run["curvatures"];
