@@ -5,6 +5,8 @@
 //   Memcpy/N              memcpy of N bytes in one process (baseline)
 //   RowExchange/rows      one WordNet sync group's sparse gradients: `rows` touched rows of 11
 //                         doubles (+ the 8-byte row id) from every rank, gathered and coalesced
+//   PartitionedGroup/rows the same group on a partitioned table: pull the rows, push the
+//                         gradients to their owners, owners step them
 //
 // Counters: bytes_per_second is the buffer size over the time (the "algorithm bandwidth");
 // wire_bytes is what this rank sent per call (the formulas in docs/distributed.md).
@@ -16,6 +18,7 @@
 
 #include "hyperbolic/distributed/gradient_all_reduce.hpp"
 #include "hyperbolic/distributed/launch.hpp"
+#include "hyperbolic/distributed/partitioned_rows.hpp"
 #include "hyperbolic/distributed/sparse_row_exchange.hpp"
 
 namespace hd = hyperbolic::distributed;
@@ -73,6 +76,32 @@ void RowExchange(benchmark::State& state) {
   state.counters["wire_bytes"] = double(exchange.bytes_sent()) / double(state.iterations());
 }
 
+// The same group as RowExchange through a partitioned table: pull the rows the group reads,
+// push the gradients to their owners, which step them (x -= 0.01 g).
+void PartitionedGroup(benchmark::State& state) {
+  const std::size_t rows = std::size_t(state.range(0)), width = 11;
+  hd::PartitionedRows<double> table(*comm, 82115, width, [](std::uint64_t, std::span<double> v) {
+    for (double& x : v)
+      x = 0.5;
+  });
+  hd::RowGradients<double> mine(width);
+  std::vector<double> g(width, 0.25), pulled(rows * width);
+  for (std::size_t i = 0; i < rows; ++i)
+    mine.add((i * 2654435761u + std::size_t(comm->rank())) % 82115, g);
+  comm->barrier();
+  for (auto _ : state) {
+    table.pull(mine.rows, pulled);
+    table.push(mine, [](std::uint64_t, std::span<double> x, std::span<const double> grad) {
+      for (std::size_t c = 0; c < x.size(); ++c)
+        x[c] -= 0.01 * grad[c];
+    });
+    benchmark::DoNotOptimize(pulled.data());
+  }
+  state.SetBytesProcessed(state.iterations() * std::int64_t(rows * (8 + width * 8)));
+  state.counters["ranks"] = comm->size();
+  state.counters["wire_bytes"] = double(table.bytes_sent()) / double(state.iterations());
+}
+
 class Silent : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
@@ -91,11 +120,16 @@ void register_all() {
     benchmark::RegisterBenchmark("Memcpy", Memcpy)->Arg(bytes)->Iterations(n)->UseRealTime();
   }
   // A WordNet batch of 50 edges x 52 rows touches ~2,600 rows; groups of 1, 4 and 16 batches.
-  for (const std::int64_t rows : {2600, 10400, 41600})
+  for (const std::int64_t rows : {2600, 10400, 41600}) {
     benchmark::RegisterBenchmark("RowExchange", RowExchange)
         ->Arg(rows)
         ->Iterations(rows > 20000 ? 50 : 200)
         ->UseRealTime();
+    benchmark::RegisterBenchmark("PartitionedGroup", PartitionedGroup)
+        ->Arg(rows)
+        ->Iterations(rows > 20000 ? 50 : 200)
+        ->UseRealTime();
+  }
 }
 
 }  // namespace

@@ -55,6 +55,10 @@ class Communicator {
   virtual void all_reduce_sum(std::span<double> values) = 0;
   // Every rank's `mine` (any length, also zero), concatenated in rank order, on every rank.
   virtual void all_gather(std::span<const std::byte> mine, Gathered& out) = 0;
+  // Personalized exchange: `send` holds this rank's messages to rank 0, 1, ... back to back,
+  // `send_counts[d]` bytes for rank d (size() entries); out.of(s) is what rank s sent here.
+  virtual void all_to_all(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                          Gathered& out) = 0;
   // `data` of rank `root` copied into `data` of every other rank (same length everywhere).
   virtual void broadcast(std::span<std::byte> data, int root) = 0;
   virtual void barrier() = 0;
@@ -76,6 +80,14 @@ class SingleProcess final : public Communicator {
   void all_gather(std::span<const std::byte> mine, Gathered& out) override {
     out.bytes.assign(mine.begin(), mine.end());
     out.offsets = {0, mine.size()};
+  }
+  void all_to_all(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                  Gathered& out) override {
+    if (send_counts.size() != 1 || send_counts[0] != send.size())
+      throw std::invalid_argument("all_to_all: " + std::to_string(send_counts.size()) +
+                                  " counts for 1 rank, or a count that is not the " +
+                                  std::to_string(send.size()) + " bytes to send");
+    all_gather(send, out);
   }
   void broadcast(std::span<std::byte>, int root) override {
     if (root != 0)

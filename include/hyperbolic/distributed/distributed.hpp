@@ -5,5 +5,6 @@
 #include "hyperbolic/distributed/communicator.hpp"
 #include "hyperbolic/distributed/gradient_all_reduce.hpp"
 #include "hyperbolic/distributed/launch.hpp"
+#include "hyperbolic/distributed/partitioned_rows.hpp"
 #include "hyperbolic/distributed/replica_check.hpp"
 #include "hyperbolic/distributed/sparse_row_exchange.hpp"

@@ -94,6 +94,45 @@ class MpiCommunicator final : public Communicator {
                       "MPI_Allgatherv");
   }
 
+  void all_to_all(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                  Gathered& out) override {
+    const std::size_t n = static_cast<std::size_t>(size_);
+    std::size_t total = 0;
+    for (const std::size_t c : send_counts)
+      total += c;
+    if (send_counts.size() != n || total != send.size())
+      throw std::invalid_argument("all_to_all: " + std::to_string(send_counts.size()) +
+                                  " counts for " + std::to_string(n) + " ranks, adding up to " +
+                                  std::to_string(total) + " of the " + std::to_string(send.size()) +
+                                  " bytes to send");
+    std::vector<unsigned long long> sent(send_counts.begin(), send_counts.end()), received(n);
+    detail::mpi_check(MPI_Alltoall(sent.data(), 1, MPI_UNSIGNED_LONG_LONG, received.data(), 1,
+                                   MPI_UNSIGNED_LONG_LONG, comm_),
+                      "MPI_Alltoall (sizes)");
+    out.offsets.assign(n + 1, 0);
+    for (std::size_t r = 0; r < n; ++r)
+      out.offsets[r + 1] = out.offsets[r] + std::size_t(received[r]);
+    if (out.offsets.back() > std::size_t(INT_MAX) || send.size() > std::size_t(INT_MAX))
+      throw CommunicationError(
+          "all_to_all: " + std::to_string(std::max(out.offsets.back(), send.size())) +
+          " bytes, more than one MPI call moves (" + std::to_string(INT_MAX) +
+          "); exchange in smaller groups");
+    out.bytes.resize(out.offsets.back());
+    std::vector<int> scounts(n), sdispls(n), rcounts(n), rdispls(n);
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      scounts[r] = int(send_counts[r]);
+      sdispls[r] = int(at);
+      at += send_counts[r];
+      rcounts[r] = int(received[r]);
+      rdispls[r] = int(out.offsets[r]);
+    }
+    detail::mpi_check(
+        MPI_Alltoallv(send.data(), scounts.data(), sdispls.data(), MPI_BYTE, out.bytes.data(),
+                      rcounts.data(), rdispls.data(), MPI_BYTE, comm_),
+        "MPI_Alltoallv");
+  }
+
   void broadcast(std::span<std::byte> data, int root) override {
     if (root < 0 || root >= size_)
       throw std::invalid_argument("broadcast: root " + std::to_string(root) + " is not a rank of " +

@@ -110,6 +110,45 @@ class NcclCommunicator final : public Communicator {
                   out.bytes.data() + out.offsets[r]);
   }
 
+  // Device bytes in, host bytes out (as all_gather): sizes over the host bootstrap, then one
+  // grouped send/receive per peer.
+  void all_to_all(std::span<const std::byte> device_send, std::span<const std::size_t> send_counts,
+                  Gathered& out) override {
+    const std::size_t n = std::size_t(size());
+    if (send_counts.size() != n)
+      throw std::invalid_argument("all_to_all: " + std::to_string(send_counts.size()) +
+                                  " counts for " + std::to_string(n) + " ranks");
+    std::vector<std::uint64_t> sent(send_counts.begin(), send_counts.end());
+    Gathered sizes;
+    bootstrap_->all_gather(std::as_bytes(std::span<const std::uint64_t>(sent)), sizes);
+    out.offsets.assign(n + 1, 0);
+    for (std::size_t r = 0; r < n; ++r)
+      out.offsets[r + 1] = out.offsets[r] + std::size_t(values_of<std::uint64_t>(
+                                                sizes, int(r))[std::size_t(rank())]);
+    std::byte* receive = device_scratch(std::max<std::size_t>(out.offsets.back(), 1));
+    detail::nccl_check(ncclGroupStart(), "ncclGroupStart");
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      if (send_counts[r] > 0)
+        detail::nccl_check(
+            ncclSend(device_send.data() + at, send_counts[r], ncclUint8, int(r), comm_, stream_),
+            "ncclSend");
+      const std::size_t incoming = out.offsets[r + 1] - out.offsets[r];
+      if (incoming > 0)
+        detail::nccl_check(
+            ncclRecv(receive + out.offsets[r], incoming, ncclUint8, int(r), comm_, stream_),
+            "ncclRecv");
+      at += send_counts[r];
+    }
+    detail::nccl_check(ncclGroupEnd(), "ncclGroupEnd");
+    out.bytes.resize(out.offsets.back());
+    if (!out.bytes.empty())
+      detail::cuda_check_comm(cudaMemcpyAsync(out.bytes.data(), receive, out.bytes.size(),
+                                              cudaMemcpyDeviceToHost, stream_),
+                              "cudaMemcpyAsync");
+    synchronize();
+  }
+
   void broadcast(std::span<std::byte> device_data, int root) override {
     if (root < 0 || root >= size())
       throw std::invalid_argument("broadcast: root " + std::to_string(root) + " is not a rank of " +
