@@ -60,7 +60,7 @@ def main():
         shared = 2 + k / batch  # rows per edge when a batch shares its k negatives
         print(f"\n{name}: V = {V / 1e9:.2f} GB of row gradients per epoch "
               f"({E * shared * (w + 8) / 1e9:.2f} GB with batch-shared negatives), "
-              f"{args.cores} cores per node, seconds per epoch")
+              f"{args.cores} cores per node, seconds per epoch\n")
         print("|    N | 10 Gb/s all-gather | 10 Gb/s partitioned | 100 Gb/s all-gather "
               "| 100 Gb/s partitioned | 10 Gb/s partitioned, shared negatives |")
         print("|---:|---:|---:|---:|---:|---:|")
