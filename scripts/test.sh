@@ -25,7 +25,10 @@ fi
 
 cuda_flag=()
 if [ -x /usr/local/cuda/bin/nvcc ]; then
-  cuda_flag=(-DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc)
+  # CI has no GPU: the CUDA translation units are compiled to check them, for the H200's sm_90
+  # only (SASS, no PTX). Both default architectures (80, 90) took ~1.8x the nvcc time.
+  cuda_flag=(-DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc
+             "-DCMAKE_CUDA_ARCHITECTURES=${CUDA_ARCHITECTURES:-90-real}")
 fi
 
 stamp "build (Release)"
