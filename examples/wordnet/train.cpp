@@ -416,7 +416,7 @@ int run(const Options& o, dist::Communicator& comm) {
   const dist::ReplicaChecker replica_checker(o.check_replicas_every);
   // This process's exchange and phase totals (EpochStats), over its epochs.
   std::uint64_t exchange_bytes = 0, exchange_rows = 0, edges_trained = 0;
-  double compute_seconds = 0, exchange_seconds = 0, step_seconds = 0;
+  double compute_seconds = 0, exchange_seconds = 0, step_seconds = 0, gather_seconds = 0;
   // Rank 0's decision after an epoch, sent to every rank: all of them stop together.
   enum : std::uint8_t { keep_going = 0, stop_reached_map = 1, stop_out_of_time = 2 };
   while (trainer.epochs_done() < o.epochs) {
@@ -449,6 +449,7 @@ int run(const Options& o, dist::Communicator& comm) {
     compute_seconds += stats.compute_seconds;
     exchange_seconds += stats.exchange_seconds;
     step_seconds += stats.step_seconds;
+    gather_seconds += stats.gather_seconds;
     last_loss = stats.mean_loss;
     // before the epoch's time is added: progress adds it itself
     progress(trainer.edges_in_epoch(epoch));
@@ -486,7 +487,7 @@ int run(const Options& o, dist::Communicator& comm) {
   }
   // Every rank's exchange and phase totals, for the results (the last collective call).
   std::vector<double> totals = {double(exchange_bytes), double(exchange_rows), compute_seconds,
-                                exchange_seconds, step_seconds};
+                                exchange_seconds,       step_seconds,          gather_seconds};
   std::vector<std::vector<double>> per_rank(1, totals);
   if (several) {
     dist::Gathered gathered;
@@ -557,15 +558,13 @@ int run(const Options& o, dist::Communicator& comm) {
   // Data parallelism: ranks, what each rank sent per epoch of this process and where its time
   // went (docs/distributed-wordnet.md). Per epoch = over the epochs this process trained.
   const double epochs_here = std::max(1.0, double(trainer.epochs_done() - first_epoch));
-  json per_epoch = {{"exchange_bytes", json::array()},
-                    {"exchange_rows", json::array()},
-                    {"compute_seconds", json::array()},
-                    {"exchange_seconds", json::array()},
-                    {"step_seconds", json::array()}};
-  const char* columns[] = {"exchange_bytes", "exchange_rows", "compute_seconds", "exchange_seconds",
-                           "step_seconds"};
+  json per_epoch = {{"exchange_bytes", json::array()},  {"exchange_rows", json::array()},
+                    {"compute_seconds", json::array()}, {"exchange_seconds", json::array()},
+                    {"step_seconds", json::array()},    {"gather_seconds", json::array()}};
+  const char* columns[] = {"exchange_bytes",   "exchange_rows", "compute_seconds",
+                           "exchange_seconds", "step_seconds",  "gather_seconds"};
   for (const auto& r : per_rank)
-    for (std::size_t k = 0; k < 5; ++k)
+    for (std::size_t k = 0; k < std::size(columns); ++k)
       per_epoch[columns[k]].push_back(r.at(k) / epochs_here);
   result["ranks"] = comm.size();
   result["distributed"] = {
@@ -590,10 +589,10 @@ int run(const Options& o, dist::Communicator& comm) {
   if (several)
     std::fprintf(stderr,
                  "%d ranks: rank 0 sent %.3f MB per epoch (%.0f rows); per epoch compute %.2f s, "
-                 "exchange %.2f s, step %.2f s\n",
+                 "exchange %.2f s (%.2f s in all_gather), step %.2f s\n",
                  comm.size(), per_rank[0][0] / epochs_here / 1e6, per_rank[0][1] / epochs_here,
                  per_rank[0][2] / epochs_here, per_rank[0][3] / epochs_here,
-                 per_rank[0][4] / epochs_here);
+                 per_rank[0][5] / epochs_here, per_rank[0][4] / epochs_here);
   std::fprintf(stderr, "wrote %s.json, %s.emb, %s.tsv%s%s\n", o.out.c_str(), o.out.c_str(),
                o.out.c_str(), picture.empty() ? "" : ", ", picture.c_str());
   return 0;

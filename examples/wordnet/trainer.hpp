@@ -474,89 +474,84 @@ class RankingSurrogate {
 
 // ---- the epoch loop ------------------------------------------------------------------------
 
-// The gradient of one batch, coalesced by row (rows in order of first touch).
+// The gradient of one batch, coalesced by row (rows in order of first touch). Its storage is
+// also its exchange message (several ranks), so that a rank sends it without packing:
+//   u32 rows, u32 batch index, f64 loss, f64 gradients (rows x row size), u32 row ids (padded
+//   to 8 bytes)
+// all 8-byte aligned; message() writes the header and the ids after the gradients.
 class BatchGradient {
  public:
   BatchGradient(std::size_t node_count, std::size_t row_size)
-      : slot_(node_count, -1), a_(row_size) {}
+      : slot_(node_count, -1), grad_(header, 0.0), a_(row_size) {}
   double* row(NodeId r) {
     if (slot_[r] < 0) {
       slot_[r] = static_cast<std::int32_t>(rows_.size());
       rows_.push_back(r);
       grad_.resize(grad_.size() + a_, 0.0);
     }
-    return grad_.data() + static_cast<std::size_t>(slot_[r]) * a_;
+    return grad_.data() + header + static_cast<std::size_t>(slot_[r]) * a_;
   }
   void clear() {
     for (NodeId r : rows_)
       slot_[r] = -1;
     rows_.clear();
-    grad_.clear();
+    grad_.resize(header);
   }
-  // Room for `rows` rows without reallocating while the batch accumulates.
+  // Room for `rows` rows (and the message's ids) without reallocating while the batch
+  // accumulates.
   void reserve(std::size_t rows) {
     rows_.reserve(rows);
-    grad_.reserve(rows * a_);
+    grad_.reserve(header + rows * a_ + (rows + 1) / 2);
   }
   std::span<const NodeId> rows() const { return rows_; }
-  double* gradient(std::size_t i) { return grad_.data() + i * a_; }
-  const double* gradient(std::size_t i) const { return grad_.data() + i * a_; }
+  double* gradient(std::size_t i) { return grad_.data() + header + i * a_; }
   std::size_t row_size() const { return a_; }
   double loss = 0;
 
-  // The bytes of this batch in an exchange message, appended to `out` (8-byte aligned pieces):
-  //   u32 rows, u32 batch index, f64 loss, u32 row ids (padded to 8 bytes), f64 rows x row size
-  void append_to(std::vector<std::byte>& out, std::uint32_t batch) const {
+  // The batch as the exchange message of batch `batch` of its group (valid until the batch
+  // changes; the gradients stay where gradient() points).
+  std::span<const std::byte> message(std::uint32_t batch) {
     const std::uint32_t count = static_cast<std::uint32_t>(rows_.size());
-    const std::size_t at = out.size();
-    out.resize(at + message_bytes(count, a_));
-    std::byte* p = out.data() + at;
-    std::memcpy(p, &count, 4);
-    std::memcpy(p + 4, &batch, 4);
-    std::memcpy(p + 8, &loss, 8);
-    if (count) std::memcpy(p + 16, rows_.data(), count * sizeof(NodeId));
-    const std::size_t ids = padded_ids(count);
-    if (ids > count * sizeof(NodeId)) std::memset(p + 16 + count * sizeof(NodeId), 0, 4);
-    if (count) std::memcpy(p + 16 + ids, grad_.data(), grad_.size() * sizeof(double));
+    const std::size_t body = header + std::size_t(count) * a_;
+    grad_.resize(body + (count + 1) / 2);
+    auto* bytes = reinterpret_cast<unsigned char*>(grad_.data());
+    std::memcpy(bytes, &count, 4);
+    std::memcpy(bytes + 4, &batch, 4);
+    std::memcpy(bytes + 8, &loss, 8);
+    if (count % 2) std::memset(bytes + grad_.size() * sizeof(double) - 4, 0, 4);
+    if (count) std::memcpy(grad_.data() + body, rows_.data(), count * sizeof(NodeId));
+    return std::as_bytes(std::span<const double>(grad_));
   }
-  // Replaces this batch by the one at the start of `in` (written by append_to for `batch`);
-  // returns the bytes read. Throws distributed::CommunicationError on a malformed message.
-  std::size_t load_from(std::span<const std::byte> in, std::uint32_t batch) {
-    auto fail = [&](const std::string& what) {
-      throw distributed::CommunicationError("gradient exchange: batch " + std::to_string(batch) +
-                                            ": " + what);
-    };
-    if (in.size() < 16) fail("message truncated (" + std::to_string(in.size()) + " bytes left)");
-    std::uint32_t count = 0, index = 0;
-    std::memcpy(&count, in.data(), 4);
-    std::memcpy(&index, in.data() + 4, 4);
-    if (index != batch) fail("message holds batch " + std::to_string(index));
-    if (count > slot_.size() || message_bytes(count, a_) > in.size())
-      fail(std::to_string(count) + " rows do not fit the " + std::to_string(in.size()) +
-           " bytes left");
-    clear();
-    std::memcpy(&loss, in.data() + 8, 8);
-    rows_.resize(count);
-    if (count) std::memcpy(rows_.data(), in.data() + 16, count * sizeof(NodeId));
-    for (NodeId r : rows_)
-      if (r >= slot_.size()) fail("row " + std::to_string(r) + " is not a node");
-    grad_.resize(std::size_t(count) * a_);
-    if (count)
-      std::memcpy(grad_.data(), in.data() + 16 + padded_ids(count), grad_.size() * sizeof(double));
-    return message_bytes(count, a_);
-  }
-  // Bytes of a batch of `rows` rows of `row_size` doubles in an exchange message.
+  // Bytes of the message of a batch of `rows` rows of `row_size` doubles.
   static std::size_t message_bytes(std::size_t rows, std::size_t row_size) {
-    return 16 + padded_ids(rows) + rows * row_size * sizeof(double);
+    return sizeof(double) * (header + rows * row_size + (rows + 1) / 2);
   }
 
  private:
-  static std::size_t padded_ids(std::size_t rows) { return (rows * sizeof(NodeId) + 7) / 8 * 8; }
+  static constexpr std::size_t header = 2;  // doubles: (u32 rows, u32 batch), f64 loss
 
   std::vector<std::int32_t> slot_;
   std::vector<NodeId> rows_;
   std::vector<double> grad_;
   std::size_t a_;
+};
+
+// Another rank's batch, read in place from the exchange's receive buffer.
+struct RemoteBatch {
+  const std::byte* gradients = nullptr;  // rows x row size f64 (read by memcpy)
+  const std::byte* ids = nullptr;        // rows u32
+  std::size_t rows = 0;
+
+  NodeId row(std::size_t i) const noexcept {
+    NodeId r;
+    std::memcpy(&r, ids + i * sizeof(NodeId), sizeof(NodeId));
+    return r;
+  }
+  // Row i's gradient copied into `out` (the step may scale its gradient in place).
+  double* gradient(std::size_t i, std::size_t row_size, double* out) const noexcept {
+    std::memcpy(out, gradients + i * row_size * sizeof(double), row_size * sizeof(double));
+    return out;
+  }
 };
 
 struct EpochStats {
@@ -568,6 +563,9 @@ struct EpochStats {
   // sync groups (computing the batches, exchanging them, stepping the rows).
   std::uint64_t exchange_bytes = 0, exchange_rows = 0;
   double compute_seconds = 0, exchange_seconds = 0, step_seconds = 0;
+  // The part of exchange_seconds spent inside the communicator's all_gather (the rest: packing
+  // this rank's batches and unpacking the others').
+  double gather_seconds = 0;
 };
 
 // The communicator of a trainer that was given none.
@@ -684,6 +682,7 @@ class Trainer {
     std::vector<NodeId> targets;  // (k + 1) per edge of the batch: positive, negatives
     std::vector<const double*> target_rows;
     std::vector<double> weights, gradients, gu, gt, step_work;
+    std::vector<double> remote_gradient;  // one row of another rank's batch
     cpu::DistanceFan<M> fan;
   };
 
@@ -823,34 +822,66 @@ class Trainer {
     return in_group > me ? (in_group - me + ranks - 1) / ranks : 0;
   }
 
-  // The gradient exchange of one sync group (calling thread only): this rank's batches out,
-  // every other rank's into buffers_, their losses into `losses` (the group's slice). Returns
-  // the bytes this rank sent (and counts its rows in `stats`).
-  std::size_t exchange_group(std::size_t in_group, std::span<double> losses, EpochStats& stats) {
+  // The gradient exchange of one sync group (calling thread only): this rank's batches out
+  // (one batch: its buffer as it is; several: packed), every other rank's into remote_ (views
+  // of the receive buffer), their losses into `losses` (the group's slice).
+  void exchange_group(std::size_t in_group, std::span<double> losses, EpochStats& stats) {
     const std::size_t ranks = std::size_t(comm_->size()), me = std::size_t(comm_->rank());
-    send_.clear();
-    for (std::size_t j = me; j < in_group; j += ranks) {
-      buffers_[j].append_to(send_, static_cast<std::uint32_t>(j));
-      stats.exchange_rows += buffers_[j].rows().size();
+    const std::size_t a = config_.row_size();
+    std::span<const std::byte> mine;
+    if (local_batches(in_group, me, ranks) == 1) {
+      mine = buffers_[me].message(static_cast<std::uint32_t>(me));
+      stats.exchange_rows += buffers_[me].rows().size();
+    } else {
+      send_.clear();
+      for (std::size_t j = me; j < in_group; j += ranks) {
+        const auto m = buffers_[j].message(static_cast<std::uint32_t>(j));
+        send_.insert(send_.end(), m.begin(), m.end());
+        stats.exchange_rows += buffers_[j].rows().size();
+      }
+      mine = send_;
     }
-    comm_->all_gather(send_, gathered_);
+    stats.exchange_bytes += mine.size();
+    const auto gather_start = std::chrono::steady_clock::now();
+    comm_->all_gather(mine, gathered_);
+    stats.gather_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - gather_start).count();
     if (gathered_.ranks() != int(ranks))
       throw distributed::CommunicationError(
           "gradient exchange: " + std::to_string(gathered_.ranks()) + " ranks answered, expected " +
           std::to_string(ranks));
+    if (remote_.size() < in_group) remote_.resize(in_group);
     for (std::size_t r = 0; r < ranks; ++r) {
       if (r == me) continue;
       std::span<const std::byte> in = gathered_.of(int(r));
-      for (std::size_t j = r; j < in_group; j += ranks) {
-        in = in.subspan(buffers_[j].load_from(in, static_cast<std::uint32_t>(j)));
-        losses[j] = buffers_[j].loss;
-      }
-      if (!in.empty())
+      auto fail = [&](std::size_t j, const std::string& what) {
         throw distributed::CommunicationError("gradient exchange: rank " + std::to_string(r) +
-                                              " sent " + std::to_string(in.size()) +
-                                              " bytes more than its batches");
+                                              ", batch " + std::to_string(j) +
+                                              " of the group: " + what);
+      };
+      for (std::size_t j = r; j < in_group; j += ranks) {
+        if (in.size() < BatchGradient::message_bytes(0, a))
+          fail(j, "message truncated (" + std::to_string(in.size()) + " bytes left)");
+        std::uint32_t count = 0, index = 0;
+        std::memcpy(&count, in.data(), 4);
+        std::memcpy(&index, in.data() + 4, 4);
+        if (index != j) fail(j, "the message holds batch " + std::to_string(index));
+        if (count > n_ || BatchGradient::message_bytes(count, a) > in.size())
+          fail(j, std::to_string(count) + " rows do not fit the " + std::to_string(in.size()) +
+                      " bytes left");
+        std::memcpy(&losses[j], in.data() + 8, 8);
+        RemoteBatch& batch = remote_[j];
+        batch.rows = count;
+        batch.gradients = in.data() + 16;
+        batch.ids = batch.gradients + std::size_t(count) * a * sizeof(double);
+        for (std::size_t i = 0; i < count; ++i)
+          if (batch.row(i) >= n_)
+            fail(j, "row " + std::to_string(batch.row(i)) + " is not one of the " +
+                        std::to_string(n_) + " nodes");
+        in = in.subspan(BatchGradient::message_bytes(count, a));
+      }
+      if (!in.empty()) fail(in_group, std::to_string(in.size()) + " bytes more than its batches");
     }
-    return send_.size();
   }
 
   template <class M>
@@ -870,8 +901,10 @@ class Trainer {
     while (buffers_.size() < group)
       buffers_.emplace_back(n_, a);
     std::vector<Scratch<M>> scratch(t_count);
-    for (Scratch<M>& sc : scratch)
+    for (Scratch<M>& sc : scratch) {
       sc.step_work.resize(RowStep::work_size(a));
+      sc.remote_gradient.resize(a);
+    }
     const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project,
                            config_.optimizer_at(epoch) == Optimizer::adam ? &adam_ : nullptr);
     std::vector<double> batch_losses(n_batches, 0.0);
@@ -906,8 +939,8 @@ class Trainer {
             if (t == 0) {
               lap(stats.compute_seconds);
               try {
-                stats.exchange_bytes += exchange_group(
-                    in_group, std::span<double>(batch_losses).subspan(g0, in_group), stats);
+                exchange_group(in_group, std::span<double>(batch_losses).subspan(g0, in_group),
+                               stats);
               } catch (...) {
                 failure = std::current_exception();
               }
@@ -918,20 +951,37 @@ class Trainer {
           } else if (t == 0) {
             lap(stats.compute_seconds);
           }
-          for (std::size_t j = 0; j < in_group; ++j) {
-            BatchGradient& buffer = buffers_[j];
-            const auto rows = buffer.rows();
+          // Every batch of the group in batch order, each row by the thread that owns it.
+          const Row<double> work(scratch[t].step_work.data(), index_t(scratch[t].step_work.size()));
+          auto apply = [&](std::size_t count, auto row_of, auto gradient_of) {
             constexpr std::size_t ahead = 16;  // rows are scattered: fetch them early
-            const Row<double> work(scratch[t].step_work.data(),
-                                   index_t(scratch[t].step_work.size()));
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-              if (i + ahead < rows.size() && rows[i + ahead] % t_count == t) {
-                prefetch_row(x_.data() + rows[i + ahead] * a, a);
-                if (row_step.is_adam()) adam_.prefetch(rows[i + ahead]);
+            for (std::size_t i = 0; i < count; ++i) {
+              if (i + ahead < count) {
+                const std::size_t next = row_of(i + ahead);
+                if (next % t_count == t) {
+                  prefetch_row(x_.data() + next * a, a);
+                  if (row_step.is_adam()) adam_.prefetch(next);
+                }
               }
-              if (rows[i] % t_count != t) continue;
-              Geometry<M>::step(m, row_step, Row<double>(x_.data() + rows[i] * a, index_t(a)),
-                                Row<double>(buffer.gradient(i), index_t(a)), work, rows[i]);
+              const std::size_t r = row_of(i);
+              if (r % t_count != t) continue;
+              Geometry<M>::step(m, row_step, Row<double>(x_.data() + r * a, index_t(a)),
+                                Row<double>(gradient_of(i), index_t(a)), work, r);
+            }
+          };
+          for (std::size_t j = 0; j < in_group; ++j) {
+            if (!exchanges || j % ranks == me) {
+              BatchGradient& buffer = buffers_[j];
+              const auto rows = buffer.rows();
+              apply(
+                  rows.size(), [&](std::size_t i) { return rows[i]; },
+                  [&](std::size_t i) { return buffer.gradient(i); });
+            } else {
+              const RemoteBatch& batch = remote_[j];
+              double* gradient = scratch[t].remote_gradient.data();
+              apply(
+                  batch.rows, [&](std::size_t i) { return batch.row(i); },
+                  [&](std::size_t i) { return batch.gradient(i, a, gradient); });
             }
           }
           sync.arrive_and_wait();
@@ -982,8 +1032,9 @@ class Trainer {
   Embedding x_;
   std::uint32_t epoch_ = 0;
   std::vector<BatchGradient> buffers_;
-  std::vector<std::byte> send_;     // this rank's batches of a group, serialized (several ranks)
-  distributed::Gathered gathered_;  // every rank's, after the exchange
+  std::vector<std::byte> send_;      // this rank's batches of a group, packed (when several)
+  distributed::Gathered gathered_;   // every rank's, after the exchange
+  std::vector<RemoteBatch> remote_;  // the other ranks' batches of the group, in gathered_
   AdamState adam_;
 };
 
