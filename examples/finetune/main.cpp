@@ -223,12 +223,10 @@ int run(int argc, char** argv, hyperbolic::distributed::Communicator& comm) {
     // main thread only, so the runs go one at a time (docs/distributed-finetune.md).
     const int ranks = comm.size();
     hyperbolic::cli::require(ranks == 1 || c.jobs <= 1,
-                             "--jobs runs in parallel within a process, which data parallelism "
-                             "over " +
-                                 std::to_string(ranks) + " ranks does not allow",
+                             "--jobs above 1 under mpirun (" + std::to_string(ranks) + " ranks)",
                              std::to_string(c.jobs),
-                             "1 (or leave it out) under mpirun: each run is spread over the "
-                             "ranks instead");
+                             "1 or leave it out: under mpirun each run is data-parallel over the "
+                             "ranks and the runs go one at a time (MPI is called from one thread)");
     const int njobs = ranks > 1 ? 1 : c.jobs > 0 ? int(c.jobs) : cores;
     const bool root = comm.is_root();
     log_enabled() = root;

@@ -8,6 +8,8 @@
 # failed_rank_ends_all: rank 1 of 2 (MPMD) is given a WordNet folder that does not exist; mpiexec
 #   must exit non-zero with rank 1's message within the timeout while rank 0 waits in a
 #   collective call (no hang).
+# jobs_refused: --jobs 2 under mpiexec is refused before any work (MPI is called from the main
+#   thread only, so the runs go one at a time per rank).
 # replica_drift_stops_all: rank 1 starts from other initial weights (model seed 2): the replica
 #   check stops every rank at step 0, naming the step and the rank.
 set -u
@@ -99,6 +101,10 @@ EOF
     expect_failure 60 "hyperbolic-finetune: error: .*/nonexistent-wordnet" \
       "$mpiexec" "${mpi_flags[@]}" "$np_flag" 1 "$tool" "${common[@]}" --out run : \
       "$np_flag" 1 "$tool" "${common[@]}" --out run --wordnet-dir "$PWD/nonexistent-wordnet"
+    ;;
+  jobs_refused)
+    expect_failure 30 "hyperbolic-finetune: error: --jobs above 1 under mpirun \(2 ranks\), 2, 1 or leave it out" \
+      "$mpiexec" "$np_flag" 2 "${mpi_flags[@]}" "$tool" --quick --jobs 2 --out run
     ;;
   replica_drift_stops_all)
     printf '{"model": {"seed": 2}}\n' >seed2.json
