@@ -15,9 +15,10 @@
 // Under mpirun (data_parallel.hpp) each run is data-parallel over the ranks: every rank draws
 // the run's batches from the same rng, trains on its share and applies the same step to the
 // summed adapter / head gradients. MPI is called from the main thread only (the communicator
-// is funneled), so the runs then go one at a time in every process (jobs = 1); rank 0 alone
-// reads and writes the run files and scores the trained model, and sends the result to the
-// other ranks so that every rank picks the same learning rates.
+// is funneled), so the runs then go one at a time in every process (jobs = 1). The scoring is
+// split over the ranks by whole chunks of items and gathered; rank 0 alone reads and writes the
+// run files and sends its result to the other ranks, so that every rank picks the same
+// learning rates.
 
 #include <omp.h>
 
@@ -180,7 +181,6 @@ class Experiment {
 
   // Collective (every rank gets rank 0's result).
   nlohmann::json frozen(RunBoard& board) const {
-    if (!comm_.is_root()) return shared({});
     RunSpec s{parse_variant("frozen"), 0, 1, true};
     std::vector<Parameter<float>> params;
     Transformer<float> model = build(s, params);
@@ -213,8 +213,7 @@ class Experiment {
       if (comm_.is_root()) board.finished(s.id(), "reused " + result_path(s).string());
       return shared(saved);
     }
-    if (action == score_test_only)
-      return shared(comm_.is_root() ? add_test_scores(s, saved, board) : nlohmann::json());
+    if (action == score_test_only) return shared(add_test_scores(s, saved, board));
     const FinetuneConfig& f = c_.finetune;
     std::vector<Parameter<float>> params;
     Transformer<float> model = build(s, params);
@@ -255,7 +254,6 @@ class Experiment {
     }
     check_parameter_replicas(comm_, params, std::uint64_t(f.steps),
                              "trained parameters of run " + s.id());
-    if (!comm_.is_root()) return shared({});
     nlohmann::json r = describe(s, model, count_trainable(params));
     r["ranks"] = comm_.size();
     r["all_reduce_bytes_per_step"] = gradient.bytes_per_step();
@@ -267,39 +265,93 @@ class Experiment {
     r["final_loss"] = curve["loss"].empty() ? nlohmann::json(nullptr) : curve["loss"].back();
     r["curve"] = curve;
     if (diverged_at == 0) {
-      TensorFile out = to_tensors(params, true);
-      out.metadata["run"] = s.id();
-      save_safetensors(weights_path(s).string(), out);
+      if (comm_.is_root()) {
+        TensorFile out = to_tensors(params, true);
+        out.metadata["run"] = s.id();
+        save_safetensors(weights_path(s).string(), out);
+      }
       r["validation"] = scores_json(score(model, d_.validation));
       if (s.score_test) r["test"] = scores_json(score(model, d_.test));
     } else {
       r["validation"] = failed_scores(d_.validation.size());
       if (s.score_test) r["test"] = failed_scores(d_.test.size());
     }
-    save(s, r);
+    if (comm_.is_root()) save(s, r);
     board.finished(s.id(), summary(r));
     return shared(r);
   }
 
-  // Scores a finished run on the test sample from its saved weights.
+  // Scores a finished run (its result r) on the test sample from its saved weights.
+  // Collective: rank 0 reads the weights and sends the trained tensors to the other ranks,
+  // the ranks share the scoring, and rank 0 returns (and saves) the completed r.
   nlohmann::json add_test_scores(const RunSpec& s, nlohmann::json r, RunBoard& board) const {
-    if (r.value("diverged_at_step", 0L) > 0) {
+    const bool root = comm_.is_root();
+    if (broadcast_value<char>(comm_, root && r.value("diverged_at_step", 0L) > 0)) {
       r["test"] = failed_scores(d_.test.size());
     } else {
       std::vector<Parameter<float>> params;
       Transformer<float> model = build(s, params);
-      from_tensors(load_safetensors(weights_path(s).string()), params, false,
-                   weights_path(s).string());
+      if (root)
+        from_tensors(load_safetensors(weights_path(s).string()), params, false,
+                     weights_path(s).string());
+      if (comm_.size() > 1)
+        for (auto& p : params)
+          if (p.trainable)
+            comm_.broadcast(
+                std::as_writable_bytes(std::span<float>(p.value, std::size_t(p.size()))), 0);
       r["test"] = scores_json(score(model, d_.test));
     }
-    save(s, r);
-    board.finished(s.id() + " (test)", summary(r));
+    if (root) save(s, r);
+    board.finished(s.id() + " (test)", root ? summary(r) : std::string());
     return r;
   }
 
  private:
-  ItemScores score(Transformer<float>& model, const std::vector<std::size_t>& which) const {
-    return score_items(model, d_.encoded, which, tok_, c_.finetune.max_answer_tokens);
+  // Scores the items `which`. With several ranks and `split`, collective: rank r scores a
+  // contiguous block of whole chunks of items and the blocks are gathered in rank order; a
+  // chunk is scored on its own (its decoding and candidate batches hold only its items), so
+  // the scores and their order are those of one process scoring every chunk.
+  ItemScores score(Transformer<float>& model, const std::vector<std::size_t>& which,
+                   bool split = true) const {
+    constexpr long chunk = 64;
+    const long max_answer = c_.finetune.max_answer_tokens;
+    if (!split || comm_.size() == 1)
+      return score_items(model, d_.encoded, which, tok_, max_answer, chunk);
+    const long chunks = (long(which.size()) + chunk - 1) / chunk;
+    const Share mine = share_of(chunks, comm_.rank(), comm_.size());
+    const auto at = [&](long c) {
+      return which.begin() + std::ptrdiff_t(std::min(which.size(), std::size_t(c * chunk)));
+    };
+    const std::vector<std::size_t> part(at(mine.begin), at(mine.end));
+    const ItemScores local = score_items(model, d_.encoded, part, tok_, max_answer, chunk);
+    const std::string text = nlohmann::json{{"hypernym", local.hypernym},
+                                            {"lexname", local.lexname},
+                                            {"choice", local.choice},
+                                            {"hypernym_generated", local.hypernym_generated},
+                                            {"lexname_generated", local.lexname_generated}}
+                                 .dump();
+    dist::Gathered gathered;
+    comm_.all_gather(std::as_bytes(std::span<const char>(text.data(), text.size())), gathered);
+    ItemScores all;
+    const auto append = [](auto& to, const nlohmann::json& from) {
+      for (const auto& v : from)
+        to.push_back(v.get<typename std::decay_t<decltype(to)>::value_type>());
+    };
+    for (int r = 0; r < gathered.ranks(); ++r) {
+      const auto bytes = gathered.of(r);
+      const auto j = nlohmann::json::parse(
+          std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      append(all.hypernym, j.at("hypernym"));
+      append(all.lexname, j.at("lexname"));
+      append(all.choice, j.at("choice"));
+      append(all.hypernym_generated, j.at("hypernym_generated"));
+      append(all.lexname_generated, j.at("lexname_generated"));
+    }
+    if (all.hypernym.size() != which.size())
+      throw dist::CommunicationError("scoring: the ranks returned " +
+                                     std::to_string(all.hypernym.size()) + " scores for " +
+                                     std::to_string(which.size()) + " items");
+    return all;
   }
   static nlohmann::json failed_scores(std::size_t n) {
     ItemScores s;
