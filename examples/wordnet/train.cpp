@@ -262,10 +262,12 @@ int run(const Options& o, dist::Communicator& comm) {
                                                    {"euclidean", wt::Model::euclidean}};
   config.model = models.at(o.model);
   config.optimizer = o.optimizer == "adam" ? wt::Optimizer::adam : wt::Optimizer::sgd;
-  config.validate();
   const unsigned threads =
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  if (config.sync_batches == 0) config.sync_batches = threads;
+  // 0: one batch per thread of every rank (the ranks must agree: checked below); before the
+  // config's own check, which refuses 0
+  if (config.sync_batches == 0) config.sync_batches = threads * unsigned(comm.size());
+  config.validate();
 
   // Every file this run will write, checked before the graph is read: a bad path must not cost
   // the training, and no output may overwrite the edge list or another output.
@@ -665,9 +667,10 @@ int main(int argc, char** argv) {
                  "epoch from which --parent-edge-repeats apply (never in burn-in)")
       ->capture_default_str();
   app.add_option("--batch", o.config.batch, "edges per batch")->capture_default_str();
-  app.add_option("--sync-batches", o.config.sync_batches,
-                 "batches computed from one snapshot (0 = threads); results depend on it, not "
-                 "on --threads")
+  app.add_option(
+         "--sync-batches", o.config.sync_batches,
+         "batches computed from one snapshot (0 = threads x ranks); results depend on it, not "
+         "on --threads")
       ->capture_default_str();
   app.add_option("--seed", o.config.seed, "random seed")->capture_default_str();
   app.add_option("--init-range", o.config.init_range, "initial coordinates in [-r, r]")
