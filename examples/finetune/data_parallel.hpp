@@ -54,6 +54,7 @@ inline double weight_of(const Batch& b, Share s) {
 }
 
 // The sequences of `s` as a batch of their own (same length: padding stays where it was).
+// real_tokens is left 0: throughput is counted on the whole batch, which every rank holds.
 inline Batch slice(const Batch& b, Share s) {
   Batch out;
   out.batch = s.size();
@@ -62,8 +63,6 @@ inline Batch slice(const Batch& b, Share s) {
   out.tokens.assign(b.tokens.begin() + first, b.tokens.begin() + last);
   out.targets.assign(b.targets.begin() + first, b.targets.begin() + last);
   out.weights.assign(b.weights.begin() + first, b.weights.begin() + last);
-  for (long i = first; i < last; ++i)
-    out.real_tokens += out.weights[std::size_t(i - first)] > 0 ? 1 : 0;
   return out;
 }
 
@@ -77,8 +76,7 @@ float share_loss_and_gradient(Model& model, const Batch& b, Share s,
   const double whole = weight_of(b, {0, b.batch});
   if (!(whole > 0))
     throw std::invalid_argument(
-        "data-parallel step: no position of the batch has a positive "
-        "loss weight");
+        "data-parallel step: no position of the batch has a positive loss weight");
   model.zero_grad();
   if (s.begin == 0 && s.end == b.batch) {  // the whole batch: nothing to slice or scale
     const float loss = float(model.forward(b.tokens, b.batch, b.len, b.targets, b.weights));
