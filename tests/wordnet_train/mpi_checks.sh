@@ -12,6 +12,8 @@
 #                         mpirun exits non-zero and the output names rank 1's error
 #   mismatched_settings   rank 1 started with another --seed (then another --dim): every rank
 #                         stops with the error naming the flag and both values
+#   stops_together        --stop-at-map and --time-limit, decided on rank 0: every rank stops
+#                         after the same epoch (mpirun exits 0, the results say why)
 # Exit 0: pass; anything else: fail, with the reason on stderr.
 set -u
 case_name=$1 train=$2 work=$3 edges=$4 mpiexec=$5 np_flag=$6
@@ -112,6 +114,19 @@ case $case_name in
         fail "no error naming $flag and both values"
     done
     echo "different settings refused, naming the flag"
+    ;;
+  stops_together)
+    # (common without --eval-every 0)
+    stop=(--data "$edges" --dim 4 --burnin 3 --negatives 8 --burnin-negatives 8 --batch 10
+          --sync-batches 3 -q)
+    ranks 2 "${stop[@]}" --epochs 500 --eval-every 1 --stop-at-map 0.2 --threads 1 -o map \
+      2>log || fail "2 ranks with --stop-at-map: $(cat log)"
+    grep -q '"stop_reason": "reached --stop-at-map"' map.json || fail "map.json: no early stop"
+    grep -q '"epochs_done": 500' map.json && fail "--stop-at-map 0.2 did not stop the run early"
+    ranks 2 "${stop[@]}" --epochs 1000000 --time-limit 0.02 --threads 1 -o time 2>log ||
+      fail "2 ranks with --time-limit: $(cat log)"
+    grep -q '"stop_reason": "--time-limit"' time.json || fail "time.json: not stopped by the limit"
+    echo "both ranks stopped on rank 0's decision"
     ;;
   *)
     fail "unknown case"
