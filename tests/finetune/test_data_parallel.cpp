@@ -12,18 +12,12 @@
 #include "data_parallel.hpp"
 #include "hyperbolic/optim/tensor_adamw.hpp"
 #include "model.hpp"
+#include "tiny_model.hpp"
 
 namespace {
 
 finetune::ModelConfig tiny() {
-  finetune::ModelConfig c;
-  c.vocab = 23;
-  c.dim = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.mlp = 32;
-  c.max_len = 8;
-  return c;
+  return tiny_model(23);
 }
 
 // 7 sequences of 8 tokens; with `uneven`, the weights of a fine-tuning batch: sequence 0 all

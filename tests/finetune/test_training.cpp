@@ -6,17 +6,11 @@
 
 #include "hyperbolic/optim/tensor_adamw.hpp"
 #include "model.hpp"
+#include "tiny_model.hpp"
 
 namespace {
 finetune::ModelConfig tiny() {
-  finetune::ModelConfig c;
-  c.vocab = 20;
-  c.dim = 16;
-  c.layers = 2;
-  c.heads = 2;
-  c.mlp = 32;
-  c.max_len = 8;
-  return c;
+  return tiny_model(20);
 }
 }  // namespace
 
