@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -131,4 +132,29 @@ TEST_CASE("PartitionedRows: push steps each row once with the bits of a replicat
       same = same && out[i * width + c] == replicated[some[i] * width + c];
   CHECK(same);
   if (comm.size() > 1) CHECK(table.bytes_sent() > 0);
+}
+
+TEST_CASE("PartitionedRows: a table with fewer rows than ranks (some own none)") {
+  hd::Communicator& comm = test_comm();
+  hd::PartitionedRows<float> table(comm, 1, 2, [](std::uint64_t, std::span<float> v) {
+    v[0] = 3.0f;
+    v[1] = -std::numeric_limits<float>::max();
+  });
+  CHECK(table.owned_rows() == (comm.rank() == 0 ? 1u : 0u));
+  std::vector<std::uint64_t> rows = {0, 0};
+  std::vector<float> out(4);
+  table.pull(rows, out);
+  CHECK(out == std::vector<float>{3.0f, -std::numeric_limits<float>::max(), 3.0f,
+                                  -std::numeric_limits<float>::max()});
+  // Every rank pushes a gradient to row 0; its owner merges them in rank order. The second
+  // column overflows to -inf and must stay -inf, not become NaN or be dropped.
+  hd::RowGradients<float> mine(2);
+  mine.add(0, std::vector<float>{1.0f, std::numeric_limits<float>::max()});
+  table.push(mine, [](std::uint64_t, std::span<float> x, std::span<const float> g) {
+    x[0] -= g[0];
+    x[1] -= g[1];
+  });
+  table.pull(rows, out);
+  CHECK(out[0] == 3.0f - float(comm.size()));
+  CHECK(out[1] == -std::numeric_limits<float>::infinity());
 }

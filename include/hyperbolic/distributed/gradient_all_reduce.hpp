@@ -24,6 +24,13 @@ class GradientAllReduce {
   // Sums each tensor over all ranks in place, then multiplies it by `scale` (1 / total batch
   // weight, for a mean). Every rank must pass tensors of the same sizes in the same order.
   void sum(Communicator& comm, std::span<const std::span<T>> tensors, T scale = T(1)) {
+    if (comm.size() == 1) {  // the sum is the tensor itself: no packing, at most the scale
+      if (scale != T(1))
+        for (const auto& t : tensors)
+          for (T& v : t)
+            v *= scale;
+      return;
+    }
     std::size_t total = 0;
     for (const auto& t : tensors)
       total += t.size();
@@ -33,16 +40,15 @@ class GradientAllReduce {
       std::copy(t.begin(), t.end(), buffer_.begin() + std::ptrdiff_t(at));
       at += t.size();
     }
-    if (comm.size() > 1) comm.all_reduce_sum(std::span<T>(buffer_));
+    comm.all_reduce_sum(std::span<T>(buffer_));
     at = 0;
     for (const auto& t : tensors) {
       for (std::size_t i = 0; i < t.size(); ++i)
         t[i] = buffer_[at + i] * scale;
       at += t.size();
     }
-    bytes_sent_ += comm.size() > 1 ? 2 * (std::size_t(comm.size()) - 1) * total * sizeof(T) /
-                                         std::size_t(comm.size())
-                                   : 0;
+    bytes_sent_ +=
+        2 * (std::size_t(comm.size()) - 1) * total * sizeof(T) / std::size_t(comm.size());
   }
   // Bytes this rank has sent so far (the formula above, summed over calls).
   std::size_t bytes_sent() const noexcept { return bytes_sent_; }

@@ -105,23 +105,36 @@ class PartitionedRows {
       throw std::invalid_argument("PartitionedRows::push: gradients of width " +
                                   std::to_string(gradients.width) + " for a table of " +
                                   std::to_string(width_));
-    // One RowGradients per owner, in this rank's order, serialized back to back.
-    for (auto& b : outgoing_)
-      b.clear();
-    outgoing_.resize(std::size_t(ranks_), RowGradients<T>(width_));
-    for (std::size_t i = 0; i < gradients.count(); ++i) {
-      check(gradients.rows[i], "push");
-      auto& b = outgoing_[std::size_t(owner(gradients.rows[i]))];
-      b.width = width_;
-      b.add(gradients.rows[i], gradients.gradient(i));
+    // One message per owner, in this rank's order, written straight into the send buffer in
+    // serialize()'s wire form (u64 count, the row ids, the values): a counting pass, then one
+    // copy of each gradient.
+    const std::size_t n = std::size_t(ranks_), row_bytes = width_ * sizeof(T);
+    std::vector<std::uint64_t>& count = push_count_;
+    count.assign(n, 0);
+    for (const std::uint64_t row : gradients.rows) {
+      check(row, "push");
+      ++count[std::size_t(owner(row))];
     }
-    send_.clear();
-    byte_counts_.assign(std::size_t(ranks_), 0);
-    for (std::size_t d = 0; d < std::size_t(ranks_); ++d) {
-      outgoing_[d].width = width_;
-      serialize(outgoing_[d], wire_);
-      send_.insert(send_.end(), wire_.begin(), wire_.end());
-      byte_counts_[d] = wire_.size();
+    byte_counts_.resize(n);
+    push_ids_at_.resize(n);
+    push_values_at_.resize(n);
+    std::size_t at = 0;
+    for (std::size_t d = 0; d < n; ++d) {
+      byte_counts_[d] = sizeof(std::uint64_t) + count[d] * (sizeof(std::uint64_t) + row_bytes);
+      push_ids_at_[d] = at + sizeof(std::uint64_t);
+      push_values_at_[d] = push_ids_at_[d] + count[d] * sizeof(std::uint64_t);
+      at += byte_counts_[d];
+    }
+    send_.resize(at);
+    for (std::size_t d = 0; d < n; ++d)
+      std::memcpy(send_.data() + push_ids_at_[d] - sizeof(std::uint64_t), &count[d],
+                  sizeof(std::uint64_t));
+    for (std::size_t i = 0; i < gradients.count(); ++i) {
+      const std::size_t d = std::size_t(owner(gradients.rows[i]));
+      std::memcpy(send_.data() + push_ids_at_[d], &gradients.rows[i], sizeof(std::uint64_t));
+      push_ids_at_[d] += sizeof(std::uint64_t);
+      std::memcpy(send_.data() + push_values_at_[d], gradients.gradient(i).data(), row_bytes);
+      push_values_at_[d] += row_bytes;
     }
     comm_->all_to_all(send_, byte_counts_, incoming_);
     received_.width = width_;
@@ -202,8 +215,9 @@ class PartitionedRows {
   std::vector<std::size_t> request_slot_, request_begin_, fill_;
   std::vector<std::size_t> byte_counts_, answer_counts_;
   std::vector<T> answers_;
-  std::vector<RowGradients<T>> outgoing_;
-  std::vector<std::byte> send_, wire_;
+  std::vector<std::uint64_t> push_count_;
+  std::vector<std::size_t> push_ids_at_, push_values_at_;
+  std::vector<std::byte> send_;
   RowGradients<T> received_, merged_;
   Gathered incoming_;
   std::size_t bytes_sent_ = 0;
