@@ -80,10 +80,15 @@ inline WordVectors read_word_vectors(const std::string& path) {
   if (header.size() != 2 || !word_vectors_detail::parse_number(header[0], count) ||
       !word_vectors_detail::parse_number(header[1], wv.dim) || wv.dim == 0)
     throw fail(1, "expected a header 'count dim' with dim > 0, got '" + line + "'");
-  // Reserve only what the lines can hold: the header's numbers are file content.
-  if (count <= (1u << 20) && wv.dim <= (1u << 12)) {
-    wv.words.reserve(count);
-    wv.table.reserve(count * wv.dim);
+  // The header's numbers are file content: reserve only the rows the file's
+  // bytes can hold (a row is at least a word and dim values, two bytes each).
+  std::error_code size_error;
+  const auto bytes = std::filesystem::file_size(path, size_error);
+  if (!size_error && wv.dim < bytes) {
+    const std::size_t rows_that_fit = static_cast<std::size_t>(bytes) / (2 * (wv.dim + 1));
+    const std::size_t rows = count < rows_that_fit ? count : rows_that_fit;
+    wv.words.reserve(rows);
+    wv.table.reserve(rows * wv.dim);
   }
   std::size_t number = 1;
   while (std::getline(in, line)) {

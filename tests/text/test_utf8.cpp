@@ -83,6 +83,9 @@ TEST_CASE("utf8: the helpers built on the validator agree with it") {
   // printable_utf8 escapes what a JSON writer would refuse (a surrogate used to pass through)
   CHECK(printable_utf8("a\xED\xA0\x80") == "a\\xED\\xA0\\x80");
   CHECK(printable_utf8("\xF4\x90\x80\x80") == "\\xF4\\x90\\x80\\x80");
+  // control characters are escaped: a NUL would cut an exception's message short
+  CHECK(printable_utf8(std::string_view("a\0b\n\x7F", 5)) == "a\\x00b\\x0A\\x7F");
+  CHECK(printable_utf8("caf\xC3\xA9 \xE2\x96\x81") == "caf\xC3\xA9 \xE2\x96\x81");
 }
 
 TEST_CASE("utf8: a file is checked across read blocks, with the file offset in the message") {

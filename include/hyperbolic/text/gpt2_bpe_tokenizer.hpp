@@ -96,8 +96,8 @@ inline BpeTokenizer load_gpt2_tokenizer(const std::string& encoder_json_path,
     if (line.empty() || line.starts_with("#version")) continue;
     const auto space = line.find(' ');
     if (space == std::string::npos)
-      throw std::runtime_error("load_gpt2_tokenizer: bad merge line '" + line + "' in " +
-                               vocab_bpe_path);
+      throw std::runtime_error("load_gpt2_tokenizer: " + vocab_bpe_path + ": bad merge line '" +
+                               printable_utf8(line) + "' (expected 'left right')");
     const std::string left =
         detail::gpt2_unicode_to_bytes(line.substr(0, space), byte_of, vocab_bpe_path);
     const std::string right =

@@ -22,7 +22,15 @@ class SentencePieceTokenizer final : public Tokenizer {
  public:
   explicit SentencePieceTokenizer(const std::string& model_path)
       : processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
-    const auto status = processor_->Load(model_path);
+    sentencepiece::util::Status status;
+    try {
+      status = processor_->Load(model_path);
+    } catch (const std::exception& e) {
+      // The library's trie builder throws on some malformed models (an empty
+      // piece) instead of returning a status.
+      throw std::runtime_error("SentencePieceTokenizer: cannot load " + model_path + ": " +
+                               e.what());
+    }
     if (!status.ok())
       throw std::runtime_error("SentencePieceTokenizer: cannot load " + model_path + ": " +
                                status.ToString());

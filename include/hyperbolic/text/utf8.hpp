@@ -167,12 +167,15 @@ inline std::vector<char32_t> decode_utf8(std::string_view s) {
   return out;
 }
 
-// Valid UTF-8 copies through; each invalid byte becomes the text "\xNN".
+// Valid UTF-8 copies through except control characters; each control
+// character (U+0000-U+001F, U+007F) and each invalid byte becomes the text
+// "\xNN" (a NUL would otherwise end the message of an exception).
 inline std::string printable_utf8(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t len = utf8_sequence_length(s, i);
-    if (len == 0) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (len == 0 || (len == 1 && (byte < 0x20 || byte == 0x7F))) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(s[i]));
       out += buf;
