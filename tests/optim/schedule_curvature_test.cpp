@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "optim_test_support.hpp"
@@ -68,6 +69,9 @@ TEST_CASE("curvature parameter: positive c, exact gradient through the parametri
   CHECK(k.dc_drho() == doctest::Approx(1.0));
   CHECK_THROWS_AS(CurvatureParameter<double>(0.0), std::invalid_argument);
   CHECK_THROWS_AS(CurvatureParameter<double>(-1.0), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(CurvatureParameter<double>(std::numeric_limits<double>::infinity()),
+                       doctest::Contains("got inf"), std::invalid_argument);
+  CHECK_THROWS_AS(CurvatureParameter<double>(std::nan("")), std::invalid_argument);
 }
 
 TEST_CASE("curvature trains: Adam on rho recovers the curvature of a target distance") {

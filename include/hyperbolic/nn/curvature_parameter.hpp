@@ -9,31 +9,29 @@
 #include <stdexcept>
 #include <string>
 
+#include "../optim/curvature.hpp"
+
 namespace hyperbolic::nn {
 
+// The fields are plain scalars so a layer can hand &rho / &grad_rho to the
+// optimizer as a 1 x 1 tensor; the parametrization itself (softplus, its
+// inverse and derivative) is optim/curvature.hpp's, defined once.
 template <class T>
 struct SoftplusCurvature {
-  T rho = T(0.5413248546129181);  // softplus^-1(1)
+  T rho = optim::softplus_inverse(T(1));
   T grad_rho = T(0);
   bool learned = true;
 
-  static T softplus(T x) { return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::fabs(x))); }
-  static T sigmoid(T x) {
-    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-    const T e = std::exp(x);
-    return e / (T(1) + e);
-  }
-
-  T c() const { return softplus(rho); }
+  T c() const { return optim::softplus(rho); }
   void set_c(T c) {
     if (!(c > T(0)) || !std::isfinite(c))
       throw std::invalid_argument("curvature c must be positive and finite, got " +
                                   std::to_string(c));
-    rho = c + std::log(-std::expm1(-c));  // softplus^-1, stable for small and large c
+    rho = optim::softplus_inverse(c);
   }
   // Chain rule for a dL/dc from the manifold backward passes.
   void accumulate(T grad_c) {
-    if (learned) grad_rho += grad_c * sigmoid(rho);
+    if (learned) grad_rho += grad_c * optim::sigmoid(rho);
   }
 };
 

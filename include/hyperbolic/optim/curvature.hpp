@@ -56,8 +56,8 @@ class CurvatureParameter {
     return map_ == CurvatureMap::exp ? math::exp(r) : softplus(r);
   }
   void set_c(T c) {
-    if (!(c > T(0)))
-      throw std::invalid_argument("CurvatureParameter: c must be positive, got " +
+    if (!(c > T(0)) || !math::isfinite(c))
+      throw std::invalid_argument("CurvatureParameter: c must be positive and finite, got " +
                                   std::to_string(static_cast<double>(c)));
     rho_.data()[0] = map_ == CurvatureMap::exp ? math::log(c) : softplus_inverse(c);
   }
