@@ -81,6 +81,14 @@ TEST_CASE_TEMPLATE("without recomputation close pairs would be wrong", T, float,
   CHECK(std::abs(gemm_only - want) > T(0.01) * want);
 }
 
+// The GEMM forms are for the models that declare their kind (manifolds/model_kind.hpp).
+struct UntaggedSpace {
+  using scalar = double;
+};
+static_assert(cpu::detail::has_gemm_form<Lorentz<double>>);
+static_assert(cpu::detail::has_gemm_form<PoincareBall<float>>);
+static_assert(!cpu::detail::has_gemm_form<UntaggedSpace>);
+
 TEST_CASE("pairwise_dist validates its shapes") {
   const Lorentz<double> m(1.0);
   std::vector<double> a(12), o(16);

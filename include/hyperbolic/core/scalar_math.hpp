@@ -70,6 +70,13 @@ HYP_HD_INLINE bool isfinite(T x) {
   return x - x == x - x;  // false for NaN and +-Inf, true otherwise; no libm needed
 }
 
+// A square that cannot be negative except by rounding (a Lorentzian square of
+// a spacelike vector, a difference of squares) clamped at 0; NaN is kept.
+template <class T>
+HYP_HD_INLINE T nonnegative(T v) {
+  return v < T(0) ? T(0) : v;
+}
+
 // max/min that propagate NaN from either argument (std::fmax does not).
 template <class T>
 HYP_HD_INLINE T max_nan(T a, T b) {

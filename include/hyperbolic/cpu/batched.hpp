@@ -106,7 +106,7 @@ void dist0(const M& m, Rows<const S<M>> x, std::span<S<M>> out) {
       const T s = math::sqrt(m.c());
       const auto argument = [&](index_t r) { return K::dist0_argument(m, x.ptr(r), d); };
       const auto fallback = [&](index_t r) { return K::dist0(m, x.ptr(r), d); };
-      if constexpr (std::is_same_v<M, PoincareBall<T>>)
+      if constexpr (model_kind_v<M> == ModelKind::poincare)
         detail::blocked_rows<T>(
             n, d, out, argument, [&](auto t) { return decltype(t)(T(1) / s) * xsimd::log1p(t); },
             fallback);

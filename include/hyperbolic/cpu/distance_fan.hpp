@@ -78,18 +78,18 @@ class DistanceFan {
     partials_.resize(std::size_t(count_));
     const T xx = squared_norm_x();
     T bx = T(0);  // the ball's 1 - c|x|^2, compensated near the boundary
-    if constexpr (std::is_same_v<M, PoincareBall<T>>) bx = boundary_factor(m.c(), xx, x, dim_);
+    if constexpr (model_kind_v<M> == ModelKind::poincare) bx = boundary_factor(m.c(), xx, x, dim_);
     for (index_t j = 0; j < count_; ++j) {
       const std::size_t k = std::size_t(j);
       const T* y = targets[k];
-      if constexpr (std::is_same_v<M, PoincareBall<T>>) {
+      if constexpr (model_kind_v<M> == ModelKind::poincare) {
         // The boundary factors compensated near the boundary (boundary_factor.hpp),
         // |x - y| rescaled where its square lost bits (robust_norm.hpp).
         const T n =
             sum_of_squares_suspect(dd_[k]) ? robust_distance<T>(x, y, 0, dim_) : math::sqrt(dd_[k]);
         partials_[k] =
             m.dist_partials_from_boundaries(bx, boundary_factor(m.c(), yy_[k], y, dim_), n);
-      } else if constexpr (std::is_same_v<M, Lorentz<T>>) {
+      } else if constexpr (model_kind_v<M> == ModelKind::lorentz) {
         // The chord form of reduce() (time gap from the space coordinates) where it
         // loses at most a bit; elsewhere the chord of lorentz/chord.hpp.
         const T t = gap_[k];

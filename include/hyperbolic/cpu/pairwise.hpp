@@ -73,9 +73,7 @@ inline void check_pairwise(const char* op, index_t xr, index_t xc, index_t yr, i
 }
 
 template <class M>
-inline constexpr bool has_gemm_form = std::is_same_v<M, PoincareBall<typename M::scalar>> ||
-                                      std::is_same_v<M, Lorentz<typename M::scalar>> ||
-                                      std::is_same_v<M, Euclidean<typename M::scalar>>;
+inline constexpr bool has_gemm_form = model_kind_v<M> != ModelKind::other;
 }  // namespace detail
 
 template <class M>
@@ -83,7 +81,7 @@ requires detail::has_gemm_form<M>
 void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>> out,
                    S<M> recompute_below = default_recompute_below<S<M>>) {
   using T = S<M>;
-  constexpr bool lorentz = std::is_same_v<M, Lorentz<T>>;
+  constexpr bool lorentz = model_kind_v<M> == ModelKind::lorentz;
   detail::check_pairwise("pairwise_dist", x.rows(), x.cols(), y.rows(), y.cols(), out.rows(),
                          out.cols(), out.stride());
   if (!(recompute_below >= T(0)))
@@ -123,7 +121,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
   // tens of nanoseconds per entry, more than the GEMM's share. Entries the
   // rule flags are then recomputed one by one. Curvature 0 (the ball's
   // Euclidean limit) keeps the scalar loop below.
-  constexpr bool poincare_model = std::is_same_v<M, PoincareBall<T>>;
+  constexpr bool poincare_model = model_kind_v<M> == ModelKind::poincare;
   using B = simd::batch<T>;
   constexpr index_t W = static_cast<index_t>(B::size);
   const T c = m.c();
@@ -178,7 +176,7 @@ void pairwise_dist(const M& m, Rows<const S<M>> x, Rows<const S<M>> y, Rows<S<M>
         oi[j] = RowKernels<M>::dist(m, x.ptr(i), y.ptr(j), d);  // close pair: exact
       } else if constexpr (lorentz) {
         oi[j] = lorentz::dist(m.c(), math::sqrt(q));
-      } else if constexpr (std::is_same_v<M, PoincareBall<T>>) {
+      } else if constexpr (model_kind_v<M> == ModelKind::poincare) {
         oi[j] = poincare::dist(m.c(), bx, by[std::size_t(j)], math::sqrt(q));
       } else {
         oi[j] = math::sqrt(q);

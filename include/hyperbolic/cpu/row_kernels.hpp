@@ -6,18 +6,15 @@
 // falls back to the manifold's own scalar member function in the batched API,
 // so any type modelling the Manifold concept can be batched.
 
+#include "../core/scalar_math.hpp"
+
 namespace hyperbolic::cpu {
 
 template <class M>
 struct RowKernels {};
 
 namespace detail {
-// Lorentzian squares of spacelike (or zero) vectors are clamped at 0 like the
-// scalar class does: negative values are rounding. NaN is kept.
-template <class T>
-inline T nonnegative(T v) noexcept {
-  return v < T(0) ? T(0) : v;
-}
+using math::nonnegative;  // Lorentzian squares clamped at 0 as the scalar class does
 }  // namespace detail
 
 }  // namespace hyperbolic::cpu

@@ -10,24 +10,10 @@
 
 namespace hyperbolic::cuda {
 
-enum class Model { poincare, lorentz, euclidean };
-
+// The library's one model trait (manifolds/model_kind.hpp).
+using Model = ModelKind;
 template <class M>
-struct model_of;
-template <class T>
-struct model_of<PoincareBall<T>> {
-  static constexpr Model value = Model::poincare;
-};
-template <class T>
-struct model_of<Lorentz<T>> {
-  static constexpr Model value = Model::lorentz;
-};
-template <class T>
-struct model_of<Euclidean<T>> {
-  static constexpr Model value = Model::euclidean;
-};
-template <class M>
-inline constexpr Model model_v = model_of<M>::value;
+inline constexpr Model model_v = model_kind_v<M>;
 
 namespace detail {
 // The Lorentzian metric sign of coordinate j (time first).
@@ -35,12 +21,7 @@ template <class C>
 __device__ __forceinline__ C time_sign(index_t j) {
   return j == 0 ? C(-1) : C(1);
 }
-// As Lorentz's private clamp: a Lorentzian square that should be >= 0 and is
-// negative only by rounding becomes 0; NaN is kept.
-template <class C>
-__device__ __forceinline__ C nonnegative(C v) {
-  return v < C(0) ? C(0) : v;
-}
+using math::nonnegative;  // Lorentzian squares clamped at 0 as the scalar class does
 }  // namespace detail
 
 }  // namespace hyperbolic::cuda

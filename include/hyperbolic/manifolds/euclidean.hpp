@@ -6,6 +6,7 @@
 #include "../core/combine.hpp"
 #include "../core/dist_partials.hpp"
 #include "check_result.hpp"
+#include "model_kind.hpp"
 
 namespace hyperbolic {
 
@@ -14,6 +15,7 @@ class Euclidean {
  public:
   using scalar = T;
   static constexpr const char* name = "Euclidean";
+  static constexpr ModelKind kind = ModelKind::euclidean;
 
   HYP_HD static constexpr index_t ambient_dim(index_t n) { return n; }
   // Generic code constructs every manifold from a curvature; flat space has

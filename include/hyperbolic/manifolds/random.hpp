@@ -21,14 +21,14 @@ namespace detail {
 template <class M>
 typename M::scalar origin_unit_length(const M&) {
   using T = typename M::scalar;
-  if constexpr (std::is_same_v<M, PoincareBall<T>>)
+  if constexpr (model_kind_v<M> == ModelKind::poincare)
     return T(0.5);  // lambda_0 = 2
   else
     return T(1);
 }
 template <class M>
 constexpr index_t first_space_coordinate() {
-  return std::is_same_v<M, Lorentz<typename M::scalar>> ? 1 : 0;
+  return first_space_coordinate_v<M>;
 }
 }  // namespace detail
 

@@ -10,6 +10,8 @@
 #include "../../core/combine.hpp"
 #include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
+#include "../derived_operations.hpp"
+#include "../model_kind.hpp"
 #include "../../core/robust_norm.hpp"
 #include "chord.hpp"
 #include "transport.hpp"
@@ -34,6 +36,7 @@ class Lorentz {
  public:
   using scalar = T;
   static constexpr const char* name = "Lorentz";
+  static constexpr ModelKind kind = ModelKind::lorentz;
 
   HYP_HD static constexpr index_t ambient_dim(index_t n) { return n + 1; }
 
@@ -91,16 +94,11 @@ class Lorentz {
   }
   // Retraction: x + u, lifted back onto the hyperboloid.
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = x[i] + u[i];
-    projx(out, out);
+    derived::projected_retraction(*this, x, u, out);
   }
   // out must not alias x.
   HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const noexcept {
-    logmap(x, y, out);
-    for (index_t i = 0; i < out.size(); ++i)
-      out[i] *= t;
-    expmap(x, out, out);
+    derived::geodesic_by_exp_log(*this, x, y, t, out);
   }
 
   // ---- projections ----------------------------------------------------------
@@ -451,7 +449,7 @@ class Lorentz {
  private:
   // Lorentzian squares of what should be spacelike or zero vectors are
   // clamped at 0: negative values are rounding only. NaN is kept.
-  HYP_HD static T nonnegative(T v) { return v < T(0) ? T(0) : v; }
+  HYP_HD static T nonnegative(T v) { return math::nonnegative(v); }
   // sqrt(<x - y, x - y>_L), accurate in every regime, and x0 - y0 read through
   // the space coordinates (chord.hpp).
   HYP_HD T chord(ConstRow<T> x, ConstRow<T> y) const noexcept {

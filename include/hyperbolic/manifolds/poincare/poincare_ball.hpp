@@ -14,6 +14,8 @@
 #include "../../core/combine.hpp"
 #include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
+#include "../derived_operations.hpp"
+#include "../model_kind.hpp"
 #include "../../core/robust_norm.hpp"
 #include "coefficients.hpp"
 
@@ -24,6 +26,7 @@ class PoincareBall {
  public:
   using scalar = T;
   static constexpr const char* name = "PoincareBall";
+  static constexpr ModelKind kind = ModelKind::poincare;
 
   HYP_HD static constexpr index_t ambient_dim(index_t n) { return n; }
 
@@ -84,17 +87,12 @@ class PoincareBall {
   }
   // First-order retraction x + u, projected back into the ball.
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = x[i] + u[i];
-    projx(out, out);
+    derived::projected_retraction(*this, x, u, out);
   }
   // Point at time t on the geodesic from x (t = 0) to y (t = 1). out must not
   // alias x.
   HYP_HD void geodesic(ConstRow<T> x, ConstRow<T> y, T t, Row<T> out) const noexcept {
-    logmap(x, y, out);
-    for (index_t i = 0; i < out.size(); ++i)
-      out[i] *= t;
-    expmap(x, out, out);
+    derived::geodesic_by_exp_log(*this, x, y, t, out);
   }
 
   // ---- projections ---------------------------------------------------------
