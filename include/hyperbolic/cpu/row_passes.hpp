@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "../core/config.hpp"
+#include "../manifolds/row_pass.hpp"
 #include "simd.hpp"
 
 namespace hyperbolic::cpu::simd {
@@ -35,13 +36,9 @@ struct LanesAt {
   }
 };
 
+// The tail of a row, one element at a time: the scalar classes' loader.
 template <class T>
-struct ScalarAt {
-  index_t i;
-  T operator()(const T* p) const noexcept { return p[i]; }
-  T space(const T* p) const noexcept { return i == 0 ? T(0) : p[i]; }
-  T eta(const T* p) const noexcept { return i == 0 ? -p[i] : p[i]; }
-};
+using ScalarAt = ElementAt<T>;
 
 // Sums the K terms returned by terms(at) over i in [0, d). Two accumulators
 // per term hide the add latency on long rows; the summation order differs

@@ -17,7 +17,9 @@
 #include "../derived_operations.hpp"
 #include "../model_kind.hpp"
 #include "../../core/robust_norm.hpp"
+#include "../row_pass.hpp"
 #include "coefficients.hpp"
+#include "rows.hpp"
 
 namespace hyperbolic {
 
@@ -50,40 +52,30 @@ class PoincareBall {
 
   // ---- distances --------------------------------------------------------------
   HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return poincare::dist(c_, boundary(x), boundary(y),
-                          robust_distance<T>(x.data(), y.data(), 0, x.size()));
+    return poincare::rows::dist(pass(x), c_, x.data(), y.data());
   }
-  HYP_HD T dist0(ConstRow<T> x) const {
-    return poincare::dist0(c_, robust_norm<T>(x.data(), 0, x.size()), boundary(x));
-  }
+  HYP_HD T dist0(ConstRow<T> x) const { return poincare::rows::dist0(pass(x), c_, x.data()); }
   // 1 - c|x|^2, compensated near the boundary (boundary.hpp).
   HYP_HD T boundary(ConstRow<T> x) const noexcept {
     return poincare::boundary_factor(c_, squared_norm(x), x.data(), x.size());
   }
   // Signed distance from x to the gyroplane {z : <(-p) (+) z, a> = 0}.
   HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const noexcept {
-    return poincare::dist2plane(c_, squared_norm(x), squared_norm(p), difference_dot(x, p, a),
-                                squared_distance(x, p), dot(p, a), math::sqrt(squared_norm(a)));
+    return poincare::rows::dist2plane(pass(x), c_, x.data(), p.data(), a.data());
   }
 
   // ---- exponential and logarithmic maps -------------------------------------
   HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    const T xx = squared_norm(x);
-    const auto k = poincare::expmap(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()), xx,
-                                    squared_norm(u), dot(x, u));
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = k.a * x[i] + k.b * u[i];
+    poincare::rows::expmap(pass(x), c_, x.data(), u.data(), out.data());
   }
   HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const noexcept {
-    scale_into(poincare::expmap0(c_, squared_norm(u)), u, out);
+    poincare::rows::expmap0(pass(u), c_, u.data(), out.data());
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto k = poincare::logmap(c_, boundary(x), boundary(y), squared_distance(x, y));
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
+    poincare::rows::logmap(pass(x), c_, x.data(), y.data(), out.data());
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
-    scale_into(poincare::logmap0(c_, robust_norm<T>(y.data(), 0, y.size()), boundary(y)), y, out);
+    poincare::rows::logmap0(pass(y), c_, y.data(), out.data());
   }
   // First-order retraction x + u, projected back into the ball.
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
@@ -97,34 +89,18 @@ class PoincareBall {
 
   // ---- projections ---------------------------------------------------------
   HYP_HD void projx(ConstRow<T> x, Row<T> out) const noexcept {
-    const T n = math::sqrt(squared_norm(x)), m = max_norm();
-    const T a = n > m ? m / n : T(1);  // NaN compares false: NaN passes through
-    scale_into(a, x, out);
+    poincare::rows::projx(pass(x), max_norm(), x.data(), out.data());
   }
   HYP_HD void proju(ConstRow<T>, ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
   // Riemannian gradient: the Euclidean one divided by lambda_x^2.
   HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const noexcept {
-    const T b = (T(1) - c_ * squared_norm(x)) / T(2);
-    scale_into(b * b, g, out);
+    poincare::rows::egrad2rgrad(pass(x), c_, x.data(), g.data(), out.data());
   }
 
   // ---- parallel transport --------------------------------------------------
   // P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v. out must not alias x, y.
   HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
-    T xx(0), yy(0), dd(0), xv(0), dv(0);
-    for (index_t i = 0; i < v.size(); ++i) {
-      const T e = y[i] - x[i];
-      xx += x[i] * x[i];
-      yy += y[i] * y[i];
-      dd += e * e;
-      xv += x[i] * v[i];
-      dv += e * v[i];
-    }
-    const auto k =
-        poincare::transp(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()),
-                         poincare::boundary_factor(c_, yy, y.data(), y.size()), dd, xv, dv);
-    for (index_t i = 0; i < v.size(); ++i)
-      out[i] = k.v * v[i] + k.y * y[i] + k.x * x[i];
+    poincare::rows::transp(pass(v), c_, x.data(), y.data(), v.data(), out.data());
   }
   // Transport from the origin to y, and from y back to the origin.
   HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
@@ -136,16 +112,10 @@ class PoincareBall {
 
   // ---- gyrovector operations -------------------------------------------------
   HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const T xx = squared_norm(x);
-    const auto k = poincare::mobius_add(c_, poincare::boundary_factor(c_, xx, x.data(), x.size()),
-                                        xx, squared_norm(y), dot(x, y));
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = k.a * x[i] + k.b * y[i];
+    poincare::rows::mobius_add(pass(x), c_, x.data(), y.data(), out.data());
   }
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
-    scale_into(
-        poincare::mobius_scalar_mul(c_, r, robust_norm<T>(x.data(), 0, x.size()), boundary(x)), x,
-        out);
+    poincare::rows::mobius_scalar_mul(pass(x), c_, r, x.data(), out.data());
   }
   // M (x) x = expmap0(M logmap0(x)) for a rows x dim matrix M; out has M.rows()
   // entries and must not alias x.
@@ -200,14 +170,7 @@ class PoincareBall {
   // of the inputs and returns dL/dc. Gradient outputs may alias inputs.
 
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
-    using D = Dual<T, 4>;
-    const T n = robust_distance<T>(x.data(), y.data(), 0, x.size());
-    const D c = D::variable(c_, 0);
-    const D f = poincare::dist(
-        c, poincare::boundary_of(c, D::variable(squared_norm(x), 1), boundary(x)),
-        poincare::boundary_of(c, D::variable(squared_norm(y), 2), boundary(y)), D::variable(n, 3));
-    dist_backward_from({f.v, f.d[1], f.d[2], f.d[3], n}, x, y, g, gx, gy);
-    return g * f.d[0];
+    return poincare::rows::dist_backward(pass(x), c_, x.data(), y.data(), g, gx.data(), gy.data());
   }
 
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
@@ -252,87 +215,38 @@ class PoincareBall {
   }
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
-    using D = Dual<T, 2>;
-    const T n = robust_norm<T>(x.data(), 0, x.size());
-    const D c = D::variable(c_, 0), nd = D::variable(n, 1);
-    const D f = poincare::dist0(c, nd, poincare::boundary_of(c, nd * nd, boundary(x)));
-    scale_into(per_norm(g * f.d[1], n), x, gx);
-    return g * f.d[0];
+    return poincare::rows::dist0_backward(pass(x), c_, x.data(), g, gx.data());
   }
 
   HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a, T g, Row<T> gx,
                                Row<T> gp, Row<T> ga) const noexcept {
-    using D = Dual<T, 7>;
-    const T na = math::sqrt(squared_norm(a));
-    const D f = poincare::dist2plane(
-        D::variable(c_, 0), D::variable(squared_norm(x), 1), D::variable(squared_norm(p), 2),
-        D::variable(difference_dot(x, p, a), 3), D::variable(squared_distance(x, p), 4),
-        D::variable(dot(p, a), 5), D::variable(na, 6));
-    const T f_xx = g * f.d[1], f_pp = g * f.d[2], f_e = g * f.d[3], f_dd = g * f.d[4],
-            f_pa = g * f.d[5], f_na = per_norm(g * f.d[6], na);
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T xi = x[i], pi = p[i], ai = a[i], di = xi - pi;
-      const T g_diff = f_e * ai + T(2) * f_dd * di;  // through x - p
-      gx[i] = T(2) * f_xx * xi + g_diff;
-      gp[i] = T(2) * f_pp * pi + f_pa * ai - g_diff;
-      ga[i] = f_e * di + f_pa * pi + f_na * ai;
-    }
-    return g * f.d[0];
+    return poincare::rows::dist2plane_backward(pass(x), c_, x.data(), p.data(), a.data(), g,
+                                               gx.data(), gp.data(), ga.data());
   }
 
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
                            Row<T> gu) const noexcept {
-    const auto k = poincare::expmap_backward(c_, boundary(x), squared_norm(x), squared_norm(u),
-                                             dot(x, u), dot(g, x), dot(g, u));
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T xi = x[i], ui = u[i], gi = g[i];
-      gx[i] = k.gx_g * gi + k.gx_x * xi + k.gx_u * ui;
-      gu[i] = k.gu_g * gi + k.gu_u * ui + k.gu_x * xi;
-    }
-    return k.dc;
+    return poincare::rows::expmap_backward(pass(x), c_, x.data(), u.data(), g.data(), gx.data(),
+                                           gu.data());
   }
 
   HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const noexcept {
-    return radial_backward(poincare::Expmap0{}, c_, u, g, gu);
+    return poincare::rows::expmap0_backward(pass(u), c_, u.data(), g.data(), gu.data());
   }
   HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const noexcept {
-    return radial_backward(poincare::Logmap0{}, c_, y, g, gy);
+    return poincare::rows::logmap0_backward(pass(y), c_, y.data(), g.data(), gy.data());
   }
 
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
-    using D = Dual<T, 4>;
-    T g_diff = T(0);
-    for (index_t i = 0; i < x.size(); ++i)
-      g_diff += g[i] * (y[i] - x[i]);
-    const D c = D::variable(c_, 0);
-    const auto k =
-        poincare::logmap(c, poincare::boundary_of(c, D::variable(squared_norm(x), 1), boundary(x)),
-                         poincare::boundary_of(c, D::variable(squared_norm(y), 2), boundary(y)),
-                         D::variable(squared_distance(x, y), 3));
-    const D L = k.a * g_diff + k.b * dot(g, x);
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T xi = x[i], yi = y[i], gi = g[i], di = yi - xi;
-      const T through_diff = k.a.v * gi + T(2) * L.d[3] * di;  // dL/d(y - x)
-      gx[i] = k.b.v * gi + T(2) * L.d[1] * xi - through_diff;
-      gy[i] = T(2) * L.d[2] * yi + through_diff;
-    }
-    return L.d[0];
+    return poincare::rows::logmap_backward(pass(x), c_, x.data(), y.data(), g.data(), gx.data(),
+                                           gy.data());
   }
 
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                                Row<T> gy) const noexcept {
-    using D = Dual<T, 4>;
-    const D c = D::variable(c_, 0), xx = D::variable(squared_norm(x), 1);
-    const auto k = poincare::mobius_add(c, poincare::boundary_of(c, xx, boundary(x)), xx,
-                                        D::variable(squared_norm(y), 2), D::variable(dot(x, y), 3));
-    const D L = k.a * dot(g, x) + k.b * dot(g, y);
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T xi = x[i], yi = y[i], gi = g[i];
-      gx[i] = k.a.v * gi + T(2) * L.d[1] * xi + L.d[3] * yi;
-      gy[i] = k.b.v * gi + T(2) * L.d[2] * yi + L.d[3] * xi;
-    }
-    return L.d[0];
+    return poincare::rows::mobius_add_backward(pass(x), c_, x.data(), y.data(), g.data(), gx.data(),
+                                               gy.data());
   }
 
   // Backward of mobius_scalar_mul(r, x): gradient for x, dL/dr into grad_r.
@@ -350,15 +264,7 @@ class PoincareBall {
 
   // projx is the identity inside max_norm and a radial rescaling outside.
   HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
-    const T n = math::sqrt(squared_norm(x)), m = max_norm();
-    if (!(n > m)) {
-      scale_into(T(1), g, gx);
-      return T(0);
-    }
-    const T a = m / n, gxn = dot(g, x) / (n * n);
-    for (index_t i = 0; i < x.size(); ++i)
-      gx[i] = a * (g[i] - gxn * x[i]);
-    return -a * dot(g, x) / (T(2) * c_);  // d(m/sqrt(c))/dc = -m/(2 c^1.5)
+    return poincare::rows::projx_backward(pass(x), c_, max_norm(), x.data(), g.data(), gx.data());
   }
 
   // Backward of mobius_matvec: gradients for M (rows x dim) and x. Two passes
@@ -435,6 +341,9 @@ class PoincareBall {
   }
 
  private:
+  // The scalar driver of the definitions in rows.hpp: one coordinate at a time.
+  HYP_HD static SequentialRowPass<T> pass(ConstRow<T> row) noexcept { return {row.size()}; }
+
   T c_;
 };
 
