@@ -20,6 +20,7 @@
 
 #include "../core/config.hpp"
 #include "../core/robust_norm.hpp"
+#include "lorentz/chord.hpp"
 #include "poincare/boundary.hpp"
 
 namespace hyperbolic {
@@ -74,6 +75,10 @@ struct SequentialRowPass {
   // The ball's 1 - c|x|^2, compensated near the boundary.
   HYP_HD T ball_boundary(T c, T xx, const T* x) const noexcept {
     return poincare::boundary_factor(c, xx, x, d);
+  }
+  // The hyperboloid's chord sqrt(<x - y, x - y>_L) and time gap x0 - y0.
+  HYP_HD lorentz::Chord<T> lorentz_chord(T c, const T* x, const T* y) const noexcept {
+    return lorentz::chord_and_gap(c, x, y, d);
   }
 };
 

@@ -11,11 +11,13 @@
 #include "../../core/dist_partials.hpp"
 #include "../check_result.hpp"
 #include "../derived_operations.hpp"
+#include "../row_pass.hpp"
 #include "../model_kind.hpp"
 #include "../../core/robust_norm.hpp"
 #include "chord.hpp"
 #include "transport.hpp"
 #include "coefficients.hpp"
+#include "rows.hpp"
 
 namespace hyperbolic {
 
@@ -54,43 +56,30 @@ class Lorentz {
 
   // ---- distances ----------------------------------------------------------
   HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return lorentz::dist(c_, chord(x, y));
+    return lorentz::rows::dist(pass(x), c_, x.data(), y.data());
   }
   HYP_HD T dist0(ConstRow<T> x) const noexcept {
-    return lorentz::dist0(c_, robust_norm<T>(x.data(), 1, x.size()));
+    return lorentz::rows::dist0(pass(x), c_, x.data());
   }
   // Signed distance to the hyperplane {z : <z, a>_L = 0}, a spacelike normal
   // (<a, a>_L > 0); for a plane through p, take a in the tangent space at p.
   HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> a) const noexcept {
-    return lorentz::dist2plane(c_, minkowski_dot(x, a), minkowski_dot(a, a));
+    return lorentz::rows::dist2plane(pass(x), c_, x.data(), a.data());
   }
 
   // ---- exponential and logarithmic maps ---------------------------------------
   HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    const auto k = lorentz::expmap(c_, nonnegative(minkowski_dot(u, u)));
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = k.a * x[i] + k.b * u[i];
+    lorentz::rows::expmap(pass(x), c_, x.data(), u.data(), out.data());
   }
   // expmap at the origin o = (1/sqrt(c), 0, ..., 0); u0 is ignored (T_o has u0 = 0).
   HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const noexcept {
-    const auto k = lorentz::expmap0(c_, squared_norm(u.tail()));
-    for (index_t i = 1; i < u.size(); ++i)
-      out[i] = k.space * u[i];
-    out[0] = k.time;
+    lorentz::rows::expmap0(pass(u), c_, u.data(), out.data());
   }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const auto ch = chord_and_gap(x, y);
-    const auto k = lorentz::logmap(c_, ch.n);
-    const T x0 = x[0];
-    for (index_t i = 1; i < x.size(); ++i)
-      out[i] = k.a * (y[i] - x[i]) + k.b * x[i];
-    out[0] = -k.a * ch.gap + k.b * x0;  // y0 - x0 read through the space coordinates
+    lorentz::rows::logmap(pass(x), c_, x.data(), y.data(), out.data());
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const noexcept {
-    const T a = lorentz::logmap0_of_norm(c_, robust_norm<T>(y.data(), 1, y.size()));
-    for (index_t i = 1; i < y.size(); ++i)
-      out[i] = a * y[i];
-    out[0] = T(0);
+    lorentz::rows::logmap0(pass(y), c_, y.data(), out.data());
   }
   // Retraction: x + u, lifted back onto the hyperboloid.
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
@@ -111,25 +100,18 @@ class Lorentz {
   }
   // u + c <x, u>_L x. out must not alias x.
   HYP_HD void proju(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    const T k = c_ * minkowski_dot(x, u);
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = u[i] + k * x[i];
+    lorentz::rows::proju(pass(x), c_, x.data(), u.data(), out.data());
   }
   // Riemannian gradient: flip the time sign (inverse metric), then project.
   HYP_HD void egrad2rgrad(ConstRow<T> x, ConstRow<T> g, Row<T> out) const noexcept {
-    const T k = c_ * dot(x, g);  // <x, eta g>_L is the Euclidean <x, g>
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = (i == 0 ? -g[i] : g[i]) + k * x[i];
+    lorentz::rows::egrad2rgrad(pass(x), c_, x.data(), g.data(), out.data());
   }
 
   // ---- parallel transport -----------------------------------------------------
   // v + c <y, v>_L / (1 - c <x, y>_L) (x + y), <y, v>_L in the form the pair's
   // regime needs (lorentz/transport.hpp). out must not alias x or y.
   HYP_HD void transp(ConstRow<T> x, ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
-    const T k =
-        lorentz::transport_factor(c_, x.data(), y.data(), v.data(), x.size(), chord_and_gap(x, y));
-    for (index_t i = 0; i < v.size(); ++i)
-      out[i] = v[i] + k * (x[i] + y[i]);
+    lorentz::rows::transp(pass(v), c_, x.data(), y.data(), v.data(), out.data());
   }
   HYP_HD void transp0(ConstRow<T> y, ConstRow<T> v, Row<T> out) const noexcept {
     const T s = math::sqrt(c_), yv = minkowski_dot(y, v), den = T(1) + s * y[0];
@@ -149,27 +131,11 @@ class Lorentz {
 
   // ---- gyrovector operations (through the isometry with the ball) -------------
   HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    const T hx = lorentz::mobius_add_ball_scale(c_, x[0]),
-            hy = lorentz::mobius_add_ball_scale(c_, y[0]);
-    T pp(0), qq(0), pq(0);
-    for (index_t i = 1; i < x.size(); ++i) {
-      const T p = hx * x[i], q = hy * y[i];
-      pp += p * p;
-      qq += q * q;
-      pq += p * q;
-    }
-    const auto k = lorentz::mobius_add_ball(c_, x[0], y[0], pp, qq, pq);
-    for (index_t i = 1; i < x.size(); ++i)
-      out[i] = k.a * x[i] + k.b * y[i];
-    out[0] = k.time;
+    lorentz::rows::mobius_add(pass(x), c_, x.data(), y.data(), out.data());
   }
   // r (x) x = expmap0(r logmap0(x)).
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const noexcept {
-    const T n = robust_norm<T>(x.data(), 1, x.size()), a = r * lorentz::logmap0_of_norm(c_, n);
-    const auto k = lorentz::expmap0(c_, math::square(a * n));
-    for (index_t i = 1; i < x.size(); ++i)
-      out[i] = k.space * a * x[i];
-    out[0] = k.time;
+    lorentz::rows::mobius_scalar_mul(pass(x), c_, r, x.data(), out.data());
   }
   // expmap0(M logmap0(x)) with M acting on space coordinates: M is m x n for a
   // point with n space coordinates; out has m + 1 entries, must not alias x.
@@ -231,11 +197,7 @@ class Lorentz {
   // ---- backward passes: overwrite input gradients, return dL/dc ---------------
 
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
-    using D = Dual<T, 2>;
-    const auto ch = chord_and_gap(x, y);
-    const D f = lorentz::dist(D::variable(c_, 0), D::variable(ch.n, 1));
-    dist_backward_from({f.v, T(0), T(0), f.d[1], ch.n, ch.gap, true}, x, y, g, gx, gy);
-    return g * f.d[0];
+    return lorentz::rows::dist_backward(pass(x), c_, x.data(), y.data(), g, gx.data(), gy.data());
   }
 
   // d(x, y) with its partials (core/dist_partials.hpp): one evaluation for a
@@ -272,80 +234,33 @@ class Lorentz {
   }
 
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
-    using D = Dual<T, 2>;
-    const T n = robust_norm<T>(x.data(), 1, x.size());
-    const D f = lorentz::dist0(D::variable(c_, 0), D::variable(n, 1));
-    const auto k = per_norm_split(g * f.d[1], n);
-    for (index_t i = 1; i < x.size(); ++i)
-      gx[i] = k.outer * (k.inner * x[i]);
-    gx[0] = T(0);
-    return g * f.d[0];
+    return lorentz::rows::dist0_backward(pass(x), c_, x.data(), g, gx.data());
   }
 
   HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> a, T g, Row<T> gx,
                                Row<T> ga) const noexcept {
-    using D = Dual<T, 3>;
-    const D f = lorentz::dist2plane(D::variable(c_, 0), D::variable(minkowski_dot(x, a), 1),
-                                    D::variable(minkowski_dot(a, a), 2));
-    const T f_xa = g * f.d[1], f_aa = g * f.d[2];
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T sign = i == 0 ? T(-1) : T(1), xi = x[i], ai = a[i];
-      gx[i] = sign * f_xa * ai;
-      ga[i] = sign * (f_xa * xi + T(2) * f_aa * ai);
-    }
-    return g * f.d[0];
+    return lorentz::rows::dist2plane_backward(pass(x), c_, x.data(), a.data(), g, gx.data(),
+                                              ga.data());
   }
 
   HYP_HD T expmap_backward(ConstRow<T> x, ConstRow<T> u, ConstRow<T> g, Row<T> gx,
                            Row<T> gu) const noexcept {
-    using D = Dual<T, 2>;
-    const T uu = minkowski_dot(u, u);
-    const auto k = lorentz::expmap(D::variable(c_, 0), D::variable(nonnegative(uu), 1));
-    const D L = k.a * dot(g, x) + k.b * dot(g, u);
-    const T kuu = uu > T(0) ? T(2) * L.d[1] : T(0);  // flat where <u,u>_L was clamped
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T ui = u[i], gi = g[i];
-      gx[i] = k.a.v * gi;
-      gu[i] = k.b.v * gi + kuu * (i == 0 ? -ui : ui);
-    }
-    return L.d[0];
+    return lorentz::rows::expmap_backward(pass(x), c_, x.data(), u.data(), g.data(), gx.data(),
+                                          gu.data());
   }
 
   HYP_HD T expmap0_backward(ConstRow<T> u, ConstRow<T> g, Row<T> gu) const noexcept {
-    using D = Dual<T, 2>;
-    const auto k = lorentz::expmap0(D::variable(c_, 0), D::variable(squared_norm(u.tail()), 1));
-    const D L = k.time * g[0] + k.space * dot(g.tail(), u.tail());
-    for (index_t i = 1; i < u.size(); ++i)
-      gu[i] = k.space.v * g[i] + T(2) * L.d[1] * u[i];
-    gu[0] = T(0);
-    return L.d[0];
+    return lorentz::rows::expmap0_backward(pass(u), c_, u.data(), g.data(), gu.data());
   }
 
   HYP_HD T logmap_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
-    // y0 - x0 read through the space coordinates, as in logmap.
-    const auto ch = chord_and_gap(x, y);
-    T g_diff = -g[0] * ch.gap;
-    for (index_t i = 1; i < x.size(); ++i)
-      g_diff += g[i] * (y[i] - x[i]);
-    const auto k = lorentz::logmap_backward(c_, ch.n, g_diff, dot(g, x));
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T di = i == 0 ? -ch.gap : y[i] - x[i], gi = g[i];
-      const T through_diff = k.a * gi + k.kq * (i == 0 ? -di : di);
-      gx[i] = k.b * gi - through_diff;
-      gy[i] = through_diff;
-    }
-    return k.dc;
+    return lorentz::rows::logmap_backward(pass(x), c_, x.data(), y.data(), g.data(), gx.data(),
+                                          gy.data());
   }
 
   HYP_HD T logmap0_backward(ConstRow<T> y, ConstRow<T> g, Row<T> gy) const noexcept {
-    using D = Dual<T, 2>;
-    const D a = lorentz::logmap0(D::variable(c_, 0), D::variable(squared_norm(y.tail()), 1));
-    const T gy_dot = dot(g.tail(), y.tail()), k = T(2) * a.d[1] * gy_dot;
-    for (index_t i = 1; i < y.size(); ++i)
-      gy[i] = a.v * g[i] + k * y[i];
-    gy[0] = T(0);
-    return a.d[0] * gy_dot;
+    return lorentz::rows::logmap0_backward(pass(y), c_, y.data(), g.data(), gy.data());
   }
 
   HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
@@ -358,20 +273,8 @@ class Lorentz {
 
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,
                                Row<T> gy) const noexcept {
-    using D = Dual<T, 6>;
-    const auto k = lorentz::mobius_add(D::variable(c_, 0), D::variable(x[0], 1),
-                                       D::variable(y[0], 2), D::variable(squared_norm(x.tail()), 3),
-                                       D::variable(squared_norm(y.tail()), 4),
-                                       D::variable(dot(x.tail(), y.tail()), 5));
-    const D L = k.time * g[0] + k.a * dot(g.tail(), x.tail()) + k.b * dot(g.tail(), y.tail());
-    for (index_t i = 1; i < x.size(); ++i) {
-      const T xi = x[i], yi = y[i], gi = g[i];
-      gx[i] = k.a.v * gi + T(2) * L.d[3] * xi + L.d[5] * yi;
-      gy[i] = k.b.v * gi + T(2) * L.d[4] * yi + L.d[5] * xi;
-    }
-    gx[0] = L.d[1];
-    gy[0] = L.d[2];
-    return L.d[0];
+    return lorentz::rows::mobius_add_backward(pass(x), c_, x.data(), y.data(), g.data(), gx.data(),
+                                              gy.data());
   }
 
   // Backward of mobius_scalar_mul(r, x): gradient for x, dL/dr into grad_r.
@@ -450,6 +353,8 @@ class Lorentz {
   // Lorentzian squares of what should be spacelike or zero vectors are
   // clamped at 0: negative values are rounding only. NaN is kept.
   HYP_HD static T nonnegative(T v) { return math::nonnegative(v); }
+  // The scalar driver of the definitions in rows.hpp: one coordinate at a time.
+  HYP_HD static SequentialRowPass<T> pass(ConstRow<T> row) noexcept { return {row.size()}; }
   // sqrt(<x - y, x - y>_L), accurate in every regime, and x0 - y0 read through
   // the space coordinates (chord.hpp).
   HYP_HD T chord(ConstRow<T> x, ConstRow<T> y) const noexcept {
