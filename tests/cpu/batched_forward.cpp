@@ -171,3 +171,24 @@ TEST_CASE("manifolds without row kernels run their scalar members") {
   cpu::expmap(m, bc.x.rows(), bc.u.rows(), got.rows());
   CHECK(rows_close(got, want, 0.0));  // the very same code runs: bit for bit
 }
+
+TEST_CASE_TEMPLATE("batched flat distances at the edge of the float range", T, float, double) {
+  const Euclidean<T> E;
+  const index_t n = 3, d = 19;
+  const T tiny = std::numeric_limits<T>::min() * T(1024),
+          huge = std::numeric_limits<T>::max() / T(8);
+  std::vector<T> x(static_cast<std::size_t>(n * d), T(0)), y(x), out(static_cast<std::size_t>(n));
+  x[0] = tiny;  // row 0: squares underflow
+  for (index_t i = 0; i < d; ++i)
+    x[std::size_t(d + i)] = huge / T(8);  // row 1: squares overflow
+  x[std::size_t(2 * d + 5)] = T(3);       // row 2: plain
+  const cpu::Rows<const T> X(std::span<const T>(x), n, d, d), Y(std::span<const T>(y), n, d, d);
+  cpu::dist(E, X, Y, std::span<T>(out));
+  CHECK(out[0] == tiny);
+  CHECK(out[1] == doctest::Approx(double(huge / T(8)) * std::sqrt(double(d))).epsilon(1e-6));
+  CHECK(out[2] == T(3));
+  for (index_t r = 0; r < n; ++r) {
+    const ConstRow<T> xr(x.data() + r * d, d), yr(y.data() + r * d, d);
+    CHECK(out[std::size_t(r)] == doctest::Approx(double(E.dist(xr, yr))).epsilon(1e-6));
+  }
+}

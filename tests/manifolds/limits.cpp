@@ -121,3 +121,33 @@ TEST_CASE_TEMPLATE("zero vectors and coincident points", T, float, double) {
   L.expmap(lx, lzero, lout);
   CHECK(lout == lx);
 }
+
+TEST_CASE_TEMPLATE("flat space: distances at the edge of the float range", T, float, double) {
+  // Squares of differences below sqrt(min normal) underflow and of coordinates
+  // above sqrt(max) overflow; the distance must still be the true one.
+  const Euclidean<T> E;
+  const T tiny = std::numeric_limits<T>::min() * T(1024);  // squares flush to 0
+  const T huge = std::numeric_limits<T>::max() / T(8);     // squares overflow
+  for (int d : {1, 3, 17}) {
+    std::vector<T> x(std::size_t(d), T(0.5)), y = x, far(std::size_t(d), huge),
+                                              zero(static_cast<std::size_t>(d));
+    y[0] += std::nextafter(T(0.5), T(1)) - T(0.5);  // one ulp apart in one coordinate
+    const T ulp = y[0] - x[0];
+    CHECK(E.dist(x, y) == ulp);
+    std::vector<T> a(std::size_t(d), T(0)), b(std::size_t(d), T(0));
+    a[0] = tiny;
+    CHECK(E.dist(a, b) == tiny);
+    CHECK(E.dist0(a) == tiny);
+    // |far| = huge sqrt(d) overflows T beyond d = 64; here it is finite.
+    const T expect = huge * std::sqrt(T(d));
+    CHECK(E.dist0(far) ==
+          doctest::Approx(double(expect)).epsilon(4 * double(std::numeric_limits<T>::epsilon())));
+    CHECK(E.dist(far, zero) ==
+          doctest::Approx(double(expect)).epsilon(4 * double(std::numeric_limits<T>::epsilon())));
+    // The gradient of a distance between distinct tiny-apart points is a unit vector.
+    std::vector<T> gx(static_cast<std::size_t>(d)), gy(gx);
+    E.dist_backward(a, b, T(1), gx, gy);
+    CHECK(gx[0] == T(1));
+    CHECK(gy[0] == T(-1));
+  }
+}

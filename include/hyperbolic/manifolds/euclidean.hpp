@@ -6,6 +6,8 @@
 #include "../core/combine.hpp"
 #include "../core/dist_partials.hpp"
 #include "check_result.hpp"
+#include "euclidean_rows.hpp"
+#include "row_pass.hpp"
 #include "model_kind.hpp"
 
 namespace hyperbolic {
@@ -26,20 +28,20 @@ class Euclidean {
 
   HYP_HD T inner(ConstRow<T>, ConstRow<T> u, ConstRow<T> v) const { return dot(u, v); }
   HYP_HD T norm(ConstRow<T>, ConstRow<T> u) const { return math::sqrt(squared_norm(u)); }
-  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const { return math::sqrt(squared_distance(x, y)); }
-  HYP_HD T dist0(ConstRow<T> x) const { return math::sqrt(squared_norm(x)); }
+  HYP_HD T dist(ConstRow<T> x, ConstRow<T> y) const {
+    return euclidean::rows::dist(pass(x), x.data(), y.data());
+  }
+  HYP_HD T dist0(ConstRow<T> x) const { return euclidean::rows::dist0(pass(x), x.data()); }
   HYP_HD T dist2plane(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a) const noexcept {
-    return difference_dot(x, p, a) / math::sqrt(squared_norm(a));
+    return euclidean::rows::dist2plane(pass(x), x.data(), p.data(), a.data());
   }
 
   HYP_HD void expmap(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = x[i] + u[i];
+    euclidean::rows::add(pass(x), x.data(), u.data(), out.data());
   }
   HYP_HD void expmap0(ConstRow<T> u, Row<T> out) const { scale_into(T(1), u, out); }
   HYP_HD void logmap(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = y[i] - x[i];
+    euclidean::rows::difference(pass(x), x.data(), y.data(), out.data());
   }
   HYP_HD void logmap0(ConstRow<T> y, Row<T> out) const { scale_into(T(1), y, out); }
   HYP_HD void retr(ConstRow<T> x, ConstRow<T> u, Row<T> out) const { expmap(x, u, out); }
@@ -62,8 +64,7 @@ class Euclidean {
 
   // The gyrovector operations of zero curvature are the vector-space ones.
   HYP_HD void mobius_add(ConstRow<T> x, ConstRow<T> y, Row<T> out) const noexcept {
-    for (index_t i = 0; i < x.size(); ++i)
-      out[i] = x[i] + y[i];
+    euclidean::rows::add(pass(x), x.data(), y.data(), out.data());
   }
   HYP_HD void mobius_scalar_mul(T r, ConstRow<T> x, Row<T> out) const { scale_into(r, x, out); }
   HYP_HD void mobius_matvec(ConstMatrixView<T> M, ConstRow<T> x, Row<T> out) const noexcept {
@@ -97,12 +98,13 @@ class Euclidean {
 
   // ---- backward passes (dL/dc is 0) ------------------------------------------
   HYP_HD T dist_backward(ConstRow<T> x, ConstRow<T> y, T g, Row<T> gx, Row<T> gy) const noexcept {
-    dist_backward_from(dist_partials(x, y), x, y, g, gx, gy);
+    euclidean::rows::dist_backward(pass(x), x.data(), y.data(), g, gx.data(), gy.data());
     return T(0);
   }
   // d(x, y) with its partials (core/dist_partials.hpp).
   HYP_HD DistPartials<T> dist_partials(ConstRow<T> x, ConstRow<T> y) const noexcept {
-    return dist_partials_from_reductions(T(0), T(0), squared_distance(x, y));
+    const T n = dist(x, y);
+    return {n, T(0), T(0), T(1), n};
   }
   // The same from |x - y|^2 (the norms are not used; cpu/distance_fan.hpp).
   HYP_HD DistPartials<T> dist_partials_from_reductions(T, T, T dd) const noexcept {
@@ -120,13 +122,12 @@ class Euclidean {
     }
   }
   HYP_HD T dist0_backward(ConstRow<T> x, T g, Row<T> gx) const noexcept {
-    scale_into(per_norm(g, dist0(x)), x, gx);
+    euclidean::rows::dist0_backward(pass(x), x.data(), g, gx.data());
     return T(0);
   }
   HYP_HD T expmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
                            Row<T> gu) const noexcept {
-    for (index_t i = 0; i < g.size(); ++i)
-      gx[i] = gu[i] = g[i];
+    euclidean::rows::copy2(pass(g), g.data(), gx.data(), gu.data());
     return T(0);
   }
   HYP_HD T expmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gu) const noexcept {
@@ -135,11 +136,7 @@ class Euclidean {
   }
   HYP_HD T logmap_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
                            Row<T> gy) const noexcept {
-    for (index_t i = 0; i < g.size(); ++i) {
-      const T gi = g[i];
-      gx[i] = -gi;
-      gy[i] = gi;
-    }
+    euclidean::rows::difference_backward(pass(g), g.data(), gx.data(), gy.data());
     return T(0);
   }
   HYP_HD T logmap0_backward(ConstRow<T>, ConstRow<T> g, Row<T> gy) const noexcept {
@@ -158,13 +155,8 @@ class Euclidean {
   }
   HYP_HD T dist2plane_backward(ConstRow<T> x, ConstRow<T> p, ConstRow<T> a, T g, Row<T> gx,
                                Row<T> gp, Row<T> ga) const noexcept {
-    const T na = math::sqrt(squared_norm(a)), f = difference_dot(x, p, a) / na;
-    for (index_t i = 0; i < x.size(); ++i) {
-      const T ai = a[i], di = x[i] - p[i];
-      gx[i] = g * ai / na;
-      gp[i] = -g * ai / na;
-      ga[i] = g * (di - f * ai / na) / na;
-    }
+    euclidean::rows::dist2plane_backward(pass(x), x.data(), p.data(), a.data(), g, gx.data(),
+                                         gp.data(), ga.data());
     return T(0);
   }
   // gx must not alias x or g.
@@ -197,10 +189,13 @@ class Euclidean {
   }
   HYP_HD T mobius_add_backward(ConstRow<T>, ConstRow<T>, ConstRow<T> g, Row<T> gx,
                                Row<T> gy) const noexcept {
-    for (index_t i = 0; i < g.size(); ++i)
-      gx[i] = gy[i] = g[i];
+    euclidean::rows::copy2(pass(g), g.data(), gx.data(), gy.data());
     return T(0);
   }
+
+ private:
+  // The scalar driver of the definitions in euclidean_rows.hpp.
+  HYP_HD static SequentialRowPass<T> pass(ConstRow<T> row) noexcept { return {row.size()}; }
 };
 
 }  // namespace hyperbolic
