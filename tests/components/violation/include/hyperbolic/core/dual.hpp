@@ -1,0 +1,2 @@
+#pragma once
+// Fixture: stands for a geometry header.

@@ -1,0 +1,2 @@
+#pragma once
+#include <hyperbolic/core/dual.hpp>
