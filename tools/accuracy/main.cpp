@@ -4,7 +4,7 @@
 //   hyperbolic-accuracy [--output FILE] [--samples N] [--check]
 //                       [--write-bounds FILE] [--no-condition] [--only TEXT]
 //
-// --output        write the markdown table (docs/accuracy.md) via a temporary + rename
+// --output        write the markdown table (docs/accuracy.md) via a checked temporary + rename
 // --samples       samples per table row (default 128)
 // --check         compare each row's max ULP error with accuracy_bounds.hpp; exit 1 if
 //                 any row exceeds its bound or has none
@@ -17,8 +17,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -26,23 +24,12 @@
 
 #include "accuracy_bounds.hpp"
 #include "accuracy_run.hpp"
+#include "hyperbolic/io/output_set.hpp"
 #include "report.hpp"
 
 namespace {
 
 using namespace hyperbolic::accuracy;
-
-// Writes via a temporary next to the target, then renames: never a half file.
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot open '" + tmp + "' for writing");
-    f << text;
-    if (!f.flush()) throw std::runtime_error("cannot write '" + tmp + "'");
-  }
-  std::filesystem::rename(tmp, path);
-}
 
 double suggested_bound(double measured) {
   if (!std::isfinite(measured)) return INFINITY;
@@ -145,13 +132,18 @@ int main(int argc, char** argv) {
           "--only measures a subset: it cannot write --output or "
           "--write-bounds (they need every row)");
     const AccuracyRun run = run_accuracy(opt);
+    // Both files through checked temporaries, replaced together (io::OutputSet): a failed
+    // write leaves the previous table and bounds whole and names the file.
+    hyperbolic::io::OutputSet outputs;
     if (!output.empty()) {
       std::ostringstream md;
       write_report(md, run, opt);
-      write_file_atomically(output, md.str());
-      std::fprintf(stderr, "wrote %s (%zu rows)\n", output.c_str(), run.rows.size());
+      outputs.write(output, md.str());
     }
-    if (!bounds_output.empty()) write_file_atomically(bounds_output, bounds_header(run));
+    if (!bounds_output.empty()) outputs.write(bounds_output, bounds_header(run));
+    outputs.commit();
+    if (!output.empty())
+      std::fprintf(stderr, "wrote %s (%zu rows)\n", output.c_str(), run.rows.size());
     if (output.empty() && bounds_output.empty() && !check) {
       std::ostringstream md;
       write_report(md, run, opt);
