@@ -3,26 +3,30 @@
 //
 // Checkpoint (binary, host byte order = little-endian on every platform we build for):
 //   "HYPWNCKP"  8 bytes magic
-//   u32 version (5), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
+//   u32 version (6), u32 zero, u64 payload bytes, u64 FNV-1a of the payload
 //   payload: the TrainConfig fields (in declaration order), u64 graph fingerprint, u64 nodes,
 //            u32 epochs done, f64 training seconds so far, u64 + bytes history (JSON text),
 //            u64 + f64[] embedding (row-major, nodes x row size),
 //            then under Adam: u64 + f64[] first moments, u64 + f64[] second moments,
-//            u64 + i64[] per-row step counts
-// Versions 1 (no lr schedule), 2 (no optimizer fields: SGD), 3 (no switch to SGD) and 4 (no
-// subtree negatives, no direct-parent repeats) still load.
+//            u64 + i64[] per-row step counts,
+//            then f64 curvature c and f64 rho (c = softplus(rho)) after the epochs done
+// Versions 1 (no lr schedule), 2 (no optimizer fields: SGD), 3 (no switch to SGD), 4 (no
+// subtree negatives, no direct-parent repeats) and 5 (no curvature: c = 1, fixed) still load.
 // Written through io::OutputSet (a checked temporary renamed over `path`), so a crash never
 // leaves a torn checkpoint.
 //
 // Embedding (binary, ".emb"): "HYPWNEMB", u32 version (1), u32 model (0 Poincare, 1 Lorentz
-// time-first, 2 Euclidean), u64 nodes, u64 row size, f64 curvature (1), then nodes x row size
+// time-first, 2 Euclidean), u64 nodes, u64 row size, f64 curvature c (> 0; 1 for Euclidean and
+// for files of trainers before --curvature), then nodes x row size
 // f64 row-major, then for each node u32 name length + UTF-8 name bytes.
 // Embedding (text, ".tsv"): one line per node: name<TAB>x0<TAB>x1... (%.17g).
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -96,13 +100,17 @@ struct Checkpoint {
   std::string history_json;
   std::vector<double> embedding;
   AdamState adam;  // empty under SGD
+  // The curvature after epochs_done (version >= 6; older files: 1) and its parameter rho (NaN
+  // when the file has none: derive it from c).
+  double curvature = 1.0;
+  double curvature_rho = std::numeric_limits<double>::quiet_NaN();
 };
 
 inline constexpr char checkpoint_magic[8] = {'H', 'Y', 'P', 'W', 'N', 'C', 'K', 'P'};
 // Version 2 added the lr schedule, version 3 the optimizer (and Adam's state) and the Lorentz
 // max radius, version 4 the switch from Adam to SGD, version 5 the subtree negatives and
-// the direct-parent repeats.
-inline constexpr std::uint32_t checkpoint_version = 5;
+// the direct-parent repeats, version 6 the curvature (fixed or learned, and its current value).
+inline constexpr std::uint32_t checkpoint_version = 6;
 
 inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(static_cast<std::uint32_t>(c.model));
@@ -133,6 +141,9 @@ inline void put_config(ByteWriter& w, const TrainConfig& c) {
   w.put(c.subtree_negatives_from);
   w.put(c.parent_edge_repeats);
   w.put(c.parent_edge_repeats_from);
+  w.put(c.curvature);
+  w.put(static_cast<std::uint32_t>(c.learn_curvature));
+  w.put(c.curvature_lr);
 }
 
 inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
@@ -178,6 +189,18 @@ inline TrainConfig get_config(ByteReader& r, std::uint32_t version) {
     c.parent_edge_repeats = r.get<std::uint32_t>();
     c.parent_edge_repeats_from = r.get<std::uint32_t>();
   }
+  if (version >= 6) {
+    c.curvature = r.get<double>();
+    const auto learned = r.get<std::uint32_t>();
+    if (learned > 1)
+      throw std::runtime_error(r.source() + ": bad learned-curvature flag " +
+                               std::to_string(learned));
+    c.learn_curvature = learned == 1;
+    c.curvature_lr = r.get<double>();
+    if (!(c.curvature > 0) || !std::isfinite(c.curvature))
+      throw std::runtime_error(r.source() + ": curvature " + std::to_string(c.curvature) +
+                               " is not positive and finite");
+  }
   return c;
 }
 
@@ -201,6 +224,8 @@ inline void write_checkpoint(const std::string& path, const Checkpoint& ck) {
     put_array(ck.adam.exp_avg_sq);
     put_array(ck.adam.steps);
   }
+  payload.put(ck.curvature);
+  payload.put(ck.curvature_rho);
   ByteWriter file;
   file.put_bytes(checkpoint_magic, sizeof checkpoint_magic);
   file.put(checkpoint_version);
@@ -271,6 +296,15 @@ inline Checkpoint read_checkpoint(const std::string& path) {
     get_array(ck.adam.exp_avg_sq, "second-moment");
     get_array(ck.adam.steps, "step-count");
   }
+  if (version >= 6) {
+    ck.curvature = r.get<double>();
+    ck.curvature_rho = r.get<double>();
+    if (!(ck.curvature > 0) || !std::isfinite(ck.curvature))
+      throw std::runtime_error(source + ": curvature " + std::to_string(ck.curvature) +
+                               " is not positive and finite");
+  } else {
+    ck.curvature = 1.0;  // every trainer before version 6 trained at c = 1
+  }
   if (!r.done()) throw std::runtime_error(source + ": trailing bytes");
   return ck;
 }
@@ -309,6 +343,11 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
   check("max norm", saved.max_norm, asked.max_norm);
   check("lorentz step clip", saved.lorentz_step_clip, asked.lorentz_step_clip);
   check("lorentz max radius", saved.lorentz_max_radius, asked.lorentz_max_radius);
+  check("curvature", saved.curvature, asked.curvature);
+  check("learned curvature (0 fixed, 1 learned)", int(saved.learn_curvature),
+        int(asked.learn_curvature));
+  if (saved.learn_curvature && asked.learn_curvature)
+    check("curvature lr", saved.curvature_lr, asked.curvature_lr);
   check("optimizer (0 sgd, 1 adam)", static_cast<int>(saved.optimizer),
         static_cast<int>(asked.optimizer));
   if (saved.optimizer == Optimizer::adam) {
@@ -339,14 +378,15 @@ inline void require_same_trajectory(const TrainConfig& saved, const TrainConfig&
 
 inline std::vector<char> embedding_binary(Model model, std::size_t row_size,
                                           std::span<const double> x,
-                                          const std::vector<std::string>& names) {
+                                          const std::vector<std::string>& names,
+                                          double curvature = 1.0) {
   ByteWriter w;
   w.put_bytes("HYPWNEMB", 8);
   w.put(std::uint32_t{1});
   w.put(static_cast<std::uint32_t>(model));
   w.put(static_cast<std::uint64_t>(names.size()));
   w.put(static_cast<std::uint64_t>(row_size));
-  w.put(1.0);
+  w.put(curvature);
   w.put_bytes(x.data(), x.size_bytes());
   for (const std::string& name : names) {
     w.put(static_cast<std::uint32_t>(name.size()));
@@ -356,16 +396,17 @@ inline std::vector<char> embedding_binary(Model model, std::size_t row_size,
 }
 
 inline void write_embedding_binary(const std::string& path, Model model, std::size_t row_size,
-                                   std::span<const double> x,
-                                   const std::vector<std::string>& names) {
-  const std::vector<char> bytes = embedding_binary(model, row_size, x, names);
+                                   std::span<const double> x, const std::vector<std::string>& names,
+                                   double curvature = 1.0) {
+  const std::vector<char> bytes = embedding_binary(model, row_size, x, names, curvature);
   io::write_file_atomically(path, std::string_view(bytes.data(), bytes.size()));
 }
 
 struct EmbeddingFile {
   Model model = Model::poincare;
   std::size_t row_size = 0;
-  std::vector<double> x;  // nodes x row_size, row-major
+  double curvature = 1.0;  // the model's c
+  std::vector<double> x;   // nodes x row_size, row-major
   std::vector<std::string> names;
 };
 
@@ -385,7 +426,10 @@ inline EmbeddingFile read_embedding_binary(const std::string& path) {
   e.model = static_cast<Model>(model);
   const auto nodes = r.get<std::uint64_t>();
   e.row_size = r.get<std::uint64_t>();
-  r.get<double>();  // curvature: always 1 so far
+  e.curvature = r.get<double>();
+  if (!(e.curvature > 0) || !std::isfinite(e.curvature))
+    throw std::runtime_error(source + ": curvature " + std::to_string(e.curvature) +
+                             " is not positive and finite");
   // Both counts come from the file: check them against its size before allocating.
   if (e.row_size == 0 || nodes > bytes.size() / sizeof(double) / e.row_size)
     throw std::runtime_error(source + ": header claims " + std::to_string(nodes) + " rows of " +

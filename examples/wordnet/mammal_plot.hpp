@@ -3,6 +3,7 @@
 // reduction of the closure) and the nodes, with a few labels, drawn by gnuplot. When the graph
 // contains mammal.n.01 only the mammal subtree is drawn. Returns whether gnuplot drew it.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,8 +19,15 @@
 
 namespace hyperbolic::wordnet_train {
 
+// `curvature`: the ball's c; points are drawn in units of its radius 1/sqrt(c), so the disk
+// is always the unit disk.
 inline bool plot_poincare_disk(const std::string& png_path, const graph::EdgeList& g,
-                               std::span<const double> x, const std::string& title) {
+                               std::span<const double> rows, const std::string& title,
+                               double curvature = 1.0) {
+  std::vector<double> x(rows.begin(), rows.end());
+  if (curvature != 1.0)
+    for (double& v : x)
+      v *= std::sqrt(curvature);
   std::unordered_map<std::string, graph::NodeId> id;
   for (std::size_t i = 0; i < g.names.size(); ++i)
     id.emplace(g.names[i], static_cast<graph::NodeId>(i));

@@ -45,20 +45,17 @@ struct Options {
   unsigned max_hop = 12;  // hop distances above this are reported together
 };
 
-// Distance from the origin of row r: what separates the levels of a hierarchy in the ball.
-double radius(wt::Model model, std::span<const double> row) {
-  double squares = 0;
-  const std::size_t first = model == wt::Model::lorentz ? 1 : 0;  // Lorentz: space part
-  for (std::size_t k = first; k < row.size(); ++k)
-    squares += row[k] * row[k];
-  const double norm = std::sqrt(squares);
+// Distance from the origin of row r (the library's dist0 at the embedding's curvature): what
+// separates the levels of a hierarchy.
+double radius(wt::Model model, double c, std::span<const double> row) {
+  const hyperbolic::ConstRow<double> x(row.data(), hyperbolic::index_t(row.size()));
   switch (model) {
     case wt::Model::poincare:
-      return 2 * std::atanh(std::min(norm, 1.0));
+      return hyperbolic::PoincareBall<double>(c).dist0(x);
     case wt::Model::lorentz:
-      return std::asinh(norm);  // sinh(r) = |space part|
+      return hyperbolic::Lorentz<double>(c).dist0(x);
     case wt::Model::euclidean:
-      return norm;
+      return hyperbolic::Euclidean<double>().dist0(x);
   }
   return NAN;
 }
@@ -134,7 +131,7 @@ int run(const Options& o) {
   }
 
   const graph::Adjacency closure(g.node_count(), g.edges);
-  const wt::RankingSurrogate surrogate(emb.model, g.node_count(), a, x);
+  const wt::RankingSurrogate surrogate(emb.model, emb.curvature, g.node_count(), a, x);
   const std::vector<std::uint64_t> ranks =
       graph::neighbour_ranks(closure, surrogate, {.threads = o.threads});
   const std::vector<std::uint32_t> hops = graph::hop_distances(closure);
@@ -152,6 +149,7 @@ int run(const Options& o) {
                  {"data", o.data},
                  {"model", model_names[static_cast<int>(emb.model)]},
                  {"dim", static_cast<int>(emb.model == wt::Model::lorentz ? a - 1 : a)},
+                 {"curvature", emb.curvature},
                  {"nodes", g.node_count()},
                  {"pairs", ranks.size()},
                  {"mean_rank", static_cast<double>(rank_sum) / pairs}};
@@ -177,7 +175,8 @@ int run(const Options& o) {
   std::vector<double> radius_sum(deepest + 1, 0.0);
   std::vector<std::size_t> nodes_at(deepest + 1, 0);
   for (std::size_t u = 0; u < g.node_count(); ++u) {
-    radius_sum[depth[u]] += radius(emb.model, std::span<const double>(x).subspan(u * a, a));
+    radius_sum[depth[u]] +=
+        radius(emb.model, emb.curvature, std::span<const double>(x).subspan(u * a, a));
     ++nodes_at[depth[u]];
   }
   json by_depth = json::array();

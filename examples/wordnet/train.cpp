@@ -20,6 +20,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <span>
@@ -123,6 +124,9 @@ std::string run_settings(const Options& o, const wt::TrainConfig& c, std::size_t
   line("--max-norm", exact(c.max_norm));
   line("lorentz step clip", exact(c.lorentz_step_clip));
   line("--lorentz-max-radius", exact(c.lorentz_max_radius));
+  line("--curvature", exact(c.curvature));
+  line("--learn-curvature", c.learn_curvature ? "on" : "off");
+  line("--curvature-lr", exact(c.curvature_lr));
   line("--lr-decay-start", std::to_string(c.lr_decay_start));
   line("--lr-decay-end", std::to_string(c.lr_decay_end));
   line("--lr-final-factor", exact(c.lr_final_factor));
@@ -210,6 +214,14 @@ void validate_options(const Options& o) {
                  "a power in [-100, 100]");
   require_number("--init-range", c.init_range, c.init_range > 0, "a range > 0");
   require_number("--max-norm", c.max_norm, c.max_norm > 0 && c.max_norm < 1, "a norm in (0, 1)");
+  require_number("--curvature", c.curvature, c.curvature > 0, "a curvature c > 0 (the model's -c)");
+  require(o.model != "euclidean" || (c.curvature == 1 && !c.learn_curvature),
+          "--curvature is for the hyperbolic models",
+          "--model euclidean with " + (c.learn_curvature ? std::string("--learn-curvature")
+                                                         : "--curvature " + text(c.curvature)),
+          "--model poincare or lorentz (flat space has no curvature)");
+  require_number("--curvature-lr", c.curvature_lr, c.curvature_lr > 0,
+                 "a learning rate > 0 for the learned curvature");
   require_number("--lorentz-max-radius", c.lorentz_max_radius,
                  c.lorentz_max_radius >= 0 && c.lorentz_max_radius < 700,
                  "a radius in [0, 700) (0: none)");
@@ -330,6 +342,13 @@ int run(const Options& o, dist::Communicator& comm) {
       if (ck.config.optimizer != config.optimizer && config.optimizer == wt::Optimizer::adam)
         ck.adam = wt::AdamState(config, g.node_count());  // --change-recipe to Adam: fresh state
       trainer.restore(ck.epochs_done, std::move(ck.embedding), std::move(ck.adam));
+      // The curvature the rows were saved at; a learned c continues with its rho. A fixed c
+      // changed under --change-recipe moves the rows onto the new model.
+      trainer.restore_curvature(ck.curvature, ck.config.learn_curvature && config.learn_curvature
+                                                  ? ck.curvature_rho
+                                                  : std::numeric_limits<double>::quiet_NaN());
+      if (!config.learn_curvature && config.curvature != ck.curvature)
+        trainer.set_curvature(config.curvature);
       resumed = {1, ck.epochs_done};
       train_seconds = ck.train_seconds;
       history = json::parse(ck.history_json);
@@ -351,7 +370,12 @@ int run(const Options& o, dist::Communicator& comm) {
         broadcast_values(comm, adam.exp_avg_sq);
         broadcast_values(comm, adam.steps);
       }
-      if (!root) trainer.restore(resumed.epochs_done, std::move(embedding), std::move(adam));
+      std::vector<double> curvature = {trainer.curvature(), trainer.curvature_rho()};
+      broadcast_values(comm, curvature);
+      if (!root) {
+        trainer.restore(resumed.epochs_done, std::move(embedding), std::move(adam));
+        trainer.restore_curvature(curvature[0], curvature[1]);
+      }
       dist::check_replicas(comm, trainer.state_checksum(), resumed.epochs_done,
                            "embedding and Adam state received from rank 0's checkpoint");
     }
@@ -364,6 +388,11 @@ int run(const Options& o, dist::Communicator& comm) {
         o.optimizer.c_str(), config.lr, comm.description().c_str(), threads,
         several ? " per rank" : "", config.sync_batches);
   // Rank 0 alone prints, evaluates and writes.
+  if (root && (config.learn_curvature || config.curvature != 1))
+    std::fprintf(stderr, "curvature c %.6g%s\n", trainer.curvature(),
+                 config.learn_curvature
+                     ? (" (learned, lr " + exact(config.curvature_lr) + ")").c_str()
+                     : "");
   if (root && config.switches_to_sgd())
     std::fprintf(stderr, "then sgd lr %g from epoch %u\n", config.sgd_lr, config.sgd_from_epoch);
   if (root && config.subtree_negatives > 0)
@@ -376,13 +405,14 @@ int run(const Options& o, dist::Communicator& comm) {
                  std::max(config.parent_edge_repeats_from, config.burnin_epochs));
 
   auto evaluate = [&](const char* why) {
-    const wt::RankingSurrogate surrogate(config.model, g.node_count(), config.row_size(),
-                                         trainer.embedding());
+    const wt::RankingSurrogate surrogate(config.model, trainer.curvature(), g.node_count(),
+                                         config.row_size(), trainer.embedding());
     const graph::RankingOptions ropt{.threads = o.eval_threads ? o.eval_threads : threads};
     const auto rec = graph::evaluate_reconstruction(reconstruction_neighbours, surrogate, ropt);
     json entry = {{"epoch", trainer.epochs_done()},   {"train_seconds", train_seconds},
                   {"mean_rank", rec.mean_rank},       {"map", rec.mean_average_precision},
                   {"eval_seconds", rec.wall_seconds}, {"why", why}};
+    if (config.learn_curvature) entry["curvature"] = trainer.curvature();
     if (!split.held_out.empty()) {
       const auto lp = graph::evaluate_link_prediction(g.node_count(), split, surrogate,
                                                       graph::NeighbourSet::outgoing, ropt);
@@ -390,9 +420,12 @@ int run(const Options& o, dist::Communicator& comm) {
                                   {"map", lp.mean_average_precision},
                                   {"eval_seconds", lp.wall_seconds}};
     }
-    std::fprintf(stderr, "\repoch %u  train %.1fs  mean rank %.3f  MAP %.4f  (eval %.1fs)%s\n",
+    char learned[48] = "";
+    if (config.learn_curvature)
+      std::snprintf(learned, sizeof learned, "  c %.6g", trainer.curvature());
+    std::fprintf(stderr, "\repoch %u  train %.1fs  mean rank %.3f  MAP %.4f%s  (eval %.1fs)%s\n",
                  trainer.epochs_done(), train_seconds, rec.mean_rank, rec.mean_average_precision,
-                 rec.wall_seconds, "                    ");
+                 learned, rec.wall_seconds, "                    ");
     history.push_back(entry);
     return rec.mean_average_precision;
   };
@@ -408,6 +441,8 @@ int run(const Options& o, dist::Communicator& comm) {
     ck.history_json = history.dump();
     ck.embedding.assign(trainer.embedding().begin(), trainer.embedding().end());
     ck.adam = trainer.adam_state();
+    ck.curvature = trainer.curvature();
+    ck.curvature_rho = trainer.curvature_rho();
     wt::write_checkpoint(o.checkpoint, ck);
   };
 
@@ -435,12 +470,15 @@ int run(const Options& o, dist::Communicator& comm) {
       const double left = (static_cast<double>(o.epochs - epoch) * edges_per_epoch - done) / rate;
       char loss[32] = "-";  // no loss before the first epoch of this process ends
       if (std::isfinite(last_loss)) std::snprintf(loss, sizeof loss, "%.4f", last_loss);
-      std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %s  %.0f edges/s  ETA %s   ", epoch + 1,
-                   o.epochs,
+      char learned[48] = "";  // the learned curvature the epoch trains at
+      if (config.learn_curvature)
+        std::snprintf(learned, sizeof learned, "  c %.6g", trainer.curvature());
+      std::fprintf(stderr, "\repoch %u/%u%s  %5.1f%%  loss %s%s  %.0f edges/s  ETA %s   ",
+                   epoch + 1, o.epochs,
                    epoch < config.burnin_epochs                     ? " (burn-in)"
                    : config.optimizer_at(epoch) != config.optimizer ? " (sgd)"
                                                                     : "",
-                   100.0 * static_cast<double>(done) / edges_per_epoch, loss, rate,
+                   100.0 * static_cast<double>(done) / edges_per_epoch, loss, learned, rate,
                    clock_text(left).c_str());
       std::fflush(stderr);
     };
@@ -457,8 +495,13 @@ int run(const Options& o, dist::Communicator& comm) {
     progress(trainer.edges_in_epoch(epoch));
     train_seconds += seconds_since(epoch_start);
     if (!stats.finite)
-      throw std::runtime_error("training diverged at epoch " + std::to_string(epoch + 1) +
-                               " (non-finite coordinates); try a smaller --lr");
+      throw std::runtime_error(
+          "training diverged at epoch " + std::to_string(epoch + 1) +
+          (stats.curvature_failed
+               ? " (the learned curvature's step from c " + exact(stats.curvature) +
+                     " with dL/dc " + exact(stats.curvature_gradient) +
+                     " leaves the positive numbers); try a smaller --curvature-lr"
+               : " (non-finite coordinates); try a smaller --lr"));
     const bool last = trainer.epochs_done() == o.epochs;
     if (several && (replica_checker.due(trainer.epochs_done()) || last))
       dist::check_replicas(comm, trainer.state_checksum(), trainer.epochs_done(),
@@ -503,14 +546,15 @@ int run(const Options& o, dist::Communicator& comm) {
 
   // Outputs: all replaced together, or none of them if any write fails.
   hyperbolic::io::OutputSet files;
-  const std::vector<char> emb =
-      wt::embedding_binary(config.model, config.row_size(), trainer.embedding(), g.names);
+  const std::vector<char> emb = wt::embedding_binary(
+      config.model, config.row_size(), trainer.embedding(), g.names, trainer.curvature());
   files.write(o.out + ".emb", std::string_view(emb.data(), emb.size()));
   files.write(o.out + ".tsv", wt::embedding_tsv(config.row_size(), trainer.embedding(), g.names));
   std::string picture;
   if (draws_picture) {
     picture = o.out + ".png";
-    if (!wt::plot_poincare_disk(files.external(picture).string(), g, trainer.embedding(), o.data)) {
+    if (!wt::plot_poincare_disk(files.external(picture).string(), g, trainer.embedding(), o.data,
+                                trainer.curvature())) {
       files.discard(picture);
       picture.clear();
     }
@@ -542,12 +586,15 @@ int run(const Options& o, dist::Communicator& comm) {
                    {"init_range", config.init_range},
                    {"max_norm", config.max_norm},
                    {"lorentz_max_radius", config.lorentz_max_radius},
+                   {"curvature", config.curvature},
+                   {"learn_curvature", config.learn_curvature},
                    {"threads", threads},
                    {"held_out_fraction", o.held_out},
                    {"split_seed", o.split_seed}}},
                  {"epochs_done", trainer.epochs_done()},
                  {"stop_reason", stop_reason},
                  {"final_loss", last_loss},
+                 {"curvature", trainer.curvature()},
                  {"mean_rank", final_entry["mean_rank"]},
                  {"map", final_entry["map"]},
                  {"train_seconds", train_seconds},
@@ -581,6 +628,7 @@ int run(const Options& o, dist::Communicator& comm) {
   if (config.optimizer == wt::Optimizer::adam)
     result["config"]["adam"] = {
         {"beta1", config.adam_beta1}, {"beta2", config.adam_beta2}, {"eps", config.adam_eps}};
+  if (config.learn_curvature) result["config"]["curvature_lr"] = config.curvature_lr;
   if (config.switches_to_sgd())
     result["config"]["then_sgd"] = {{"from_epoch", config.sgd_from_epoch}, {"lr", config.sgd_lr}};
   if (final_entry.contains("link_prediction"))
@@ -675,10 +723,19 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.config.seed, "random seed")->capture_default_str();
   app.add_option("--init-range", o.config.init_range, "initial coordinates in [-r, r]")
       ->capture_default_str();
-  app.add_option("--max-norm", o.config.max_norm, "Poincare: largest norm of a point")
+  app.add_option("--max-norm", o.config.max_norm,
+                 "Poincare: largest norm of a point, as a fraction of the radius 1/sqrt(c)")
       ->capture_default_str();
   app.add_option("--lorentz-max-radius", o.config.lorentz_max_radius,
-                 "Lorentz: largest distance from the origin (0 = none)")
+                 "Lorentz: largest distance from the origin, in units of 1/sqrt(c) (0 = none)")
+      ->capture_default_str();
+  app.add_option("--curvature", o.config.curvature,
+                 "hyperbolic models: the curvature -c (c > 0); with --learn-curvature its start")
+      ->capture_default_str();
+  app.add_flag("--learn-curvature", o.config.learn_curvature,
+               "learn c (one SGD step of c = softplus(rho) per epoch on the mean dL/dc)");
+  app.add_option("--curvature-lr", o.config.curvature_lr,
+                 "learning rate of rho (c = softplus(rho)) with --learn-curvature")
       ->capture_default_str();
   app.add_option("--threads", o.threads, "training threads (0 = all cores)")->capture_default_str();
   app.add_option("--eval-threads", o.eval_threads, "evaluation threads (0 = --threads)");

@@ -11,9 +11,23 @@
 // numbers as the manifold's dist_partials / dist_backward_from) and each touched row takes one
 // step of the library's Riemannian SGD (optim::sgd_step_row, no momentum, so no state: the
 // reference's update) or Adam (optim::adam_step_row on the row's own state). Poincare: the
-// retraction x - lr*rgrad, then the reference's clamp to norm <= max_norm; Lorentz: the
-// exponential map (under SGD with the tangent step clipped to length 1, done by scaling the
-// Euclidean gradient, which egrad2rgrad maps linearly), then projx; Euclidean: x - lr*grad.
+// retraction x - lr*rgrad, then the reference's boundary clamp (poincare::clamp_norm);
+// Lorentz: the exponential map (under SGD with the tangent step clipped to length 1 by
+// optim::step_clip_factor, applied to the Euclidean gradient, which egrad2rgrad maps linearly),
+// then projx and the optional radius clamp (lorentz::clamp_radius); Euclidean: x - lr*grad.
+// No geometry is written here: clamps, clip and ranking keys are the library's, for any c.
+//
+// Curvature: the hyperbolic models run at a fixed c (TrainConfig::curvature, default 1) or learn
+// it (learn_curvature). A learned c moves each row as expmap0_c(v) with v = logmap0(row) held
+// fixed: every node keeps its direction and its distance from the origin (its depth in the
+// hierarchy) while the space around it curves more or less. (Holding the ball's coordinates
+// fixed instead makes dL/dc explode: a row at the clamp, 1 - c|x|^2 ~ 2e-5, crosses the boundary
+// when c grows by 2e-5 relative; measured, c fell to 1e-48 within 25 epochs on the small tree.)
+// Each batch's dL/dc comes from the manifold's backward passes: dist_backward's return for every
+// distance (the rows held fixed) plus, for every touched row, expmap0_backward's return at
+// v (the chart's term). Once per epoch rho of an optim::CurvatureParameter (c = softplus(rho))
+// takes one SGD step on the mean over the epoch's batches, and every row moves to the new c (then
+// the ball's clamp or the hyperboloid's radius clamp).
 //
 // Determinism: a "sync group" of `sync_batches` consecutive batches is computed against one
 // snapshot of the embedding, spread over the threads; then the coalesced gradient of each batch
@@ -41,6 +55,7 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <variant>
 #include <new>
 #include <span>
 #include <stdexcept>
@@ -51,6 +66,7 @@
 #include <sys/mman.h>
 
 #include "hyperbolic/cpu/distance_fan.hpp"
+#include "hyperbolic/cpu/ranking_keys.hpp"
 #include "hyperbolic/distributed/communicator.hpp"
 #include "hyperbolic/distributed/replica_check.hpp"
 #include "hyperbolic/graph/adjacency.hpp"
@@ -58,10 +74,15 @@
 #include "hyperbolic/graph/negative_sampling.hpp"
 #include "hyperbolic/graph/random.hpp"
 #include "hyperbolic/manifolds/euclidean.hpp"
+#include "hyperbolic/manifolds/lorentz/clamp.hpp"
 #include "hyperbolic/manifolds/lorentz/lorentz.hpp"
+#include "hyperbolic/manifolds/poincare/clamp.hpp"
 #include "hyperbolic/manifolds/poincare/poincare_ball.hpp"
 #include "hyperbolic/optim/adam_row.hpp"
+#include "hyperbolic/optim/curvature.hpp"
+#include "hyperbolic/optim/sgd.hpp"
 #include "hyperbolic/optim/sgd_row.hpp"
+#include "hyperbolic/optim/step_clip.hpp"
 
 namespace hyperbolic::wordnet_train {
 
@@ -100,13 +121,24 @@ struct TrainConfig {
   std::uint32_t batch = 50;
   std::uint32_t sync_batches = 1;  // batches computed against one snapshot
   std::uint64_t seed = 0;
-  double init_range = 1e-4;        // coordinates uniform in [-init_range, init_range]
-  double max_norm = 1 - 1e-5;      // Poincare: the reference's boundary clamp
+  double init_range = 1e-4;  // coordinates uniform in [-init_range, init_range]
+  // Poincare: the reference's boundary clamp, as a fraction of the ball's radius 1/sqrt(c) (at
+  // c = 1 the largest norm of a row).
+  double max_norm = 1 - 1e-5;
   double lorentz_step_clip = 1.0;  // Lorentz: the reference's norm_clip on the tangent step
-  // Lorentz: largest distance from the origin (0 = none). Beyond ~16 the Minkowski square of a
-  // tangent vector cancels to within double rounding (coordinates ~e^r / 2), the hyperboloid's
-  // counterpart of the ball's max_norm.
+  // Lorentz: largest distance from the origin (0 = none), in units of the curvature radius
+  // 1/sqrt(c) (at c = 1 the distance). Beyond ~16 the Minkowski square of a tangent vector
+  // cancels to within double rounding (coordinates ~e^r / 2), the hyperboloid's counterpart of
+  // the ball's max_norm.
   double lorentz_max_radius = 0;
+  // Curvature -c of the hyperbolic models (Euclidean: must stay 1, unused). With
+  // learn_curvature, the starting value of a c learned through optim::CurvatureParameter
+  // (softplus map): one SGD step of rho per epoch at curvature_lr on the epoch's mean dL/dc,
+  // the rows moving with c along the chart described at the top (Adam's moments are kept as
+  // they are).
+  double curvature = 1.0;
+  bool learn_curvature = false;
+  double curvature_lr = 0.05;
   // Annealing after burn-in: the lr factor falls linearly from 1 at epoch lr_decay_start to
   // lr_final_factor at lr_decay_end and stays there; off while lr_decay_end <= lr_decay_start.
   // (On the nouns it barely moved the mean rank: docs/wordnet.md.)
@@ -178,6 +210,13 @@ struct TrainConfig {
     if (sync_batches == 0) fail("sync_batches must be positive");
     if (!(init_range > 0)) fail("init range must be positive");
     if (!(max_norm > 0 && max_norm < 1)) fail("max_norm must be in (0, 1)");
+    if (!(curvature > 0) || !std::isfinite(curvature))
+      fail("curvature must be positive and finite, got " + std::to_string(curvature));
+    if (model == Model::euclidean && (curvature != 1.0 || learn_curvature))
+      fail("the Euclidean model has no curvature (curvature " + std::to_string(curvature) +
+           (learn_curvature ? ", learned" : "") + ")");
+    if (learn_curvature && (!(curvature_lr > 0) || !std::isfinite(curvature_lr)))
+      fail("curvature lr must be positive, got " + std::to_string(curvature_lr));
     if (!(lorentz_max_radius >= 0 && lorentz_max_radius < 700))
       fail("lorentz max radius must be in [0, 700), got " + std::to_string(lorentz_max_radius));
     if (optimizer == Optimizer::adam) {
@@ -261,7 +300,8 @@ inline Embedding initial_embedding(const TrainConfig& config, std::size_t node_c
     for (std::size_t k = first; k < a; ++k)
       row[k] = (2 * rng.uniform_real() - 1) * config.init_range;
     if (config.model == Model::lorentz)
-      Lorentz<double>(1.0).projx(ConstRow<double>(row, index_t(a)), Row<double>(row, index_t(a)));
+      Lorentz<double>(config.curvature)
+          .projx(ConstRow<double>(row, index_t(a)), Row<double>(row, index_t(a)));
   }
   return x;
 }
@@ -304,6 +344,22 @@ struct AdamState {
   }
 };
 
+// The row bounds of a model at curvature c: the ball's clamp norm (a fraction of its radius
+// 1/sqrt(c)) and the hyperboloid's radius bound (a distance in units of 1/sqrt(c)), from the
+// library's poincare::clamp_norm_at and lorentz::radius_bound. At c = 1 exactly the
+// reference's numbers (max_norm itself; cosh R, sinh R).
+struct RowBounds {
+  double ball_max_norm = 0;
+  bool clamps_radius = false;
+  lorentz::RadiusBound<double> radius;
+
+  RowBounds(const TrainConfig& cfg, double c) noexcept
+      : ball_max_norm(poincare::clamp_norm_at(c, cfg.max_norm)),
+        clamps_radius(cfg.lorentz_max_radius > 0) {
+    if (clamps_radius) radius = lorentz::radius_bound(c, cfg.lorentz_max_radius / std::sqrt(c));
+  }
+};
+
 // One step of the library's row optimizer: plain Riemannian SGD (stateless without momentum,
 // the reference's update) or Riemannian Adam on the row's own state. The epoch builds the step
 // once (its hyperparameters) and each thread brings its own workspace.
@@ -312,23 +368,18 @@ struct RowStep {
   optim::AdamHyper<double> adam;
   const TrainConfig* config;
   AdamState* state;  // null under SGD
-  // Lorentz max radius as the time and space-norm bounds (cosh r, sinh r), once per epoch.
-  double max_time = 0, max_space = 0;
+  RowBounds bounds;  // at the epoch's curvature
 
   // `adam_state`: null for an SGD epoch.
-  RowStep(const TrainConfig& cfg, double learning_rate, optim::StepMap map, bool project,
-          AdamState* adam_state) noexcept
-      : config(&cfg), state(adam_state) {
+  RowStep(const TrainConfig& cfg, double learning_rate, double curvature, optim::StepMap map,
+          bool project, AdamState* adam_state) noexcept
+      : config(&cfg), state(adam_state), bounds(cfg, curvature) {
     sgd.lr = adam.lr = learning_rate;
     sgd.policy.step_map = adam.policy.step_map = map;
     sgd.policy.project = adam.policy.project = project;
     adam.beta1 = cfg.adam_beta1;
     adam.beta2 = cfg.adam_beta2;
     adam.eps = cfg.adam_eps;
-    if (cfg.lorentz_max_radius > 0) {
-      max_time = std::cosh(cfg.lorentz_max_radius);
-      max_space = std::sinh(cfg.lorentz_max_radius);
-    }
   }
   double lr() const noexcept { return sgd.lr; }
   bool is_adam() const noexcept { return state != nullptr; }
@@ -364,14 +415,12 @@ struct Geometry<PoincareBall<double>> {
   static void step(const PoincareBall<double>& m, const RowStep& rs, Row<double> x,
                    Row<double> grad, Row<double> work, std::size_t row) noexcept {
     rs.library_step(m, x, grad, work, row);
-    double norm2 = 0;
-    for (index_t i = 0; i < x.size(); ++i)
-      norm2 += x[i] * x[i];
-    const double norm = std::sqrt(norm2);
-    const double max_norm = rs.config->max_norm;
-    if (norm > max_norm)  // NaN compares false and passes through (checked per epoch)
-      for (index_t i = 0; i < x.size(); ++i)
-        x[i] *= max_norm / norm;
+    // NaN passes through (checked per epoch)
+    poincare::clamp_norm(x, rs.bounds.ball_max_norm);
+  }
+  // A row moved to a new curvature into the (new) clamp radius.
+  static void fit(const RowBounds& b, Row<double> x) noexcept {
+    poincare::clamp_norm(x, b.ball_max_norm);
   }
 };
 
@@ -385,34 +434,24 @@ struct Geometry<Lorentz<double>> {
       rs.library_step(m, x, grad, work, row);
     else
       sgd_step(m, rs, x, grad, work, row);
-    clip_radius(rs, x);
-  }
-  // The reference's max_norm on the hyperboloid: rows farther than the radius are pulled back
-  // along their ray from the origin (space part rescaled, time coordinate recomputed).
-  static void clip_radius(const RowStep& rs, Row<double> x) noexcept {
-    if (rs.max_time <= 0 || !(x[0] > rs.max_time)) return;
-    double space = 0;
-    for (index_t i = 1; i < x.size(); ++i)
-      space += x[i] * x[i];
-    const double scale = rs.max_space / std::sqrt(space);
-    for (index_t i = 1; i < x.size(); ++i)
-      x[i] *= scale;
-    x[0] = rs.max_time;
+    // The reference's max_norm on the hyperboloid: rows farther than the radius are pulled
+    // back along their ray from the origin.
+    if (rs.bounds.clamps_radius) lorentz::clamp_radius(x, rs.bounds.radius);
   }
   static void sgd_step(const Lorentz<double>& m, const RowStep& rs, Row<double> x, Row<double> grad,
                        Row<double> work, std::size_t row) noexcept {
     const index_t d = x.size();
     const Row<double> r(work.data() + RowStep::work_size(std::size_t(d)) - d, d);
     m.egrad2rgrad(x, grad, r);
-    double time = r[0] * r[0], space = 0;
-    for (index_t i = 1; i < d; ++i)
-      space += r[i] * r[i];
-    const double length = rs.lr() * std::sqrt(std::max(space - time, 0.0));
-    const double clip = rs.config->lorentz_step_clip;
-    const double scale = length > clip ? clip / length : 1.0;
+    const double scale = optim::step_clip_factor(m, ConstRow<double>(x), ConstRow<double>(r),
+                                                 rs.lr(), rs.config->lorentz_step_clip);
     for (index_t i = 0; i < d; ++i)
       grad[i] *= scale;
     rs.library_step(m, x, grad, work, row);
+  }
+  // A row moved to a new curvature within the radius clamp.
+  static void fit(const RowBounds& b, Row<double> x) noexcept {
+    if (b.clamps_radius) lorentz::clamp_radius(x, b.radius);
   }
 };
 
@@ -424,52 +463,55 @@ struct Geometry<Euclidean<double>> {
                    Row<double> work, std::size_t row) noexcept {
     rs.library_step(m, x, grad, work, row);
   }
+  static void fit(const RowBounds&, Row<double>) noexcept {}
 };
 
-// A strictly increasing function of the distance from row u to every node, for ranking
-// (only the order matters): Poincare |x-y|^2 / (1-|y|^2) (the acosh argument without the
-// constant factor of u), Lorentz the Minkowski square <x-y, x-y>_L = 2(cosh d - 1),
-// Euclidean |x-y|^2. Columns are stored transposed so the inner loop over nodes vectorises.
+// The learned curvature's chart (hyperbolic models): a row is expmap0_c(v), v = logmap0_c(row)
+// held fixed while c moves. Its term of dL/dc for a row x with Euclidean gradient g: the
+// manifold's expmap0_backward at v (v and scratch: a row each).
+template <class M>
+double chart_curvature_gradient(const M& m, ConstRow<double> x, ConstRow<double> g, Row<double> v,
+                                Row<double> scratch) noexcept {
+  m.logmap0(x, v);
+  return m.expmap0_backward(ConstRow<double>(v), g, scratch);
+}
+// The row moved along the chart from the model `from` to the model `to`, then into to's bounds.
+template <class M>
+void move_to_curvature(const M& from, const M& to, const RowBounds& to_bounds, Row<double> x,
+                       Row<double> v) noexcept {
+  from.logmap0(ConstRow<double>(x), v);
+  to.expmap0(ConstRow<double>(v), x);
+  Geometry<M>::fit(to_bounds, x);
+}
+
+// Ranking keys for the evaluation: a strictly increasing function of the distance from row u
+// to every node (only the order matters), the library's per-model key (manifolds/ranking_key.hpp:
+// Poincare |x-y|^2 / (1-c|y|^2), Lorentz <x-y, x-y>_L, Euclidean |x-y|^2) evaluated by
+// cpu::RankingKeys, which vectorises the loop over nodes.
 class RankingSurrogate {
  public:
-  RankingSurrogate(Model model, std::size_t node_count, std::size_t row_size,
+  RankingSurrogate(Model model, double curvature, std::size_t node_count, std::size_t row_size,
                    std::span<const double> x)
-      : model_(model), n_(node_count), a_(row_size), columns_(row_size * node_count) {
-    for (std::size_t r = 0; r < n_; ++r)
-      for (std::size_t k = 0; k < a_; ++k)
-        columns_[k * n_ + r] = x[r * a_ + k];
-    if (model == Model::poincare) {
-      scale_.resize(n_);
-      for (std::size_t r = 0; r < n_; ++r) {
-        double norm2 = 0;
-        for (std::size_t k = 0; k < a_; ++k)
-          norm2 += x[r * a_ + k] * x[r * a_ + k];
-        scale_[r] = 1.0 / std::max(1.0 - norm2, std::numeric_limits<double>::min());
-      }
-    }
-  }
+      : keys_(make(model, curvature, node_count, row_size, x)) {}
   void operator()(std::size_t u, std::span<double> out) const {
-    std::fill(out.begin(), out.end(), 0.0);
-    const bool lorentz = model_ == Model::lorentz;
-    for (std::size_t k = 0; k < a_; ++k) {
-      const double xk = columns_[k * n_ + u];
-      const double* col = columns_.data() + k * n_;
-      const double sign = lorentz && k == 0 ? -1.0 : 1.0;  // time coordinate: -(x0 - y0)^2
-      for (std::size_t w = 0; w < n_; ++w) {
-        const double d = xk - col[w];
-        out[w] += sign * d * d;
-      }
-    }
-    if (model_ == Model::poincare)
-      for (std::size_t w = 0; w < n_; ++w)
-        out[w] *= scale_[w];
+    std::visit([&](const auto& keys) { keys(u, out); }, keys_);
   }
 
  private:
-  Model model_;
-  std::size_t n_, a_;
-  std::vector<double> columns_;
-  std::vector<double> scale_;
+  using Keys = std::variant<cpu::RankingKeys<PoincareBall<double>>,
+                            cpu::RankingKeys<Lorentz<double>>, cpu::RankingKeys<Euclidean<double>>>;
+  static Keys make(Model model, double c, std::size_t n, std::size_t a, std::span<const double> x) {
+    switch (model) {
+      case Model::poincare:
+        return cpu::RankingKeys<PoincareBall<double>>(PoincareBall<double>(c), n, a, x);
+      case Model::lorentz:
+        return cpu::RankingKeys<Lorentz<double>>(Lorentz<double>(c), n, a, x);
+      case Model::euclidean:
+        break;
+    }
+    return cpu::RankingKeys<Euclidean<double>>(Euclidean<double>(), n, a, x);
+  }
+  Keys keys_;
 };
 
 // ---- the epoch loop ------------------------------------------------------------------------
@@ -507,6 +549,9 @@ class BatchGradient {
   double* gradient(std::size_t i) { return grad_.data() + header + i * a_; }
   std::size_t row_size() const { return a_; }
   double loss = 0;
+  // dL/dc of the batch's loss (learned curvature only; not part of the message: the epoch
+  // gathers the batches' values once, at its end).
+  double curvature_gradient = 0;
 
   // The batch as the exchange message of batch `batch` of its group (valid until the batch
   // changes; the gradients stay where gradient() points).
@@ -566,6 +611,9 @@ struct EpochStats {
   // The part of exchange_seconds spent inside the communicator's all_gather (the rest: packing
   // this rank's batches and unpacking the others').
   double gather_seconds = 0;
+  // The curvature after the epoch and, when it is learned, the epoch's mean dL/dc that stepped it.
+  double curvature = 1, curvature_gradient = 0;
+  bool curvature_failed = false;  // the step would have left c non-finite or 0: not taken
 };
 
 // The communicator of a trainer that was given none.
@@ -607,6 +655,52 @@ class Trainer {
     if (config_.optimizer == Optimizer::adam) adam_ = AdamState(config_, n_);
   }
 
+  // The curvature the next epoch trains at (config().curvature until a learned c has moved).
+  double curvature() const { return c_; }
+  // rho of the curvature parameter (c = softplus(rho)); a checkpoint keeps it with c.
+  double curvature_rho() const { return curvature_param_.rho(); }
+
+  // Restores a saved curvature state: c and rho as they were (NaN rho: derived from c). The
+  // rows are taken to be on the model at c already (as a checkpoint saved them).
+  void restore_curvature(double c, double rho = std::numeric_limits<double>::quiet_NaN()) {
+    if (!(c > 0) || !std::isfinite(c))
+      throw std::invalid_argument("trainer: curvature must be positive and finite, got " +
+                                  std::to_string(c));
+    curvature_param_.set_c(c);
+    if (!std::isnan(rho)) curvature_param_.raw().data()[0] = rho;
+    c_ = c;
+  }
+  // Moves the model to curvature c and every row with it along the learned curvature's chart
+  // (each keeps its logmap0: direction and distance from the origin), then into the bounds.
+  void set_curvature(double c) {
+    const double from = c_;
+    restore_curvature(c);
+    move_rows(from);
+  }
+
+  // The loss of batch b of an epoch (its edges, negatives drawn as in training) at the current
+  // embedding and curvature, with its dL/dc (the learned curvature's gradient, chart term
+  // included). Changes nothing; for tests and diagnostics.
+  struct BatchLoss {
+    double loss = 0, curvature_gradient = 0;
+  };
+  BatchLoss batch_loss(std::uint32_t epoch, std::size_t b) const {
+    BatchLoss result;
+    auto run = [&](const auto& m) {
+      using M = std::decay_t<decltype(m)>;
+      const std::vector<std::uint32_t> order = epoch_order(epoch);
+      if (b >= batches_of(order.size()))
+        throw std::invalid_argument("trainer: batch " + std::to_string(b) + " of an epoch of " +
+                                    std::to_string(batches_of(order.size())));
+      BatchGradient out(n_, config_.row_size());
+      Scratch<M> scratch;
+      batch_gradient(m, epoch, b, order, out, scratch, true);
+      result = {out.loss, out.curvature_gradient};
+    };
+    with_manifold(run);
+    return result;
+  }
+
   const TrainConfig& config() const { return config_; }
   std::size_t node_count() const { return n_; }
   std::span<const Edge> edges() const { return edges_; }
@@ -629,7 +723,10 @@ class Trainer {
     std::uint64_t h = distributed::state_checksum(std::span<const double>(x_));
     h = distributed::state_checksum(std::span<const double>(adam_.exp_avg), h);
     h = distributed::state_checksum(std::span<const double>(adam_.exp_avg_sq), h);
-    return distributed::state_checksum(std::span<const std::int64_t>(adam_.steps), h);
+    h = distributed::state_checksum(std::span<const std::int64_t>(adam_.steps), h);
+    if (!config_.learn_curvature) return h;
+    const double curvature[2] = {c_, curvature_param_.rho()};
+    return distributed::state_checksum(std::span<const double>(curvature), h);
   }
 
   // Restores the state after `epochs_done` epochs (from a checkpoint); under Adam also its
@@ -661,28 +758,73 @@ class Trainer {
 
   EpochStats run_epoch(const ProgressCallback& progress = {}) {
     EpochStats stats;
-    switch (config_.model) {
-      case Model::poincare:
-        stats = epoch_with(PoincareBall<double>(1.0), progress);
-        break;
-      case Model::lorentz:
-        stats = epoch_with(Lorentz<double>(1.0), progress);
-        break;
-      case Model::euclidean:
-        stats = epoch_with(Euclidean<double>(), progress);
-        break;
-    }
+    with_manifold([&](const auto& m) { stats = epoch_with(m, progress); });
     ++epoch_;
     return stats;
   }
 
  private:
+  // Calls f with the model's manifold at the current curvature.
+  template <class F>
+  void with_manifold(F&& f) const {
+    switch (config_.model) {
+      case Model::poincare:
+        f(PoincareBall<double>(c_));
+        return;
+      case Model::lorentz:
+        f(Lorentz<double>(c_));
+        return;
+      case Model::euclidean:
+        f(Euclidean<double>());
+        return;
+    }
+  }
+
+  // Every row moved from the model at curvature `from` to the current one (the chart above).
+  void move_rows(double from) {
+    if (from == c_) return;
+    with_manifold([&](const auto& m) {
+      using M = std::decay_t<decltype(m)>;
+      if constexpr (!std::is_same_v<M, Euclidean<double>>) {
+        const M old(from);
+        const RowBounds bounds(config_, c_);
+        const std::size_t a = config_.row_size();
+        std::vector<double> v(a);
+        for (std::size_t r = 0; r < n_; ++r)
+          move_to_curvature(old, m, bounds, Row<double>(x_.data() + r * a, index_t(a)),
+                            Row<double>(v.data(), index_t(a)));
+      }
+    });
+  }
+
+  // After an epoch with a learned curvature: one SGD step of rho on the mean of the batches'
+  // dL/dc (every rank's batches, summed in batch order), then every row onto the new model.
+  // Returns the mean gradient; a step that leaves c non-finite or 0 is not taken (false).
+  bool step_curvature(std::vector<double>& batch_gradients, double& mean) {
+    if (comm_->size() > 1) comm_->all_reduce_sum(batch_gradients);  // each batch on one rank
+    double total = 0;
+    for (const double g : batch_gradients)
+      total += g;
+    mean = total / static_cast<double>(batch_gradients.size());
+    optim::CurvatureParameter<double> next = curvature_param_;
+    optim::RiemannianSGD<Euclidean<double>> sgd(next.raw(), {.lr = config_.curvature_lr});
+    sgd.step(next.raw(), std::vector<double>{next.grad_rho(mean)});
+    const double c = next.c();
+    if (!(c > 0) || !std::isfinite(c) || !std::isfinite(next.rho())) return false;
+    curvature_param_ = next;
+    const double from = c_;
+    c_ = c;
+    move_rows(from);
+    return true;
+  }
+
   template <class M>
   struct Scratch {
     std::vector<NodeId> targets;  // (k + 1) per edge of the batch: positive, negatives
     std::vector<const double*> target_rows;
     std::vector<double> weights, gradients, gu, gt, step_work;
-    std::vector<double> remote_gradient;  // one row of another rank's batch
+    std::vector<double> remote_gradient;       // one row of another rank's batch
+    std::vector<double> unused_gx, unused_gy;  // dist_backward's row gradients (only dL/dc used)
     cpu::DistanceFan<M> fan;
   };
 
@@ -735,12 +877,14 @@ class Trainer {
     return order;
   }
 
+  // `curvature`: also dL/dc into out.curvature_gradient, from the manifold's backward passes.
   template <class M>
   void batch_gradient(const M& m, std::uint32_t epoch, std::size_t b,
-                      std::span<const std::uint32_t> order, BatchGradient& out,
-                      Scratch<M>& s) const {
+                      std::span<const std::uint32_t> order, BatchGradient& out, Scratch<M>& s,
+                      bool curvature) const {
     out.clear();
     out.loss = 0;
+    out.curvature_gradient = 0;
     const std::size_t a = config_.row_size();
     const bool burnin = in_burnin(epoch);
     const std::size_t k = burnin ? config_.burnin_negatives : config_.negatives;
@@ -763,6 +907,10 @@ class Trainer {
     s.gradients.resize(k + 1);
     s.gu.resize(a);
     s.gt.resize((k + 1) * a);
+    if (curvature) {
+      s.unused_gx.resize(a);
+      s.unused_gy.resize(a);
+    }
     // Targets (the positive, then the negatives) of every edge of the batch first, with a
     // prefetch of their rows: the rows are scattered over the whole embedding (6.5 MB for the
     // nouns), and waiting for each in turn took half of this function's time. Drawing all
@@ -804,6 +952,15 @@ class Trainer {
         s.gradients[j] = (s.weights[j] / sum - (j == 0 ? 1.0 : 0.0)) * -inv_batch;
       std::fill(s.gu.begin(), s.gu.end(), 0.0);
       s.fan.backward(s.gradients, s.gu.data(), s.gt.data());
+      if (curvature) {
+        // dL/dc through every distance: the manifold's dist_backward returns g dd/dc.
+        const ConstRow<double> u(x_.data() + std::size_t(e.from) * a, index_t(a));
+        for (std::size_t j = 0; j <= k; ++j)
+          out.curvature_gradient +=
+              m.dist_backward(u, ConstRow<double>(s.target_rows[j], index_t(a)), s.gradients[j],
+                              Row<double>(s.unused_gx.data(), index_t(a)),
+                              Row<double>(s.unused_gy.data(), index_t(a)));
+      }
       for (std::size_t j = 0; j <= k; ++j) {
         if (s.gradients[j] == 0) continue;
         double* total = out.row(targets[j]);
@@ -815,6 +972,17 @@ class Trainer {
       for (std::size_t c = 0; c < a; ++c)
         gu_total[c] += s.gu[c];
     }
+    if constexpr (!std::is_same_v<M, Euclidean<double>>)
+      if (curvature) {
+        // The rows move with c along the chart: its term for every touched row.
+        const auto rows = out.rows();
+        for (std::size_t i = 0; i < rows.size(); ++i)
+          out.curvature_gradient += chart_curvature_gradient(
+              m, ConstRow<double>(x_.data() + std::size_t(rows[i]) * a, index_t(a)),
+              ConstRow<double>(out.gradient(i), index_t(a)),
+              Row<double>(s.unused_gx.data(), index_t(a)),
+              Row<double>(s.unused_gy.data(), index_t(a)));
+      }
   }
 
   // Rank `me`'s batches of a group of `in_group`: me, me + ranks, ...
@@ -905,9 +1073,11 @@ class Trainer {
       sc.step_work.resize(RowStep::work_size(a));
       sc.remote_gradient.resize(a);
     }
-    const RowStep row_step(config_, lr, Geometry<M>::step_map, Geometry<M>::project,
+    const RowStep row_step(config_, lr, c_, Geometry<M>::step_map, Geometry<M>::project,
                            config_.optimizer_at(epoch) == Optimizer::adam ? &adam_ : nullptr);
     std::vector<double> batch_losses(n_batches, 0.0);
+    const bool learns_c = config_.learn_curvature;
+    std::vector<double> batch_curvature(learns_c ? n_batches : 0, 0.0);
     std::barrier sync(static_cast<std::ptrdiff_t>(t_count));
     const auto started = clock::now();
     auto last_report = started;
@@ -931,8 +1101,9 @@ class Trainer {
           const std::size_t mine = local_batches(in_group, me, ranks);
           for (std::size_t i = t; i < mine; i += t_count) {
             const std::size_t j = me + i * ranks;
-            batch_gradient(m, epoch, g0 + j, order, buffers_[j], scratch[t]);
+            batch_gradient(m, epoch, g0 + j, order, buffers_[j], scratch[t], learns_c);
             batch_losses[g0 + j] = buffers_[j].loss;
+            if (learns_c) batch_curvature[g0 + j] = buffers_[j].curvature_gradient;
           }
           sync.arrive_and_wait();
           if (exchanges) {
@@ -1011,6 +1182,11 @@ class Trainer {
     for (double l : batch_losses)
       total += l;
     stats.mean_loss = total / static_cast<double>(n_batches);
+    if (learns_c && !step_curvature(batch_curvature, stats.curvature_gradient)) {
+      stats.finite = false;
+      stats.curvature_failed = true;
+    }
+    stats.curvature = c_;
     for (double v : x_)
       if (!std::isfinite(v)) {
         stats.finite = false;
@@ -1036,6 +1212,10 @@ class Trainer {
   distributed::Gathered gathered_;   // every rank's, after the exchange
   std::vector<RemoteBatch> remote_;  // the other ranks' batches of the group, in gathered_
   AdamState adam_;
+  // The curvature: c_ the value every primitive uses (config_.curvature exactly until a learned
+  // c moves), curvature_param_ its parametrization c = softplus(rho).
+  double c_ = config_.curvature;
+  optim::CurvatureParameter<double> curvature_param_{config_.curvature};
 };
 
 }  // namespace hyperbolic::wordnet_train

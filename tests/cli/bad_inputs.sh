@@ -157,6 +157,19 @@ case $case_name in
       train "${long[@]}" --degree-power nan
     expect_refusal "--lr is not a finite number, inf, a learning rate > 0" \
       train "${long[@]}" --lr inf
+    expect_refusal "--curvature is out of range, 0, a curvature c > 0" \
+      train "${long[@]}" --curvature 0
+    expect_refusal "--curvature is out of range, -2, a curvature c > 0" \
+      train "${long[@]}" --curvature -2
+    expect_refusal "--curvature is not a finite number, nan, a curvature c > 0" \
+      train "${long[@]}" --curvature nan
+    expect_refusal "--curvature is not a finite number, inf, a curvature c > 0" \
+      train "${long[@]}" --curvature inf
+    expect_refusal "Could not convert: --curvature = one" train "${long[@]}" --curvature one
+    expect_refusal "--curvature is for the hyperbolic models, --model euclidean with --curvature 2" \
+      train "${long[@]}" --model euclidean --curvature 2
+    expect_refusal "--curvature-lr is out of range, 0, a learning rate > 0" \
+      train "${long[@]}" --learn-curvature --curvature-lr 0
     # CLI11's errors exit 1 (they exited 104, 109, ...)
     expect_refusal "Could not convert: --epochs = -1" train --epochs -1 -o run
     expect_refusal "The following argument was not expected: --bogus" train --bogus -o run

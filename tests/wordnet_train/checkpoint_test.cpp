@@ -1,6 +1,7 @@
 // Checkpoints: resuming continues bit-identically; corrupt or mismatched files are refused.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -49,6 +50,8 @@ wt::Checkpoint snapshot(const wt::Trainer& t, std::uint64_t fingerprint) {
   ck.history_json = R"([{"epoch":2}])";
   ck.embedding.assign(t.embedding().begin(), t.embedding().end());
   ck.adam = t.adam_state();
+  ck.curvature = t.curvature();
+  ck.curvature_rho = t.curvature_rho();
   return ck;
 }
 
@@ -285,7 +288,7 @@ TEST_CASE("Adam then SGD: the switch equals an Adam run continued under SGD, and
 
 TEST_CASE(
     "checkpoint versions 1 (no lr schedule), 2 (no optimizer), 3 (no switch), 4 (no hard "
-    "negatives or repeats) still load") {
+    "negatives or repeats), 5 (no curvature) still load") {
   const auto tree = complete_tree_closure(2, 3);
   wt::Trainer trainer(config_for(wt::Model::poincare), tree.node_count, tree.closure, 1);
   trainer.run_epoch();
@@ -296,18 +299,21 @@ TEST_CASE(
   wt::ByteWriter config;
   wt::put_config(config, trainer.config());
   // Rewrite it as the old versions wrote it: the config without its trailing fields (version
-  // 4 lacks the subtree negatives and the direct-parent repeats: four u32; version 3 also the
-  // switch to SGD: a u32 and a double; version 2 also the optimizer and the Lorentz radius: a u32
-  // and four doubles; version 1 also the schedule: two u32 and a double), then a new header.
-  for (std::uint32_t version : {1u, 2u, 3u, 4u}) {
+  // 5 lacks the curvature: a double, a u32 and a double; version 4 also the subtree negatives
+  // and the direct-parent repeats: four u32; version 3 also the switch to SGD: a u32 and a
+  // double; version 2 also the optimizer and the Lorentz radius: a u32 and four doubles; version
+  // 1 also the schedule: two u32 and a double), the payload without the curvature state at its
+  // end (two doubles), then a new header.
+  for (std::uint32_t version : {1u, 2u, 3u, 4u, 5u}) {
     CAPTURE(version);
-    const std::size_t dropped = (4 * 4) + (version <= 3 ? 4 + 8 : 0) +
-                                (version <= 2 ? 4 + 4 * 8 : 0) + (version == 1 ? 4 + 4 + 8 : 0);
+    const std::size_t dropped = (8 + 4 + 8) + (version <= 4 ? 4 * 4 : 0) +
+                                (version <= 3 ? 4 + 8 : 0) + (version <= 2 ? 4 + 4 * 8 : 0) +
+                                (version == 1 ? 4 + 4 + 8 : 0);
     const std::size_t old_config = config.bytes.size() - dropped;
     std::vector<char> payload(current.begin() + header,
                               current.begin() + long(header + old_config));
     payload.insert(payload.end(), current.begin() + long(header + config.bytes.size()),
-                   current.end());
+                   current.end() - 2 * 8);
     wt::ByteWriter old;
     old.put_bytes(wt::checkpoint_magic, sizeof wt::checkpoint_magic);
     old.put(version);
@@ -323,6 +329,11 @@ TEST_CASE(
     CHECK(ck.config.optimizer == wt::Optimizer::sgd);
     CHECK(ck.config.subtree_negatives == 0);
     CHECK(ck.config.parent_edge_repeats == 1);
+    // Every trainer before version 6 trained at the fixed c = 1.
+    CHECK(ck.config.curvature == 1.0);
+    CHECK_FALSE(ck.config.learn_curvature);
+    CHECK(ck.curvature == 1.0);
+    CHECK(std::isnan(ck.curvature_rho));
     CHECK(ck.epochs_done == 1);
     CHECK(ck.graph_fingerprint == 42);
     CHECK_NOTHROW(wt::require_same_trajectory(ck.config, trainer.config(), ck.epochs_done));
@@ -330,6 +341,70 @@ TEST_CASE(
     CHECK(ck.embedding == want);
   }
   std::filesystem::remove(path);
+}
+
+TEST_CASE("a learned curvature resumes exactly; a different fixed curvature is refused") {
+  const auto tree = complete_tree_closure(3, 3);
+  const std::uint64_t fingerprint = wt::graph_fingerprint(tree.node_count, tree.closure);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz}) {
+    CAPTURE(wt::model_name(model));
+    auto config = config_for(model);
+    config.learn_curvature = true;
+    config.curvature = 1.5;
+    config.lorentz_max_radius = model == wt::Model::lorentz ? 2.0 : 0.0;
+    wt::Trainer uninterrupted(config, tree.node_count, tree.closure, 2);
+    for (int e = 0; e < 8; ++e)
+      uninterrupted.run_epoch();
+    const std::string path = temp_path("curvature.ckpt");
+    {
+      wt::Trainer first(config, tree.node_count, tree.closure, 2);
+      for (int e = 0; e < 5; ++e)
+        first.run_epoch();
+      CHECK(first.curvature() != 1.5);
+      wt::write_checkpoint(path, snapshot(first, fingerprint));
+    }
+    wt::Checkpoint ck = wt::read_checkpoint(path);
+    CHECK(ck.config.learn_curvature);
+    CHECK(ck.config.curvature == 1.5);
+    CHECK_NOTHROW(wt::require_same_trajectory(ck.config, config, ck.epochs_done));
+    wt::Trainer resumed(ck.config, tree.node_count, tree.closure, 1);
+    resumed.restore(ck.epochs_done, std::move(ck.embedding));
+    resumed.restore_curvature(ck.curvature, ck.curvature_rho);
+    for (int e = 5; e < 8; ++e)
+      resumed.run_epoch();
+    CHECK(resumed.curvature() == uninterrupted.curvature());
+    CHECK(resumed.curvature_rho() == uninterrupted.curvature_rho());
+    const std::vector<double> a(uninterrupted.embedding().begin(), uninterrupted.embedding().end());
+    const std::vector<double> b(resumed.embedding().begin(), resumed.embedding().end());
+    CHECK(a == b);
+    std::filesystem::remove(path);
+  }
+  auto fixed = config_for(wt::Model::poincare);
+  auto other = fixed;
+  other.curvature = 2;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(fixed, other, 1),
+                       doctest::Contains("curvature (checkpoint 1, asked 2)"), std::runtime_error);
+  other = fixed;
+  other.learn_curvature = true;
+  CHECK_THROWS_WITH_AS(wt::require_same_trajectory(fixed, other, 1),
+                       doctest::Contains("learned curvature"), std::runtime_error);
+}
+
+TEST_CASE("embedding files keep the curvature; a damaged one is refused naming it") {
+  const std::vector<std::string> names = {"a.n.01", "b.n.01"};
+  const std::vector<double> x = {0.1, -0.2, 0.3, 0.25};
+  const std::string bin = temp_path("c.emb");
+  wt::write_embedding_binary(bin, wt::Model::poincare, 2, x, names, 2.5);
+  CHECK(wt::read_embedding_binary(bin).curvature == 2.5);
+  auto bytes = wt::read_binary_file(bin, "test");
+  const double negative = -3;
+  std::memcpy(bytes.data() + 32, &negative, sizeof negative);  // after magic, 2 u32, 2 u64
+  std::ofstream(bin, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  CHECK_THROWS_WITH_AS(wt::read_embedding_binary(bin),
+                       doctest::Contains("curvature -3.000000 is not positive"),
+                       std::runtime_error);
+  std::filesystem::remove(bin);
 }
 
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused") {

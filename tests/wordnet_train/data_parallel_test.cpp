@@ -253,3 +253,25 @@ TEST_CASE("the message format: one batch's message holds its gradient rows and i
   CHECK(batch.rows().empty());
   CHECK(batch.message(0).size() == 16);
 }
+
+TEST_CASE("a learned curvature is the single process's on any number of ranks, bit for bit") {
+  // Each rank computes dL/dc of its own batches; the epoch sums them in batch order.
+  const auto tree = complete_tree_closure(3, 4);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz}) {
+    CAPTURE(wt::model_name(model));
+    wt::TrainConfig config = config_for(model, wt::Optimizer::sgd, 3);
+    config.learn_curvature = true;
+    config.curvature = 0.7;
+    const auto reference = run_ranks(config, tree.node_count, tree.closure, 1, 1, 6)[0];
+    for (const auto& [ranks, threads] : {std::pair{2, 1u}, std::pair{3, 2u}}) {
+      CAPTURE(ranks);
+      const auto results = run_ranks(config, tree.node_count, tree.closure, ranks, threads, 6);
+      for (const RankResult& got : results) {
+        CHECK(std::memcmp(got.embedding.data(), reference.embedding.data(),
+                          got.embedding.size() * sizeof(double)) == 0);
+        CHECK(got.checksum == reference.checksum);  // c and rho are in the checksum
+        CHECK(got.losses == reference.losses);
+      }
+    }
+  }
+}

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "hyperbolic/graph/adjacency.hpp"
@@ -19,8 +21,9 @@ namespace {
 
 double reconstruction_map(const wt::Trainer& trainer) {
   const graph::Adjacency neighbours(trainer.node_count(), trainer.edges());
-  const wt::RankingSurrogate surrogate(trainer.config().model, trainer.node_count(),
-                                       trainer.config().row_size(), trainer.embedding());
+  const wt::RankingSurrogate surrogate(trainer.config().model, trainer.curvature(),
+                                       trainer.node_count(), trainer.config().row_size(),
+                                       trainer.embedding());
   return graph::evaluate_reconstruction(neighbours, surrogate, {.threads = 1})
       .mean_average_precision;
 }
@@ -228,4 +231,208 @@ TEST_CASE("Lorentz max radius: no row ends an epoch farther out, and 0 means no 
       q += x[k] * x[k];
     CHECK(q == doctest::Approx(-1.0).epsilon(1e-9));
   }
+}
+
+// ---- curvature: fixed at any c, or learned -----------------------------------------------------
+
+namespace {
+
+std::vector<double> embedding_of(const wt::Trainer& t) {
+  return std::vector<double>(t.embedding().begin(), t.embedding().end());
+}
+
+graph::RankingResult reconstruction(const wt::Trainer& trainer) {
+  const graph::Adjacency neighbours(trainer.node_count(), trainer.edges());
+  const wt::RankingSurrogate surrogate(trainer.config().model, trainer.curvature(),
+                                       trainer.node_count(), trainer.config().row_size(),
+                                       trainer.embedding());
+  return graph::evaluate_reconstruction(neighbours, surrogate, {.threads = 1});
+}
+
+// Every row is on the model at the trainer's curvature: inside the clamp radius of the ball,
+// on the hyperboloid -1/c.
+void check_rows_on_model(const wt::Trainer& t) {
+  const std::size_t a = t.config().row_size();
+  const double c = t.curvature();
+  for (std::size_t i = 0; i < t.node_count(); ++i) {
+    const double* x = t.embedding().data() + i * a;
+    double space = 0;
+    for (std::size_t k = t.config().model == wt::Model::lorentz ? 1 : 0; k < a; ++k)
+      space += x[k] * x[k];
+    if (t.config().model == wt::Model::poincare)
+      CHECK(std::sqrt(c * space) <= t.config().max_norm * (1 + 1e-15));
+    else  // on the hyperboloid to the library's tolerance (relative to 1 + c|x|^2)
+      CHECK(hyperbolic::Lorentz<double>(c).check_point(
+          hyperbolic::ConstRow<double>(x, hyperbolic::index_t(a))));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("curvature 1 given explicitly is the default, bit for bit") {
+  const auto tree = complete_tree_closure(3, 3);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz}) {
+    CAPTURE(wt::model_name(model));
+    auto config = small_config(model);
+    config.lorentz_max_radius = 3;  // the radius clamp's c = 1 bound too
+    wt::Trainer implicit(config, tree.node_count, tree.closure, 2);
+    config.curvature = 1.0;
+    wt::Trainer explicit_one(config, tree.node_count, tree.closure, 2);
+    for (int epoch = 0; epoch < 12; ++epoch) {
+      implicit.run_epoch();
+      explicit_one.run_epoch();
+    }
+    CHECK(embedding_of(implicit) == embedding_of(explicit_one));
+    CHECK(explicit_one.curvature() == 1.0);
+  }
+}
+
+TEST_CASE("a fixed curvature other than 1 trains and evaluates on the small tree") {
+  const auto tree = complete_tree_closure(3, 4);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz})
+    for (double c : {0.25, 4.0}) {
+      CAPTURE(wt::model_name(model));
+      CAPTURE(c);
+      auto config = small_config(model);
+      config.curvature = c;
+      // At c > 1 the same lr overshoots (measured, c = 4: ball MAP 0.80, hyperboloid 0.90);
+      // lr / c takes steps of the c = 1 run's size in units of the curvature radius.
+      if (c > 1) config.lr /= c;
+      wt::Trainer trainer(config, tree.node_count, tree.closure, 2);
+      const double before = reconstruction(trainer).mean_average_precision;
+      for (int epoch = 0; epoch < 150; ++epoch)
+        REQUIRE(trainer.run_epoch().finite);
+      const auto after = reconstruction(trainer);
+      // Measured after 150 epochs (mean rank / MAP): ball c 0.25: 1.075 / 0.992, c 4 (lr / 4):
+      // 1.718 / 0.927; hyperboloid c 0.25: 1.000 / 1.000, c 4 (lr / 4): 1.075 / 0.977 (c = 1:
+      // 1.822 / 0.921 and 1.073 / 0.991). The bounds are the c = 1 test's.
+      CHECK(before < 0.3);
+      CHECK(after.mean_average_precision > 0.85);
+      CHECK(after.mean_rank < 2.0);
+      CHECK(trainer.curvature() == c);
+      check_rows_on_model(trainer);
+    }
+}
+
+TEST_CASE("a learned curvature moves, stays positive, and is the same for any thread count") {
+  const auto tree = complete_tree_closure(3, 4);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz}) {
+    CAPTURE(wt::model_name(model));
+    auto config = small_config(model);
+    config.learn_curvature = true;
+    config.curvature = 1.0;
+    config.curvature_lr = 0.05;
+    auto train = [&](unsigned threads) {
+      wt::Trainer trainer(config, tree.node_count, tree.closure, threads);
+      std::vector<double> path;
+      for (int epoch = 0; epoch < 100; ++epoch) {
+        const wt::EpochStats stats = trainer.run_epoch();
+        REQUIRE(stats.finite);
+        REQUIRE(std::isfinite(stats.curvature_gradient));
+        CHECK(stats.curvature == trainer.curvature());
+        path.push_back(trainer.curvature());
+      }
+      check_rows_on_model(trainer);
+      return std::pair{embedding_of(trainer), path};
+    };
+    const auto [x2, c2] = train(2);
+    const auto [x1, c1] = train(1);
+    CHECK(x1 == x2);
+    CHECK(c1 == c2);
+    const double last = c2.back();
+    CAPTURE(last);
+    CHECK(last > 0);
+    CHECK(std::isfinite(last));
+    CHECK(std::abs(last - 1.0) > 1e-3);  // it moved
+    for (double c : c2)
+      CHECK(c > 0);
+    // The tree is still learned with c moving (measured: MAP > 0.9 for both models).
+    wt::Trainer trainer(config, tree.node_count, tree.closure, 2);
+    for (int epoch = 0; epoch < 150; ++epoch)
+      REQUIRE(trainer.run_epoch().finite);
+    CHECK(reconstruction(trainer).mean_average_precision > 0.85);
+  }
+}
+
+TEST_CASE("dL/dc of a batch's loss agrees with a finite difference of the loss") {
+  // A few edges per batch on a spread-out embedding, rows away from the clamps (so that moving
+  // c clamps no row). Moving c moves every row along the learned curvature's chart (its
+  // logmap0 held fixed), as training does: the difference quotient of the batch's loss over
+  // that move is the dL/dc a learned curvature steps on, chart term included.
+  const auto tree = complete_tree_closure(3, 3);
+  for (wt::Model model : {wt::Model::poincare, wt::Model::lorentz})
+    for (double c : {0.5, 1.0, 2.0}) {
+      CAPTURE(wt::model_name(model));
+      CAPTURE(c);
+      auto config = small_config(model);
+      config.optimizer = wt::Optimizer::adam;
+      config.lr = 0.05;
+      config.batch = 3;
+      config.negatives = 5;
+      config.burnin_negatives = 5;
+      config.curvature = c;
+      config.max_norm = 0.999;
+      wt::Trainer trainer(config, tree.node_count, tree.closure, 1);
+      for (int epoch = 0; epoch < 15; ++epoch)
+        trainer.run_epoch();
+      // The clamp must not bind at c + h: every row strictly inside it.
+      if (model == wt::Model::poincare) {
+        double largest = 0;
+        for (std::size_t i = 0; i < trainer.node_count(); ++i) {
+          double s = 0;
+          for (std::size_t k = 0; k < 5; ++k)
+            s += trainer.embedding()[i * 5 + k] * trainer.embedding()[i * 5 + k];
+          largest = std::max(largest, std::sqrt(c * s));
+        }
+        REQUIRE(largest < 0.99);
+      }
+      const std::uint32_t epoch = trainer.epochs_done();
+      const std::vector<double> saved = embedding_of(trainer);
+      const wt::AdamState adam = trainer.adam_state();
+      for (std::size_t b : {std::size_t(0), std::size_t(7), std::size_t(20)}) {
+        CAPTURE(b);
+        const auto at = trainer.batch_loss(epoch, b);
+        const double h = 1e-5 * c;
+        auto loss_of_batch = [&](double curvature) {
+          trainer.set_curvature(curvature);
+          const double loss = trainer.batch_loss(epoch, b).loss;
+          trainer.restore(epoch, saved, adam);
+          trainer.restore_curvature(c);
+          return loss;
+        };
+        const double fd = (loss_of_batch(c + h) - loss_of_batch(c - h)) / (2 * h);
+        CAPTURE(at.curvature_gradient);
+        CAPTURE(fd);
+        CHECK(std::abs(at.curvature_gradient) > 1e-4);  // a real test: not 0 = 0
+        CHECK(at.curvature_gradient == doctest::Approx(fd).epsilon(1e-5));
+        CHECK(trainer.batch_loss(epoch, b).loss == at.loss);  // restored exactly
+      }
+    }
+}
+
+TEST_CASE("bad curvatures are refused naming the value") {
+  const auto tree = complete_tree_closure(2, 2);
+  for (double c : {0.0, -1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    CAPTURE(c);
+    auto config = small_config(wt::Model::poincare);
+    config.curvature = c;
+    CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                         doctest::Contains("curvature must be positive and finite, got"),
+                         std::invalid_argument);
+  }
+  auto config = small_config(wt::Model::poincare);
+  config.curvature = -2.5;
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("got -2.5"), std::invalid_argument);
+  config = small_config(wt::Model::euclidean);
+  config.curvature = 2;
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("the Euclidean model has no curvature"),
+                       std::invalid_argument);
+  config = small_config(wt::Model::lorentz);
+  config.learn_curvature = true;
+  config.curvature_lr = 0;
+  CHECK_THROWS_WITH_AS(wt::Trainer(config, tree.node_count, tree.closure, 1),
+                       doctest::Contains("curvature lr must be positive, got 0"),
+                       std::invalid_argument);
 }
