@@ -19,8 +19,13 @@
 // form (f'(z) - f(z)/z)/(2 z^2) loses at most log2(1/cutoff^2) bits just above
 // the cutoff (about 7 bits in double, 3.5 in float): the documented accuracy
 // of gradients near the origin.
+//
+// The values are written once over a value type V (core/lanes.hpp): a plain
+// scalar, or a SIMD register of several rows' arguments (the CPU backend),
+// where the series / direct choice is made per lane.
 
 #include "dual.hpp"
+#include "lanes.hpp"
 #include "scalar_traits.hpp"
 
 namespace hyperbolic::math {
@@ -69,13 +74,14 @@ HYP_HD_INLINE void series_coefficients(series_kind kind, T (&c)[8]) {
   }
 }
 
-template <class T>
-HYP_HD_INLINE T series_value(series_kind kind, T w) {
+template <class V>
+HYP_HD_INLINE V series_value(series_kind kind, V w) {
+  using T = scalar_of_t<V>;
   T c[8];
   series_coefficients(kind, c);
-  T s = c[7];
+  V s(c[7]);
   for (int k = 6; k >= 0; --k)
-    s = s * w + c[k];
+    s = s * w + V(c[k]);
   return s;
 }
 
@@ -90,41 +96,58 @@ HYP_HD_INLINE T series_slope(series_kind kind, T w) {
   return s;
 }
 
-template <class T>
-HYP_HD_INLINE bool use_series(T w) {
+template <class V>
+HYP_HD_INLINE auto use_series(V w) {
+  using T = scalar_of_t<V>;
   constexpr T cut = scalar_traits<T>::series_cutoff;
-  return fabs(w) < cut * cut;
+  return fabs(w) < V(cut * cut);
 }
+
+// Plain scalars and lanes (dual numbers have their own overloads below).
+template <class V>
+concept SeriesArgument = std::is_floating_point_v<V> || LaneValue<V>;
 
 }  // namespace detail
 
 // ---- values ----------------------------------------------------------------
-template <class T>
-requires std::is_floating_point_v<T> HYP_HD_INLINE T tanhc_sq(T w) {
-  if (detail::use_series(w)) return detail::series_value(detail::series_kind::tanhc, w);
-  const T z = sqrt(w);
-  return tanh(z) / z;
+template <detail::SeriesArgument V>
+HYP_HD_INLINE V tanhc_sq(V w) {
+  return where(
+      detail::use_series(w), [&] { return detail::series_value(detail::series_kind::tanhc, w); },
+      [&] {
+        const V z = sqrt(w);
+        return tanh(z) / z;
+      });
 }
-template <class T>
-requires std::is_floating_point_v<T> HYP_HD_INLINE T artanhc_sq(T w) {
-  if (detail::use_series(w)) return detail::series_value(detail::series_kind::artanhc, w);
-  const T z = sqrt(w);
-  return atanh(z) / z;
+template <detail::SeriesArgument V>
+HYP_HD_INLINE V artanhc_sq(V w) {
+  return where(
+      detail::use_series(w), [&] { return detail::series_value(detail::series_kind::artanhc, w); },
+      [&] {
+        const V z = sqrt(w);
+        return atanh(z) / z;
+      });
 }
-template <class T>
-requires std::is_floating_point_v<T> HYP_HD_INLINE T asinhc_sq(T w) {
-  if (detail::use_series(w)) return detail::series_value(detail::series_kind::asinhc, w);
-  const T z = sqrt(w);
-  return asinh(z) / z;
+template <detail::SeriesArgument V>
+HYP_HD_INLINE V asinhc_sq(V w) {
+  return where(
+      detail::use_series(w), [&] { return detail::series_value(detail::series_kind::asinhc, w); },
+      [&] {
+        const V z = sqrt(w);
+        return asinh(z) / z;
+      });
 }
-template <class T>
-requires std::is_floating_point_v<T> HYP_HD_INLINE T sinhc_sq(T w) {
-  if (detail::use_series(w)) return detail::series_value(detail::series_kind::sinhc, w);
-  const T z = sqrt(w);
-  return sinh(z) / z;
+template <detail::SeriesArgument V>
+HYP_HD_INLINE V sinhc_sq(V w) {
+  return where(
+      detail::use_series(w), [&] { return detail::series_value(detail::series_kind::sinhc, w); },
+      [&] {
+        const V z = sqrt(w);
+        return sinh(z) / z;
+      });
 }
-template <class T>
-requires std::is_floating_point_v<T> HYP_HD_INLINE T cosh_sq(T w) {
+template <detail::SeriesArgument V>
+HYP_HD_INLINE V cosh_sq(V w) {
   return cosh(sqrt(w));
 }
 

@@ -45,7 +45,7 @@ struct RowKernels<Lorentz<T>> {
     lorentz::rows::logmap0(SimdRowPass<T>{d}, m.c(), y, out);
   }
   static void projx(const M& m, const T* x, T* out, index_t d) noexcept {
-    const T t = math::sqrt(T(1) / m.c() + space_squared_norm(x, d));
+    const T t = lorentz::projx_time(m.c(), space_squared_norm(x, d));
     simd::combine_row(d, out, [&](auto at) { return at(x); });
     out[0] = t;
   }

@@ -51,6 +51,13 @@ HYP_HD_INLINE S dist0(S c, S n_space) {
   return n_space * asinhc_sq(w);
 }
 
+// projx(x): the space coordinates kept, the time coordinate
+// sqrt(1/c + |x_s|^2) from ss = |x_s|^2.
+template <class S>
+HYP_HD_INLINE S projx_time(S c, S ss) {
+  return math::sqrt(S(1) / c + ss);
+}
+
 // expmap(x, u) = cosh(s|u|_L) x + sinh(s|u|_L) / (s|u|_L) u, uu = <u, u>_L.
 template <class S>
 HYP_HD_INLINE Pair<S> expmap(S c, S uu) {

@@ -93,7 +93,7 @@ class Lorentz {
   // ---- projections ----------------------------------------------------------
   // Keeps the space coordinates and recomputes the time coordinate.
   HYP_HD void projx(ConstRow<T> x, Row<T> out) const noexcept {
-    const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail()));
+    const T t = lorentz::projx_time(c_, squared_norm(x.tail()));
     for (index_t i = 1; i < x.size(); ++i)
       out[i] = x[i];
     out[0] = t;

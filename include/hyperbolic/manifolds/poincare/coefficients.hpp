@@ -27,10 +27,26 @@ HYP_HD_INLINE S lambda(S c, S xx) {
   return S(2) / (S(1) - c * xx);
 }
 
+// projx(x) = a x: a = m / |x| beyond the radius m = max_norm, else 1
+// (n = |x|; NaN compares false and passes through).
+template <class S>
+HYP_HD_INLINE S projx_scale(S n, S max_norm) {
+  return math::where(
+      n > max_norm, [&] { return max_norm / n; }, [&] { return S(1); });
+}
+
+// egrad2rgrad(x, g) = a g: the Euclidean gradient over lambda_x^2,
+// a = ((1 - c|x|^2) / 2)^2.
+template <class S>
+HYP_HD_INLINE S egrad2rgrad_scale(S c, S xx) {
+  const S b = (S(1) - c * xx) / S(2);
+  return b * b;
+}
+
 // Above this value of c q^2, asinh(s q) equals log(2 s q) to rounding.
 template <class S>
 HYP_HD_INLINE auto asinh_log_regime() {
-  using T = decltype(math::value(S(0)));
+  using T = math::scalar_of_t<decltype(math::value(S(0)))>;
   return T(1) / scalar_traits<T>::epsilon;
 }
 
@@ -90,6 +106,11 @@ template <class S>
 struct Pair {
   S a, b;
 };
+// Per lane: a where m holds, else b (math::where on lanes, core/lanes.hpp).
+template <class Mask, class S>
+HYP_HD_INLINE Pair<S> select(const Mask& m, const Pair<S>& a, const Pair<S>& b) {
+  return {math::select(m, a.a, b.a), math::select(m, a.b, b.b)};
+}
 
 // x (+) y = a x + b y; bx = 1 - c|x|^2 (boundary.hpp).
 // The x factor as 1 + c|y|^2 bx / den: the numerator 1 + 2c<x,y> + c|y|^2
@@ -164,16 +185,20 @@ HYP_HD_INLINE S expmap0(S c, S uu) {
 template <class S>
 HYP_HD_INLINE Pair<S> logmap(S c, S bx, S by, S dd) {
   const S q2 = c * dd / bx / by;
-  if (math::value(q2) > asinh_log_regime<S>()) {
-    // asinh(sqrt(q2)) = log(2 sqrt(q2)) to rounding: scale = (log 2 + lq / 2) / (q2 by)
-    // with lq = log q2, written so that nothing overflows.
-    const S lq = math::log(c * dd) - math::log(bx) - math::log(by);
-    const S k = (math::log(S(2)) + lq / S(2)) * bx;
-    return {k * bx / (c * dd), -k};
-  }
-  // (2 / (s lambda_x)) artanh(s|w|) / |w| / den, simplified.
-  const S scale = asinhc_sq(q2) / (by * math::sqrt(S(1) + q2));
-  return {scale * bx, -scale * c * dd};
+  return math::where(
+      math::value(q2) > asinh_log_regime<S>(),
+      [&] {
+        // asinh(sqrt(q2)) = log(2 sqrt(q2)) to rounding: scale = (log 2 + lq / 2) / (q2 by)
+        // with lq = log q2, written so that nothing overflows.
+        const S lq = math::log(c * dd) - math::log(bx) - math::log(by);
+        const S k = (math::log(S(2)) + lq / S(2)) * bx;
+        return Pair<S>{k * bx / (c * dd), -k};
+      },
+      [&] {
+        // (2 / (s lambda_x)) artanh(s|w|) / |w| / den, simplified.
+        const S scale = asinhc_sq(q2) / (by * math::sqrt(S(1) + q2));
+        return Pair<S>{scale * bx, -scale * c * dd};
+      });
 }
 
 // logmap0(y) = artanh(s|y|) y / (s|y|) = a y.

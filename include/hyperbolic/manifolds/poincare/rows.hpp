@@ -109,14 +109,12 @@ HYP_HD_INLINE void logmap0(const P& pass, T c, const T* y, T* out) {
 // Radial clamp to |x| <= max_norm; NaN compares false and passes through.
 template <class P, class T>
 HYP_HD_INLINE void projx(const P& pass, T max_norm, const T* x, T* out) {
-  const T n = math::sqrt(squared_norm(pass, x));
-  scale(pass, n > max_norm ? max_norm / n : T(1), x, out);
+  scale(pass, poincare::projx_scale(math::sqrt(squared_norm(pass, x)), max_norm), x, out);
 }
 // Riemannian gradient: the Euclidean one divided by lambda_x^2.
 template <class P, class T>
 HYP_HD_INLINE void egrad2rgrad(const P& pass, T c, const T* x, const T* g, T* out) {
-  const T b = (T(1) - c * squared_norm(pass, x)) / T(2);
-  scale(pass, b * b, g, out);
+  scale(pass, poincare::egrad2rgrad_scale(c, squared_norm(pass, x)), g, out);
 }
 // P_{x->y}(v) = (lambda_x / lambda_y) gyr[y, -x] v. out must not alias x, y.
 template <class P, class T>
