@@ -17,6 +17,7 @@
 
 #include <cstdint>
 
+#include "../core/lanes.hpp"
 #include "../manifolds/concepts.hpp"
 #include "row_math.hpp"
 #include "second_moment.hpp"
@@ -45,6 +46,70 @@ HYP_HD constexpr index_t adam_work_size(index_t dim) {
   return 2 * dim;
 }
 
+// ---- the coefficient step, written once over a value type V ---------------
+// (a scalar here and on CUDA; a SIMD register of rows or of coordinates in
+// the CPU driver, cpu/optim_rows.hpp; see core/lanes.hpp).
+
+// Bias corrections of a row's t-th step (t >= 1): lr / (1 - b1^t) and
+// sqrt(1 - b2^t).
+template <class T>
+struct AdamBias {
+  T step_size, bc2_sqrt;
+};
+template <class T>
+HYP_HD_INLINE AdamBias<T> adam_bias(const AdamHyper<T>& h, std::int64_t t) {
+  return {h.lr / (T(1) - ipow(h.beta1, t)), math::sqrt(T(1) - ipow(h.beta2, t))};
+}
+
+// First moment, one coordinate: b1 m + (1 - b1) r.
+template <class V, class T>
+HYP_HD_INLINE V adam_first_moment(const AdamHyper<T>& h, V m, V r) {
+  return V(h.beta1) * m + V(T(1) - h.beta1) * r;
+}
+
+// Second moment from rr (<r, r>_x of a point, or r_i^2 of a coordinate):
+// v <- b2 v + (1 - b2) rr, vmax <- max(vmax, v) under AMSGrad (else
+// untouched); returns the denominator sqrt(vmax or v) / sqrt(1 - b2^t) + eps.
+template <class V, class T>
+HYP_HD_INLINE V adam_denominator(const AdamHyper<T>& h, V rr, V& v, V& vmax, V bc2_sqrt) {
+  v = V(h.beta2) * v + V(T(1) - h.beta2) * rr;
+  V vv = v;
+  if (h.amsgrad) {
+    vmax = math::max_nan(vmax, v);
+    vv = vmax;
+  }
+  return math::sqrt(vv) / bc2_sqrt + V(h.eps);
+}
+
+// One scalar per point: the step is u = k m with this k, from
+// rr = <r, r>_x. <r, r>_x is a square; on the hyperboloid far from the origin
+// it cancels to within rounding of 0 and can round negative, which would put
+// a negative v under the sqrt: clamped at 0 (NaN kept).
+template <class V, class T>
+HYP_HD_INLINE V adam_point_scale(const AdamHyper<T>& h, V rr, V& v, V& vmax, V step_size,
+                                 V bc2_sqrt) {
+  return -step_size / adam_denominator(h, math::max_nan(rr, V(0)), v, vmax, bc2_sqrt);
+}
+
+// One scalar per coordinate (Euclidean): the step's coordinate from the
+// coordinate's first moment m and gradient r.
+template <class V, class T>
+HYP_HD_INLINE V adam_coordinate_step(const AdamHyper<T>& h, V m, V r, V& v, V& vmax, V step_size,
+                                     V bc2_sqrt) {
+  return -step_size * (m / adam_denominator(h, r * r, v, vmax, bc2_sqrt));
+}
+
+// Weight decay, one coordinate, w the decay direction (-logmap_x(o)):
+// coupled adds wd w to the gradient, decoupled takes lr wd w off the step.
+template <class V, class T>
+HYP_HD_INLINE V adam_coupled_gradient(const AdamHyper<T>& h, V r, V w) {
+  return r + V(h.weight_decay) * w;
+}
+template <class V, class T>
+HYP_HD_INLINE V adam_decoupled_step(const AdamHyper<T>& h, V u, V w) {
+  return u - V(h.lr * h.weight_decay) * w;
+}
+
 // exp_avg: dim entries; exp_avg_sq and max_exp_avg_sq:
 // second_moment_width<M>(dim) entries (max_exp_avg_sq unused unless amsgrad);
 // steps: the row's step counter (incremented); work >= adam_work_size(dim).
@@ -66,42 +131,31 @@ HYP_HD void adam_step_row(const M& m, const AdamHyper<typename M::scalar>& h,
   m.egrad2rgrad(cx, egrad, w0);           // w0 = r
   if (decay && h.decay == WeightDecay::coupled)
     for (index_t i = 0; i < d; ++i)
-      w0[i] += h.weight_decay * w1[i];
+      w0[i] = adam_coupled_gradient(h, w0[i], w1[i]);
 
   ++steps;
-  const T bc1 = T(1) - ipow(h.beta1, steps);
-  const T bc2_sqrt = math::sqrt(T(1) - ipow(h.beta2, steps));
-  const T step_size = h.lr / bc1;
+  const AdamBias<T> bias = adam_bias(h, steps);
   for (index_t i = 0; i < d; ++i)
-    exp_avg[i] = h.beta1 * exp_avg[i] + (T(1) - h.beta1) * w0[i];
+    exp_avg[i] = adam_first_moment(h, exp_avg[i], w0[i]);
 
   if constexpr (per_coordinate) {
     for (index_t i = 0; i < d; ++i) {
-      exp_avg_sq[i] = h.beta2 * exp_avg_sq[i] + (T(1) - h.beta2) * (w0[i] * w0[i]);
-      T v = exp_avg_sq[i];
-      if (h.amsgrad) {
-        max_exp_avg_sq[i] = math::max_nan(max_exp_avg_sq[i], v);
-        v = max_exp_avg_sq[i];
-      }
-      w0[i] = -step_size * (exp_avg[i] / (math::sqrt(v) / bc2_sqrt + h.eps));
+      T vmax = h.amsgrad ? max_exp_avg_sq[i] : T(0);
+      w0[i] = adam_coordinate_step(h, exp_avg[i], w0[i], exp_avg_sq[i], vmax, bias.step_size,
+                                   bias.bc2_sqrt);
+      if (h.amsgrad) max_exp_avg_sq[i] = vmax;
     }
   } else {
-    // <r, r>_x is a square; on the hyperboloid far from the origin it cancels to within
-    // rounding of 0 and can round negative, which would put a negative v under the sqrt.
-    const T rr = math::max_nan(m.inner(cx, cw0, cw0), T(0));
-    exp_avg_sq[0] = h.beta2 * exp_avg_sq[0] + (T(1) - h.beta2) * rr;
-    T v = exp_avg_sq[0];
-    if (h.amsgrad) {
-      max_exp_avg_sq[0] = math::max_nan(max_exp_avg_sq[0], v);
-      v = max_exp_avg_sq[0];
-    }
-    const T k = -step_size / (math::sqrt(v) / bc2_sqrt + h.eps);
+    T vmax = h.amsgrad ? max_exp_avg_sq[0] : T(0);
+    const T k = adam_point_scale(h, m.inner(cx, cw0, cw0), exp_avg_sq[0], vmax, bias.step_size,
+                                 bias.bc2_sqrt);
+    if (h.amsgrad) max_exp_avg_sq[0] = vmax;
     for (index_t i = 0; i < d; ++i)
       w0[i] = k * exp_avg[i];
   }
   if (decay && h.decay == WeightDecay::decoupled)
     for (index_t i = 0; i < d; ++i)
-      w0[i] -= h.lr * h.weight_decay * w1[i];
+      w0[i] = adam_decoupled_step(h, w0[i], w1[i]);
 
   // w0 = u; move, then carry the first moment along.
   take_step(m, h.policy, cx, cw0, w1);

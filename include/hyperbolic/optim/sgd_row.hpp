@@ -16,6 +16,7 @@
 
 #include <cstdint>
 
+#include "../core/lanes.hpp"
 #include "../manifolds/concepts.hpp"
 #include "row_math.hpp"
 #include "step_policy.hpp"
@@ -37,6 +38,29 @@ HYP_HD constexpr index_t sgd_work_size(index_t dim) {
   return 2 * dim;
 }
 
+// ---- the coefficient step, one coordinate, over a value type V -------------
+// (a scalar here and on CUDA, a SIMD register of coordinates in the CPU
+// driver, cpu/optim_rows.hpp; see core/lanes.hpp).
+
+// The gradient with L2 decay along w = -logmap_x(o): r + wd w.
+template <class V, class T>
+HYP_HD_INLINE V sgd_decayed_gradient(const SgdHyper<T>& h, V r, V w) {
+  return r + V(h.weight_decay) * w;
+}
+// The momentum buffer: r on the row's first step, else mu b + (1 - dampening) r.
+template <class V, class T>
+HYP_HD_INLINE V sgd_momentum(const SgdHyper<T>& h, V b, V r, bool first) {
+  if (first) return r;
+  return V(h.momentum) * b + V(T(1) - h.dampening) * r;
+}
+// The tangent step u = -lr v, v = r + mu b (Nesterov), b (heavy ball), r (mu = 0).
+template <class V, class T>
+HYP_HD_INLINE V sgd_tangent_step(const SgdHyper<T>& h, V r, V b) {
+  if (h.momentum == T(0)) return V(-h.lr) * r;
+  if (h.nesterov) return V(-h.lr) * (r + V(h.momentum) * b);
+  return V(-h.lr) * b;
+}
+
 // Moves the point x by one step. momentum is the row's momentum buffer (dim
 // entries; unused when h.momentum == 0), steps the row's step counter
 // (incremented), work >= sgd_work_size(dim) scalars not aliasing anything else.
@@ -55,25 +79,14 @@ HYP_HD void sgd_step_row(const M& m, const SgdHyper<typename M::scalar>& h,
   if (h.weight_decay != T(0)) {
     decay_direction(m, cx, w1);
     for (index_t i = 0; i < d; ++i)
-      w0[i] += h.weight_decay * w1[i];
+      w0[i] = sgd_decayed_gradient(h, w0[i], w1[i]);
   }
   const bool use_momentum = h.momentum != T(0);
-  if (use_momentum) {
-    if (steps == 0) {
-      copy_row<T>(cw0, momentum);
-    } else {
-      for (index_t i = 0; i < d; ++i)
-        momentum[i] = h.momentum * momentum[i] + (T(1) - h.dampening) * w0[i];
-    }
-    if (h.nesterov) {
-      for (index_t i = 0; i < d; ++i)
-        w0[i] += h.momentum * momentum[i];
-    } else {
-      copy_row<T>(ConstRow<T>(momentum), w0);
-    }
+  for (index_t i = 0; i < d; ++i) {
+    T b = T(0);
+    if (use_momentum) b = momentum[i] = sgd_momentum(h, momentum[i], w0[i], steps == 0);
+    w0[i] = sgd_tangent_step(h, w0[i], b);  // the tangent step u
   }
-  for (index_t i = 0; i < d; ++i)
-    w0[i] = -h.lr * w0[i];  // the tangent step u
   take_step(m, h.policy, cx, cw0, w1);
   ++steps;
   if (use_momentum) {
