@@ -32,3 +32,40 @@ TEST_CASE("emulated row kernels: forward primitives match the scalar path") {
 }
 
 }  // namespace
+
+TEST_CASE_TEMPLATE("emulated row kernels: flat distances at the edge of the float range", C, float,
+                   double) {
+  // Squares of differences below sqrt(min normal) underflow, of coordinates
+  // above sqrt(max) overflow: the kernels take the rescaled norms, as the
+  // scalar class does (sqrt of the plain sum gave 0 and inf).
+  const Euclidean<C> E;
+  const C tiny = std::numeric_limits<C>::min() * C(1024),
+          huge = std::numeric_limits<C>::max() / C(64);
+  for (index_t d : {1, 5, 40}) {
+    const index_t rows = 3;
+    HostBatch<C> hx(rows, d), hy(rows, d);
+    hx.set(0, 0, tiny);
+    for (index_t j = 0; j < d; ++j)
+      hx.set(1, j, huge);
+    hx.set(2, d - 1, C(3));
+    Batch<C> x(hx), y(hy);
+    Buffer<C> dist(static_cast<std::size_t>(rows)), dist0(static_cast<std::size_t>(rows));
+    cuda::dist(E, x.cview(), y.cview(), dist.data());
+    cuda::dist0(E, x.cview(), dist0.data());
+    finish();
+    const auto got = dist.download(), got0 = dist0.download();
+    const C far = huge * std::sqrt(C(d));
+    for (const auto& v : {got, got0}) {
+      CHECK(v[0] == tiny);
+      CHECK(v[1] == doctest::Approx(double(far)).epsilon(1e-6));
+      CHECK(v[2] == C(3));
+    }
+    Batch<C> gx(rows, d), gy(rows, d);
+    Buffer<C> g(std::vector<C>(static_cast<std::size_t>(rows), C(1))),
+        gc(static_cast<std::size_t>(rows));
+    cuda::dist_backward(E, x.cview(), y.cview(), g.data(), gx.view(), gy.view(), gc.data());
+    finish();
+    CHECK(gx.fetch().get(0, 0) == C(1));  // unit direction of the tiny difference
+    CHECK(gy.fetch().get(0, 0) == C(-1));
+  }
+}

@@ -79,7 +79,9 @@ struct DistBackward {
       });
       store_grad_c(grad_c, s, gr * f.d[0]);
     } else {
-      const C k = per_norm(gr, math::sqrt(dd));
+      const index_t rr = s.valid ? r : 0;
+      const C k = per_norm(
+          gr, tile_difference_norm(dd, x.data + rr * x.stride, y.data + rr * y.stride, n, s.width));
       store_rows(s, n, gx, gy, [&](index_t j, int pos) -> Two<C> {
         const C d = xr(j, pos) - yr(j, pos);
         return {k * d, -k * d};

@@ -45,7 +45,7 @@ __device__ compute_t<S> row_dist(const M& m, const S* x, const S* y, index_t n, 
                           tile_boundary(m.c(), yy, y, n, width),
                           tile_difference_norm(dd, x, y, n, width));
   } else {
-    return math::sqrt(dd);
+    return tile_difference_norm(dd, x, y, n, width);  // rescaled where squares under/overflow
   }
 }
 
@@ -88,7 +88,7 @@ struct Dist0 {
     else if constexpr (model_v<M> == Model::lorentz)
       result = lorentz::dist0(m.c(), tile_norm(xx, row, 1, n, s.width));
     else
-      result = math::sqrt(xx);
+      result = tile_norm(xx, row, 0, n, s.width);
     if (s.leader()) out[r] = to_storage<S>(result);
   }
 };
