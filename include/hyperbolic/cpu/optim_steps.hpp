@@ -1,15 +1,21 @@
 #pragma once
 // Threaded optimizer steps: the optimizers of optim/ (RiemannianSGD,
 // RiemannianAdam) stepped over all rows (dense) or a set of rows (sparse)
-// with threads across rows. Each row runs the optimizer's own per-row kernel
-// (sgd_step_row / adam_step_row) on the optimizer's own state, so a batched
-// step gives bit for bit what opt.step / opt.step_rows give, and the two can
-// be mixed. Sparse steps sum repeated indices first, in the order given,
+// with threads across blocks of rows. On the library's models each block
+// runs the optimizer's update rule with SIMD passes over every row and the
+// coefficient step on SIMD registers across the block (cpu/optim_rows.hpp);
+// rows outside the common case, and every row of a user-defined manifold,
+// take the optimizer's own per-row kernel (sgd_step_row / adam_step_row).
+// Both read and write the optimizer's own state, so batched and scalar
+// steps can be mixed; a row's result equals the scalar step's up to
+// rounding (bound in tests/cpu/optim_steps.cpp) and does not depend on the
+// thread count. Sparse steps sum repeated indices first, in the order given,
 // exactly as the scalar step_rows does.
 //
-// Allocates per call one workspace per thread (O(threads d)) and, for
-// sparse steps, the coalesced index lists (O(nnz)); nothing per row.
+// Allocates per call one scratch per thread (O(threads d)) and, for sparse
+// steps, the coalesced index lists (O(nnz)); nothing per row.
 
+#include <algorithm>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -17,43 +23,13 @@
 
 #include "../optim/adam.hpp"
 #include "../optim/sgd.hpp"
+#include "optim_rows.hpp"
 #include "parallel.hpp"
 #include "shape_checks.hpp"
 
 namespace hyperbolic::cpu {
 
 namespace detail {
-template <class M>
-auto row_update(optim::RiemannianAdam<M>& opt) {
-  using T = typename M::scalar;
-  const index_t d = opt.dim(), width = opt.second_moment_width();
-  return [&opt, d, width, m = opt.manifold(), h = opt.options(), avg = opt.exp_avg(),
-          avg_sq = opt.exp_avg_sq(), max_sq = opt.max_exp_avg_sq(),
-          steps = opt.row_step_counters()](index_t r, Row<T> x, ConstRow<T> g, Row<T> work) {
-    const Row<T> vmax = max_sq.rows() > 0 ? Row<T>(max_sq.data() + r * width, width) : Row<T>();
-    optim::adam_step_row(m, h, x, g, avg.row(r), Row<T>(avg_sq.data() + r * width, width), vmax,
-                         steps[std::size_t(r)], work);
-  };
-}
-template <class M>
-index_t work_size(const optim::RiemannianAdam<M>& opt) {
-  return optim::adam_work_size(opt.dim());
-}
-
-template <class M>
-auto row_update(optim::RiemannianSGD<M>& opt) {
-  using T = typename M::scalar;
-  return [m = opt.manifold(), h = opt.options(), mom = opt.momentum(),
-          steps = opt.row_step_counters()](index_t r, Row<T> x, ConstRow<T> g, Row<T> work) {
-    const Row<T> b = mom.rows() > 0 ? mom.row(r) : Row<T>();
-    optim::sgd_step_row(m, h, x, g, b, steps[std::size_t(r)], work);
-  };
-}
-template <class M>
-index_t work_size(const optim::RiemannianSGD<M>& opt) {
-  return optim::sgd_work_size(opt.dim());
-}
-
 template <class Opt>
 void check_parameter(const char* op, const Opt& opt, index_t rows, index_t cols) {
   if (rows != opt.rows() || cols != opt.dim())
@@ -70,11 +46,18 @@ void step(Opt& opt, Rows<typename Opt::T> x, Rows<const typename Opt::T> egrad) 
   using T = typename Opt::T;
   detail::check_parameter("step", opt, x.rows(), x.cols());
   detail::check_batch("step", {detail::out("x", x), detail::in("egrad", egrad)});
-  const index_t d = x.cols(), ws = detail::work_size(opt);
-  std::vector<T> work(std::size_t(max_threads() * ws));
-  const auto update = detail::row_update(opt);
-  for_each_row(x.rows(), 8 * d, [&](index_t r) {
-    update(r, x.row(r), egrad.row(r), Row<T>(work.data() + thread_index() * ws, ws));
+  const index_t n = x.rows(), d = x.cols(), block = detail::step_block;
+  const detail::RowStepper<Opt> stepper(opt, x);
+  const index_t ws = stepper.scratch_size(d);
+  std::vector<T> scratch(std::size_t(max_threads() * ws));
+  for_each_row((n + block - 1) / block, block * d, [&](index_t bi) {
+    detail::StepBlock<T> b;
+    b.count = std::min(block, n - bi * block);
+    for (index_t k = 0; k < b.count; ++k) {
+      b.rows[k] = bi * block + k;
+      b.grad[k] = egrad.ptr(b.rows[k]);
+    }
+    stepper.run(b, scratch.data() + thread_index() * ws);
   });
   opt.count_step();
 }
@@ -93,26 +76,32 @@ void step_rows(Opt& opt, Rows<typename Opt::T> x, std::span<const index_t> indic
         std::to_string(indices.size()) + " indices of rows of " + std::to_string(x.cols()));
   optim::CoalescedRows rows;
   optim::coalesce_rows(indices, x.rows(), rows);  // throws std::out_of_range on a bad index
-  const index_t d = x.cols(), ws = detail::work_size(opt) + d;  // + d: sum of repeated rows
-  std::vector<T> work(std::size_t(max_threads() * ws));
-  const auto update = detail::row_update(opt);
-  for_each_row(static_cast<index_t>(rows.rows.size()), 8 * d, [&](index_t k) {
-    T* w = work.data() + thread_index() * ws;
-    const index_t r = rows.rows[std::size_t(k)];
-    const index_t b = rows.offsets[std::size_t(k)], e = rows.offsets[std::size_t(k) + 1];
-    ConstRow<T> g = egrad_rows.row(rows.sources[std::size_t(b)]);
-    if (e - b > 1) {
-      T* sum = w + (ws - d);
-      for (index_t i = 0; i < d; ++i)
-        sum[i] = T(0);
-      for (index_t j = b; j < e; ++j) {
-        const ConstRow<T> gj = egrad_rows.row(rows.sources[std::size_t(j)]);
-        for (index_t i = 0; i < d; ++i)
-          sum[i] += gj[i];
+  const index_t n = static_cast<index_t>(rows.rows.size()), d = x.cols(),
+                block = detail::step_block;
+  const detail::RowStepper<Opt> stepper(opt, x);
+  const index_t ws = stepper.scratch_size(d) + block * d;  // + the sums of repeated rows
+  std::vector<T> scratch(std::size_t(max_threads() * ws));
+  for_each_row((n + block - 1) / block, block * d, [&](index_t bi) {
+    T* w = scratch.data() + thread_index() * ws;
+    T* sums = w + (ws - block * d);
+    detail::StepBlock<T> b;
+    b.count = std::min(block, n - bi * block);
+    for (index_t k = 0; k < b.count; ++k) {
+      const std::size_t j = std::size_t(bi * block + k);
+      const index_t first = rows.offsets[j], end = rows.offsets[j + 1];
+      b.rows[k] = rows.rows[j];
+      b.grad[k] = egrad_rows.ptr(rows.sources[std::size_t(first)]);
+      if (end - first > 1) {  // summed in the order given, as the scalar step_rows does
+        T* sum = sums + k * d;
+        std::fill(sum, sum + d, T(0));
+        for (index_t s = first; s < end; ++s) {
+          const T* g = egrad_rows.ptr(rows.sources[std::size_t(s)]);
+          simd::combine_row(d, sum, [&](auto at) { return at(sum) + at(g); });
+        }
+        b.grad[k] = sum;
       }
-      g = ConstRow<T>(sum, d);
     }
-    update(r, x.row(r), g, Row<T>(w, ws - d));
+    stepper.run(b, w);
   });
   opt.count_step();
 }

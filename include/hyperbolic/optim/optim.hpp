@@ -27,6 +27,13 @@
 // opt.count_step(). Because every backend runs the same kernel, a fast step
 // gives the same result as the scalar one up to the manifold's reductions.
 //
+// The kernels' coefficient step (Adam's moments and scale, SGD's momentum and
+// tangent step, adam_row.hpp / sgd_row.hpp) is written over a value type
+// (core/lanes.hpp), as are the models' coefficient functions. The CPU backend
+// (cpu/optim_rows.hpp) runs the same update rule on the library's models with
+// SIMD passes over each row and those same functions on SIMD registers across
+// blocks of 16 rows; rows outside the common case take the kernel itself.
+//
 // Sparse-row steps (step_rows) run the kernel on the listed rows only; each
 // row has its own step counter (bias correction, first-step momentum), so
 // untouched rows keep their state unchanged ("lazy" moments) and a sparse
