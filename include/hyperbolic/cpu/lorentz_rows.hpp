@@ -45,10 +45,9 @@ struct RowKernels<Lorentz<T>> {
     lorentz::rows::logmap0(SimdRowPass<T>{d}, m.c(), y, out);
   }
   static void projx(const M& m, const T* x, T* out, index_t d) noexcept {
-    const T t = lorentz::projx_time(m.c(), space_squared_norm(x, d));
-    simd::combine_row(d, out, [&](auto at) { return at(x); });
-    out[0] = t;
+    lorentz::rows::projx(SimdRowPass<T>{d}, m.c(), x, out);
   }
+
   static void proju(const M& m, const T* x, const T* u, T* out, index_t d) noexcept {
     lorentz::rows::proju(SimdRowPass<T>{d}, m.c(), x, u, out);
   }
@@ -92,13 +91,9 @@ struct RowKernels<Lorentz<T>> {
     return lorentz::rows::logmap0_backward(SimdRowPass<T>{d}, m.c(), y, g, gy);
   }
   static T projx_backward(const M& m, const T* x, const T* g, T* gx, index_t d) noexcept {
-    const T c = m.c(), g0 = g[0];
-    const T t = math::sqrt(T(1) / c + space_squared_norm(x, d));
-    const T k = g0 / t;
-    simd::combine_row(d, gx, [&](auto at) { return at(g) + k * at(x); });
-    gx[0] = T(0);
-    return -g0 / (T(2) * c * c * t);
+    return lorentz::rows::projx_backward(SimdRowPass<T>{d}, m.c(), x, g, gx);
   }
+
   static T mobius_add_backward(const M& m, const T* x, const T* y, const T* g, T* gx, T* gy,
                                index_t d) noexcept {
     return lorentz::rows::mobius_add_backward(SimdRowPass<T>{d}, m.c(), x, y, g, gx, gy);
@@ -111,11 +106,6 @@ struct RowKernels<Lorentz<T>> {
   }
   static T chord(const M& m, const T* x, const T* y, index_t d) noexcept {
     return chord_and_gap(m, x, y, d).n;
-  }
-
- private:
-  static T space_squared_norm(const T* x, index_t d) noexcept {
-    return lorentz::rows::space_squared_norm(SimdRowPass<T>{d}, x);
   }
 };
 

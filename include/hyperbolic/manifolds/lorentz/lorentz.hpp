@@ -93,10 +93,7 @@ class Lorentz {
   // ---- projections ----------------------------------------------------------
   // Keeps the space coordinates and recomputes the time coordinate.
   HYP_HD void projx(ConstRow<T> x, Row<T> out) const noexcept {
-    const T t = lorentz::projx_time(c_, squared_norm(x.tail()));
-    for (index_t i = 1; i < x.size(); ++i)
-      out[i] = x[i];
-    out[0] = t;
+    lorentz::rows::projx(pass(x), c_, x.data(), out.data());
   }
   // u + c <x, u>_L x. out must not alias x.
   HYP_HD void proju(ConstRow<T> x, ConstRow<T> u, Row<T> out) const noexcept {
@@ -264,11 +261,7 @@ class Lorentz {
   }
 
   HYP_HD T projx_backward(ConstRow<T> x, ConstRow<T> g, Row<T> gx) const noexcept {
-    const T t = math::sqrt(T(1) / c_ + squared_norm(x.tail())), g0 = g[0];
-    for (index_t i = 1; i < x.size(); ++i)
-      gx[i] = g[i] + g0 * x[i] / t;
-    gx[0] = T(0);
-    return -g0 / (T(2) * c_ * c_ * t);
+    return lorentz::rows::projx_backward(pass(x), c_, x.data(), g.data(), gx.data());
   }
 
   HYP_HD T mobius_add_backward(ConstRow<T> x, ConstRow<T> y, ConstRow<T> g, Row<T> gx,

@@ -96,6 +96,13 @@ HYP_HD_INLINE void logmap0(const P& pass, T c, const T* y, T* out) {
   pass.combine(out, [&](auto at) { return a * at(y); });
   out[0] = T(0);
 }
+// Keeps the space coordinates and recomputes the time coordinate.
+template <class P, class T>
+HYP_HD_INLINE void projx(const P& pass, T c, const T* x, T* out) {
+  const T t = lorentz::projx_time(c, space_squared_norm(pass, x));
+  pass.combine(out, [&](auto at) { return at(x); });
+  out[0] = t;
+}
 // u + c <x, u>_L x. out must not alias x.
 template <class P, class T>
 HYP_HD_INLINE void proju(const P& pass, T c, const T* x, const T* u, T* out) {
@@ -260,6 +267,15 @@ HYP_HD_INLINE T logmap0_backward(const P& pass, T c, const T* y, const T* g, T* 
   pass.combine(gy, [&](auto at) { return av * at(g) + k * at(y); });
   gy[0] = T(0);
   return a.d[0] * g_y;
+}
+// projx reads the space coordinates only: d t / d x_i = x_i / t.
+template <class P, class T>
+HYP_HD_INLINE T projx_backward(const P& pass, T c, const T* x, const T* g, T* gx) {
+  const T g0 = g[0], t = lorentz::projx_time(c, space_squared_norm(pass, x));
+  const T k = g0 / t;
+  pass.combine(gx, [&](auto at) { return at(g) + k * at(x); });
+  gx[0] = T(0);
+  return -g0 / (T(2) * c * c * t);  // dt/dc = -1 / (2 c^2 t)
 }
 template <class P, class T>
 HYP_HD_INLINE T mobius_add_backward(const P& pass, T c, const T* x, const T* y, const T* g, T* gx,
