@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 
-BW_TARGET, GEMM_TARGET, ADAM_TARGET = 0.70, 0.50, 0.50
+BW_TARGET, GEMM_TARGET, ADAM_TARGET, ADAM_SPARSE_TARGET = 0.70, 0.50, 0.50, 0.25
 
 
 def load(path):
@@ -173,12 +173,22 @@ def main():
         for k in ["adam/dense", "adam/sparse1pct", "adam/dense_scalar_1thread"]:
             r = gbs(O[f"{k}/{t}/{s}"]) / c
             if k == "adam/dense" and r < ADAM_TARGET:
-                amiss.append((r, t))
+                amiss.append((r, f"dense {t}"))
+            if k == "adam/sparse1pct" and r < ADAM_SPARSE_TARGET:
+                amiss.append((r, f"1% sparse {t}"))
             ms = O[f"{k}/{t}/{s}"]["real_time"]
             cells.append(f"{gbs(O[f'{k}/{t}/{s}']):.2f} GB/s ({100 * r:.0f}%), {ms:.1f} ms")
         w(f"| {t} | {c:.2f} | " + " | ".join(cells) + " |")
-    w(f"\n**Target ≥ {100 * ADAM_TARGET:.0f}% of copy bandwidth (dense):** "
+    w(f"\n**Target ≥ {100 * ADAM_TARGET:.0f}% of copy bandwidth dense, "
+      f"≥ {100 * ADAM_SPARSE_TARGET:.0f}% 1% sparse:** "
       + ("met." if not amiss else "missed: " + ", ".join(f"{t} {100 * r:.0f}%" for r, t in amiss) + "."))
+    w("\nThe threaded step (`cpu::step`, `cpu::step_rows`) runs the update rule in blocks of 16 "
+      "rows (cpu/optim_rows.hpp): per row one SIMD pass per stage, and between the passes the "
+      "coefficient step - Adam's second moment and scale, the ball's expmap and transport "
+      "coefficients (tanh, boundary factors) - on SIMD registers across the block, through the "
+      "same functions the scalar kernel calls (core/lanes.hpp). The optimizer's own step runs "
+      "that kernel row by row with scalar loops. The sparse step also coalesces the index list "
+      "(a sort of 10,000 indices) and reads rows scattered over the table.")
     w("")
     # ---- why ----------------------------------------------------------------
     def ns_per_row(key, n):
@@ -226,10 +236,12 @@ def main():
       "output row (xsimd asinh/sqrt) after the GEMM and recompute only flagged close pairs; the "
       "remaining gap at d = 16-64 is that O(N M) transcendental work against O(N M d) GEMM "
       "flops. The Lorentz rule compares with the space norms, the part the GEMM forms.")
-    w("- The Adam step runs the optimizer's per-row kernel (optim/adam_row.hpp): projx, "
-      "egrad2rgrad, the metric inner product, expmap and parallel transport of the first moment, "
-      "each a scalar loop with its own transcendental coefficients — several hundred nanoseconds "
-      "per row against a memory time of tens. Threads scale it; the per-row kernel sets the ceiling.")
+    w("- The Adam step (dense) moves 5 d + 2 values per row, about 2.5 copies of the row's "
+      "matrix, and does its arithmetic in passes over rows already in L1 plus one "
+      "coefficient evaluation per block of 16 rows, so it runs near the copy rate. The 1% "
+      "sparse step touches every 100th row: each row costs a cache miss per array (no "
+      "streaming prefetch), and the index list is sorted and coalesced first; it stays "
+      "below the dense step's rate for that reason, not for its arithmetic.")
     w("- Noise: the load average above shows other processes sharing the 2 cores; the kernels "
       "and their copy baseline ran back to back, so the ratios are comparable, but individual "
       "cells can move by tens of percent between runs.")
