@@ -388,11 +388,11 @@ int run(const Options& o, dist::Communicator& comm) {
         o.optimizer.c_str(), config.lr, comm.description().c_str(), threads,
         several ? " per rank" : "", config.sync_batches);
   // Rank 0 alone prints, evaluates and writes.
-  if (root && (config.learn_curvature || config.curvature != 1))
-    std::fprintf(stderr, "curvature c %.6g%s\n", trainer.curvature(),
-                 config.learn_curvature
-                     ? (" (learned, lr " + exact(config.curvature_lr) + ")").c_str()
-                     : "");
+  if (root && config.learn_curvature)
+    std::fprintf(stderr, "curvature c %.6g (learned, lr %g)\n", trainer.curvature(),
+                 config.curvature_lr);
+  else if (root && config.curvature != 1)
+    std::fprintf(stderr, "curvature c %.6g\n", trainer.curvature());
   if (root && config.switches_to_sgd())
     std::fprintf(stderr, "then sgd lr %g from epoch %u\n", config.sgd_lr, config.sgd_from_epoch);
   if (root && config.subtree_negatives > 0)
