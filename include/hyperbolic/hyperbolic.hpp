@@ -12,3 +12,4 @@
 #include "manifolds/lorentz/lorentz.hpp"
 #include "manifolds/poincare/poincare_ball.hpp"
 #include "manifolds/random.hpp"
+#include "manifolds/sphere/sphere.hpp"

@@ -23,6 +23,7 @@
 #include "parallel.hpp"
 #include "poincare_rows.hpp"
 #include "shape_checks.hpp"
+#include "sphere_rows.hpp"
 
 namespace hyperbolic::cpu {
 

@@ -72,8 +72,12 @@ inline void check_pairwise(const char* op, index_t xr, index_t xc, index_t yr, i
                                 std::to_string(outc) + " columns");
 }
 
+// The models whose distance the per-entry step below knows (not the sphere's:
+// its GEMM form and recompute rule are not written yet).
 template <class M>
-inline constexpr bool has_gemm_form = model_kind_v<M> != ModelKind::other;
+inline constexpr bool has_gemm_form = model_kind_v<M> == ModelKind::euclidean ||
+                                      model_kind_v<M> == ModelKind::poincare ||
+                                      model_kind_v<M> == ModelKind::lorentz;
 }  // namespace detail
 
 template <class M>

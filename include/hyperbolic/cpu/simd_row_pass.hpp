@@ -11,6 +11,7 @@
 
 #include "../core/robust_norm.hpp"
 #include "../manifolds/lorentz/chord.hpp"
+#include "../manifolds/sphere/chords.hpp"
 #include "boundary_factor.hpp"
 #include "row_passes.hpp"
 
@@ -85,6 +86,18 @@ struct SimdRowPass {
     const T out = math::sqrt(radial * radial + angular);
     if (!math::isfinite(out) || !(out > T(0))) return lorentz::chord_and_gap(c, x, y, d);
     return {out, gap};
+  }
+
+  // The sphere's chords |x - y| and |x + y| (manifolds/sphere/chords.hpp): both
+  // sums of squares in one SIMD pass; a row where either is suspect takes
+  // sphere::chords' rescaled passes.
+  sphere::Chords<T> sphere_chords(const T* x, const T* y) const noexcept {
+    const auto [dd, ss] = simd::reduce_row<T>(d, [&](auto at) {
+      const auto xi = at(x), yi = at(y), e = xi - yi, f = xi + yi;
+      return std::array{e * e, f * f};
+    });
+    if (sum_of_squares_suspect(dd) || sum_of_squares_suspect(ss)) return sphere::chords<T>(x, y, d);
+    return {math::sqrt(dd), math::sqrt(ss)};
   }
 };
 

@@ -9,7 +9,7 @@
 
 namespace hyperbolic {
 
-enum class ModelKind : std::uint8_t { other, euclidean, poincare, lorentz };
+enum class ModelKind : std::uint8_t { other, euclidean, poincare, lorentz, sphere };
 
 template <class M>
 constexpr ModelKind model_kind_of() {

@@ -6,13 +6,15 @@
 // orthonormal coordinates of the tangent space at the origin, transport it
 // to `mean` and map it with expmap. Then dist(mean, sample) = |v|: its
 // distance from the mean is chi-distributed with n degrees of freedom and
-// scale std, on every manifold.
+// scale std, on every manifold (on the sphere: for |v| < pi/sqrt(c); longer
+// vectors wrap around).
 
 #include <random>
 
 #include "euclidean.hpp"
 #include "lorentz/lorentz.hpp"
 #include "poincare/poincare_ball.hpp"
+#include "sphere/sphere.hpp"
 
 namespace hyperbolic {
 
@@ -26,9 +28,11 @@ typename M::scalar origin_unit_length(const M&) {
   else
     return T(1);
 }
+// The first coordinate of the origin's tangent space: the sphere's origin is
+// (1/s, 0, ..., 0), so its tangent vectors have coordinate 0 zero as well.
 template <class M>
 constexpr index_t first_space_coordinate() {
-  return first_space_coordinate_v<M>;
+  return model_kind_v<M> == ModelKind::sphere ? 1 : first_space_coordinate_v<M>;
 }
 }  // namespace detail
 

@@ -22,6 +22,7 @@
 #include "../core/robust_norm.hpp"
 #include "lorentz/chord.hpp"
 #include "poincare/boundary.hpp"
+#include "sphere/chords.hpp"
 
 namespace hyperbolic {
 
@@ -79,6 +80,10 @@ struct SequentialRowPass {
   // The hyperboloid's chord sqrt(<x - y, x - y>_L) and time gap x0 - y0.
   HYP_HD lorentz::Chord<T> lorentz_chord(T c, const T* x, const T* y) const noexcept {
     return lorentz::chord_and_gap(c, x, y, d);
+  }
+  // The sphere's chords |x - y| and |x + y|.
+  HYP_HD sphere::Chords<T> sphere_chords(const T* x, const T* y) const noexcept {
+    return sphere::chords<T>(x, y, d);
   }
 };
 
